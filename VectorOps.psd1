@@ -1,0 +1,33 @@
+@{
+    # The one place the version lives: Directory.Build.props reads ModuleVersion from here.
+    RootModule             = 'VectorOps.PowerShell.dll'
+    ModuleVersion          = '0.1.0'
+    CompatiblePSEditions   = @('Core', 'Desktop')
+    GUID                   = '5d0f3c52-6a43-4b8e-9d2a-7f1e2c9b4a61'
+    Author                 = 'VectorOps'
+    CompanyName            = 'VectorOps'
+    Copyright              = '(c) VectorOps. All rights reserved.'
+    Description            = 'Delete and maintain records in vector databases (local SQLite store, Pinecone, Cloudflare Vectorize) safely and fast: previews, confirmation, batching, mutation objects.'
+    PowerShellVersion      = '5.1'
+    DotNetFrameworkVersion = '4.7.2'
+    FormatsToProcess       = @('VectorOps.format.ps1xml')
+    CmdletsToExport        = @(
+        'Add-VectorRecord'
+        'Clear-VectorNamespace'
+        'Connect-VectorIndex'
+        'Disconnect-VectorIndex'
+        'Get-VectorConnection'
+        'Get-VectorNamespace'
+        'Get-VectorRecord'
+        'Remove-VectorRecord'
+    )
+    FunctionsToExport      = @()
+    VariablesToExport      = @()
+    AliasesToExport        = @()
+    PrivateData            = @{
+        PSData = @{
+            Tags       = @('Vector', 'Pinecone', 'Vectorize', 'SQLite', 'Embeddings', 'Delete')
+            ProjectUri = 'https://example.invalid/vectorops'
+        }
+    }
+}

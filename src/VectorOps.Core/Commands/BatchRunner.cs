@@ -1,0 +1,156 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using VectorOps.Errors;
+using VectorOps.Hosting;
+using VectorOps.Model;
+using VectorOps.Providers;
+
+namespace VectorOps.Commands
+{
+    /// <summary>
+    /// Sends batches with bounded concurrency while keeping every host call on the calling (pipeline) thread:
+    /// a batch's request runs on the thread pool, its finished mutation is handed back and written by the thread
+    /// that submits or completes. When the host's token is cancelled, no new batch starts (each is reported as
+    /// Skipped) and batches already in flight run to their end, so every batch is reported exactly once.
+    /// </summary>
+    internal sealed class BatchRunner
+    {
+        private readonly ICommandHost _host;
+        private readonly int _limit;
+        private readonly List<Task<Outcome>> _inFlight = new List<Task<Outcome>>();
+        private readonly string _activity;
+        private int _submitted;
+        private int _finished;
+
+        public BatchRunner(ICommandHost host, int concurrency, string activity)
+        {
+            _host = host;
+            _limit = Math.Max(1, concurrency);
+            _activity = activity;
+        }
+
+        public int Failed { get; private set; }
+        public int Succeeded { get; private set; }
+        public int Skipped { get; private set; }
+
+        private bool Stopped => _host.CancellationToken.IsCancellationRequested;
+
+        /// <summary>Starts the batch (waiting, and writing finished ones, while the limit is reached).</summary>
+        public void Run(VectorMutation mutation, Func<CancellationToken, Task<ProviderWriteResult>> send)
+        {
+            DrainFinished();
+            while (_inFlight.Count >= _limit) DrainOne();
+            if (Stopped)
+            {
+                Skip(mutation, "The run was stopped before this batch was sent.", ErrorIds.OperationStopped);
+                return;
+            }
+            mutation.StartedAt = DateTimeOffset.Now;
+            _submitted++;
+            // In-flight requests are not cancelled by Ctrl+C: they finish (the transport bounds their time).
+            _inFlight.Add(Task.Run(() => Execute(mutation, send)));
+        }
+
+        /// <summary>Reports a batch that is not sent, as a Skipped mutation.</summary>
+        public void Skip(VectorMutation mutation, string reason, string errorId)
+        {
+            mutation.Status = MutationStatus.Skipped;
+            mutation.Error = reason;
+            mutation.ErrorId = errorId;
+            Skipped++;
+            _host.WriteObject(mutation);
+        }
+
+        /// <summary>Waits for every batch in flight and writes them.</summary>
+        public void Complete()
+        {
+            while (_inFlight.Count > 0) DrainOne();
+            if (_submitted > 0)
+                _host.WriteProgress(new ProgressInfo(1, _activity, "Done") { Completed = true, PercentComplete = 100 });
+        }
+
+        private static async Task<Outcome> Execute(VectorMutation m, Func<CancellationToken, Task<ProviderWriteResult>> send)
+        {
+            try
+            {
+                var r = await send(CancellationToken.None).ConfigureAwait(false);
+                m.ProviderMutationId = r.ProviderMutationId;
+                m.AffectedCount = r.AffectedCount;
+                m.Lsn = r.Lsn;
+                m.Attempts = r.Attempts;
+                m.Status = r.Applied ? MutationStatus.Completed : MutationStatus.Acknowledged;
+                m.CompletedAt = DateTimeOffset.Now;
+                return new Outcome(m, null);
+            }
+            catch (Exception ex)
+            {
+                var voe = ex as VectorOpsException ?? new VectorOpsException(ErrorIds.BatchFailed,
+                    ex is OperationCanceledException ? VectorOpsErrorCategory.OperationStopped : VectorOpsErrorCategory.NotSpecified,
+                    "The batch failed: " + ex.Message, null, ex);
+                m.Status = MutationStatus.Failed;
+                m.Error = voe.Message;
+                m.ErrorId = voe.ErrorId;
+                m.Attempts = Math.Max(1, voe.Attempts ?? 1);
+                m.CompletedAt = DateTimeOffset.Now;
+                return new Outcome(m, voe);
+            }
+        }
+
+        private void DrainFinished()
+        {
+            for (var i = 0; i < _inFlight.Count;)
+            {
+                if (_inFlight[i].IsCompleted)
+                {
+                    var t = _inFlight[i];
+                    _inFlight.RemoveAt(i);
+                    Report(t.GetAwaiter().GetResult());
+                }
+                else i++;
+            }
+        }
+
+        private void DrainOne()
+        {
+            var index = Task.WaitAny(_inFlight.ToArray());
+            var t = _inFlight[index];
+            _inFlight.RemoveAt(index);
+            Report(t.GetAwaiter().GetResult());
+        }
+
+        private void Report(Outcome o)
+        {
+            _finished++;
+            var m = o.Mutation;
+            if (o.Error is null) Succeeded++;
+            else Failed++;
+            _host.WriteVerbose($"{m.Operation} batch of {m.RequestedCount} in '{m.Namespace}': {m.Status}" +
+                               (m.ProviderMutationId is null ? "" : $" (mutation {m.ProviderMutationId})") +
+                               $" after {m.Attempts} attempt(s), {(m.Duration ?? TimeSpan.Zero).TotalMilliseconds:0} ms.");
+            _host.WriteProgress(new ProgressInfo(1, _activity, $"{_finished} of {_submitted} batches done")
+            {
+                CurrentOperation = $"{Succeeded} succeeded, {Failed} failed",
+            });
+            _host.WriteObject(m);
+            if (o.Error != null)
+            {
+                o.Error.Mutation = m;
+                _host.WriteError(new VectorOpsError(o.Error.ErrorId, o.Error.Category, m, o.Error));
+            }
+        }
+
+        private sealed class Outcome
+        {
+            public Outcome(VectorMutation mutation, VectorOpsException? error)
+            {
+                Mutation = mutation;
+                Error = error;
+            }
+
+            public VectorMutation Mutation { get; }
+            public VectorOpsException? Error { get; }
+        }
+    }
+}

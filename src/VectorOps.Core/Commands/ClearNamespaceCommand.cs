@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Linq;
+using VectorOps.Connections;
+using VectorOps.Errors;
+using VectorOps.Hosting;
+using VectorOps.Model;
+
+namespace VectorOps.Commands
+{
+    /// <summary>
+    /// Deletes every record of a namespace (and with RemoveNamespace the namespace itself). High impact: hosts
+    /// confirm it by default (ConfirmImpact High in PowerShell, --yes in the CLI).
+    /// </summary>
+    public sealed class ClearNamespaceCommand : VectorCommand
+    {
+        private readonly BatchRunner _runner;
+
+        public ClearNamespaceCommand(ICommandHost host, VectorConnection? connection, bool removeNamespace = false)
+            : base(host, connection)
+        {
+            RemoveNamespace = removeNamespace;
+            _runner = new BatchRunner(host, 1, "Clearing namespaces");
+        }
+
+        public bool RemoveNamespace { get; }
+        public int FailedBatches => _runner.Failed;
+
+        /// <summary>Clears one namespace (called once per pipeline input).</summary>
+        public void Clear(string? @namespace)
+        {
+            if (@namespace is null || @namespace.Length == 0)
+            {
+                Report(new VectorOpsException(ErrorIds.InvalidNamespace, VectorOpsErrorCategory.InvalidArgument,
+                    "Name the namespace to clear (the default namespace too, by its name: " + Provider.DefaultNamespace + ").", @namespace));
+                return;
+            }
+            string ns;
+            try
+            {
+                ns = ResolveNamespace(@namespace);
+            }
+            catch (VectorOpsException ex)
+            {
+                Report(ex);
+                return;
+            }
+            if (RemoveNamespace && !Provider.Capabilities.CanRemoveNamespace)
+            {
+                Report(new VectorOpsException(ErrorIds.NotSupported, VectorOpsErrorCategory.NotImplemented,
+                    $"{Provider.Name} has no namespace object to remove; clear the records without -RemoveNamespace.", ns));
+                return;
+            }
+
+            long? count = null;
+            try
+            {
+                var stats = Wait(Provider.GetStatsAsync(Stop));
+                count = stats.Namespaces.FirstOrDefault(n => n.Name == ns)?.RecordCount ?? 0;
+            }
+            catch (VectorOpsException ex)
+            {
+                Host.WriteVerbose("Could not count the namespace's records before clearing it: " + ex.Message);
+            }
+
+            var m = NewMutation(ns, MutationOperation.ClearNamespace);
+            m.RequestedCount = count ?? 0;
+            var what = count is null ? "all records" : "all " + count.Value.ToString("N0", CultureInfo.InvariantCulture) + " record(s)";
+            var action = RemoveNamespace ? "Delete " + what + " and the namespace itself" : "Delete " + what;
+            switch (Host.ShouldProcess($"namespace '{ns}' of {Provider.Name} index '{Provider.Index}'", action))
+            {
+                case ShouldProcessDecision.WhatIf:
+                    m.Status = MutationStatus.WhatIf;
+                    Host.WriteObject(m);
+                    return;
+                case ShouldProcessDecision.Declined:
+                    _runner.Skip(m, "Declined: not cleared.", ErrorIds.DeclinedByUser);
+                    return;
+            }
+            var provider = Provider;
+            var remove = RemoveNamespace;
+            _runner.Run(m, ct => provider.ClearNamespaceAsync(ns, remove, ct));
+            _runner.Complete();
+        }
+
+        public void Complete() => _runner.Complete();
+    }
+}

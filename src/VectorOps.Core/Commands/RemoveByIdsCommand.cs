@@ -1,0 +1,167 @@
+using System;
+using System.Collections.Generic;
+using VectorOps.Connections;
+using VectorOps.Errors;
+using VectorOps.Hosting;
+using VectorOps.Model;
+
+namespace VectorOps.Commands
+{
+    /// <summary>
+    /// Deletes records by id. Ids arrive in any number of calls (one per pipeline record), are validated, buffered
+    /// per namespace and sent in batches of the provider's cap as soon as a batch is full: never all in memory.
+    /// Each batch is confirmed with ShouldProcess (so -WhatIf previews exactly the ids of each batch) and reported
+    /// as one mutation.
+    /// </summary>
+    public sealed class RemoveByIdsCommand : VectorCommand
+    {
+        private readonly RemoveOptions _options;
+        private readonly BatchRunner _runner;
+        private readonly int _batchSize;
+        private readonly Dictionary<string, Buffer> _buffers = new Dictionary<string, Buffer>(StringComparer.Ordinal);
+
+        public RemoveByIdsCommand(ICommandHost host, VectorConnection? connection, RemoveOptions? options = null)
+            : base(host, connection)
+        {
+            _options = options ?? new RemoveOptions();
+            _batchSize = BatchSize(_options.BatchSize);
+            _runner = new BatchRunner(host, Concurrency(_options.ThrottleLimit), "Deleting records by id");
+        }
+
+        public int FailedBatches => _runner.Failed;
+        public int SkippedBatches => _runner.Skipped;
+
+        private int BatchSize(int? requested)
+        {
+            var cap = Provider.Capabilities.MaxIdsPerDelete;
+            if (requested is null) return cap;
+            if (requested < 1 || requested > cap)
+                throw new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,
+                    $"BatchSize must be between 1 and {cap} (the most {Provider.Name} accepts in one delete), not {requested}.", requested);
+            return requested.Value;
+        }
+
+        /// <summary>
+        /// Adds the ids of one input (one -Id array or one pipeline object). They are validated together first:
+        /// if any is invalid, each bad one is reported and none of this input is sent.
+        /// </summary>
+        public void Add(IEnumerable<string?>? ids, string? @namespace = null)
+        {
+            string ns;
+            try
+            {
+                ns = ResolveNamespace(@namespace);
+            }
+            catch (VectorOpsException ex)
+            {
+                Report(ex);
+                return;
+            }
+
+            var accepted = new List<string>();
+            var bad = false;
+            foreach (var id in ids ?? Array.Empty<string?>())
+            {
+                try
+                {
+                    if (id is null || id.Trim().Length == 0)
+                        throw new VectorOpsException(ErrorIds.InvalidId, VectorOpsErrorCategory.InvalidArgument,
+                            "A record id is empty or blank; nothing from this input was deleted.", id);
+                    Provider.ValidateId(id);
+                    accepted.Add(id);
+                }
+                catch (VectorOpsException ex)
+                {
+                    bad = true;
+                    Report(ex);
+                }
+            }
+            if (bad || accepted.Count == 0)
+            {
+                if (!bad)
+                    Report(new VectorOpsException(ErrorIds.InvalidId, VectorOpsErrorCategory.InvalidArgument,
+                        "No record id was given.", null));
+                return;
+            }
+
+            if (!_buffers.TryGetValue(ns, out var buffer))
+                _buffers[ns] = buffer = new Buffer(_batchSize);
+            foreach (var id in accepted)
+            {
+                if (!buffer.Seen.Add(id)) continue; // the same id twice in one batch is sent once
+                buffer.Ids.Add(id);
+                if (buffer.Ids.Count == _batchSize)
+                {
+                    Flush(ns, buffer.Ids);
+                    _buffers[ns] = buffer = new Buffer(_batchSize);
+                }
+            }
+        }
+
+        /// <summary>Deletes again exactly the ids of an earlier mutation (a failed, skipped or previewed batch).</summary>
+        public void Retry(VectorMutation mutation)
+        {
+            if (mutation.Ids is null || mutation.Ids.Count == 0)
+            {
+                Report(new VectorOpsException(ErrorIds.InvalidInputObject, VectorOpsErrorCategory.InvalidArgument,
+                    $"This {mutation.Operation} mutation carries no ids, so it cannot be sent again by id; run the original command again.",
+                    mutation));
+                return;
+            }
+            if (!string.Equals(mutation.Provider, Provider.Name, StringComparison.OrdinalIgnoreCase) ||
+                !string.Equals(mutation.Index, Provider.Index, StringComparison.Ordinal))
+            {
+                Report(new VectorOpsException(ErrorIds.InvalidInputObject, VectorOpsErrorCategory.InvalidArgument,
+                    $"This mutation belongs to {mutation.Provider} index '{mutation.Index}', not to the connected {Provider.Name} index '{Provider.Index}'.",
+                    mutation));
+                return;
+            }
+            Add(mutation.Ids, mutation.Namespace);
+        }
+
+        /// <summary>Sends what is left in the buffers and waits for every batch. Call once, at the end.</summary>
+        public void Complete()
+        {
+            foreach (var pair in _buffers)
+                if (pair.Value.Ids.Count > 0)
+                    Flush(pair.Key, pair.Value.Ids);
+            _buffers.Clear();
+            _runner.Complete();
+        }
+
+        private void Flush(string ns, List<string> ids)
+        {
+            var m = NewMutation(ns, MutationOperation.DeleteByIds);
+            m.Ids = ids;
+            m.RequestedCount = ids.Count;
+            if (Stop.IsCancellationRequested)
+            {
+                _runner.Skip(m, "The run was stopped before this batch was sent.", ErrorIds.OperationStopped);
+                return;
+            }
+            switch (Host.ShouldProcess(DescribeBatch(ns, ids), "Delete records"))
+            {
+                case ShouldProcessDecision.WhatIf:
+                    m.Status = MutationStatus.WhatIf;
+                    Host.WriteObject(m);
+                    return;
+                case ShouldProcessDecision.Declined:
+                    _runner.Skip(m, "Declined: not deleted.", ErrorIds.DeclinedByUser);
+                    return;
+            }
+            var provider = Provider;
+            _runner.Run(m, ct => provider.DeleteByIdsAsync(ns, ids, ct));
+        }
+
+        private sealed class Buffer
+        {
+            public Buffer(int size)
+            {
+                Ids = new List<string>(Math.Min(size, 1024));
+            }
+
+            public List<string> Ids { get; }
+            public HashSet<string> Seen { get; } = new HashSet<string>(StringComparer.Ordinal);
+        }
+    }
+}

@@ -1,0 +1,15 @@
+namespace VectorOps.Commands
+{
+    /// <summary>Options shared by the delete commands (Remove-VectorRecord, vectorops remove).</summary>
+    public sealed class RemoveOptions
+    {
+        /// <summary>Skip the extra ShouldContinue question of filter and prefix deletes. Never skips -WhatIf.</summary>
+        public bool Force { get; set; }
+
+        /// <summary>Requests in flight at once; null = the provider's default.</summary>
+        public int? ThrottleLimit { get; set; }
+
+        /// <summary>Ids per delete request; null = the provider's cap. Larger than the cap is refused.</summary>
+        public int? BatchSize { get; set; }
+    }
+}

@@ -1,0 +1,162 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Threading;
+using System.Threading.Tasks;
+using VectorOps.Connections;
+using VectorOps.Errors;
+using VectorOps.Hosting;
+using VectorOps.Model;
+using VectorOps.Providers;
+
+namespace VectorOps.Commands
+{
+    /// <summary>
+    /// A delete whose reach the data decides (by filter, by prefix). Per namespace: count the matches with read
+    /// calls only, ask ShouldProcess with that count (under -WhatIf: write the matched ids as WhatIf mutations, one
+    /// per batch the real run would send), ask ShouldContinue with the count unless -Force, then delete, either in
+    /// one native request or by streaming the matched ids page by page into id batches.
+    /// </summary>
+    public abstract class ScopedDeleteCommand : VectorCommand
+    {
+        private readonly BatchRunner _runner;
+
+        protected ScopedDeleteCommand(ICommandHost host, VectorConnection? connection, RemoveOptions? options, string activity)
+            : base(host, connection)
+        {
+            Options = options ?? new RemoveOptions();
+            _runner = new BatchRunner(host, Concurrency(Options.ThrottleLimit), activity);
+        }
+
+        protected RemoveOptions Options { get; }
+
+        public int FailedBatches => _runner.Failed;
+        public int SkippedBatches => _runner.Skipped;
+
+        protected abstract MutationOperation Operation { get; }
+
+        /// <summary>"matching filter {...}" / "with id prefix 'doc-'"</summary>
+        protected abstract string Scope { get; }
+
+        protected abstract IAsyncEnumerable<IReadOnlyList<string>> Matches(string ns, CancellationToken ct);
+
+        /// <summary>A count without listing, where the provider has one; null to count by listing.</summary>
+        protected virtual long? CheapCount(string ns) => null;
+
+        /// <summary>The native delete, or null when the matched ids must be deleted by id.</summary>
+        protected virtual System.Func<CancellationToken, Task<ProviderWriteResult>>? NativeDelete(string ns) => null;
+
+        protected abstract void Describe(VectorMutation m);
+
+        /// <summary>Runs the delete in each namespace (the connection's default when none is given).</summary>
+        public void Execute(IEnumerable<string?>? namespaces)
+        {
+            var list = new List<string>();
+            foreach (var n in namespaces ?? new string?[] { null })
+            {
+                try
+                {
+                    var ns = ResolveNamespace(n);
+                    if (!list.Contains(ns)) list.Add(ns);
+                }
+                catch (VectorOpsException ex)
+                {
+                    Report(ex);
+                    return; // a bad namespace name stops the whole delete before anything is sent
+                }
+            }
+            if (list.Count == 0) list.Add(ResolveNamespace(null));
+
+            foreach (var ns in list)
+            {
+                if (Stop.IsCancellationRequested) break;
+                ExecuteOne(ns);
+            }
+            _runner.Complete();
+        }
+
+        private void ExecuteOne(string ns)
+        {
+            var batch = Provider.Capabilities.MaxIdsPerDelete;
+            if (Options.BatchSize is int b && b >= 1 && b < batch) batch = b;
+
+            long? count = CheapCount(ns);
+            if (count is null && !Options.Force) count = CountByListing(ns);
+            var countText = count is null ? "all records" : count.Value.ToString("N0", CultureInfo.InvariantCulture) + " record(s)";
+            Host.WriteVerbose($"{countText} in namespace '{ns}' {Scope}.");
+
+            if (count == 0)
+            {
+                Host.WriteVerbose($"Nothing to delete in namespace '{ns}'.");
+                return;
+            }
+
+            var target = $"{countText} {Scope} in namespace '{ns}' of {Provider.Name} index '{Provider.Index}'";
+            var decision = Host.ShouldProcess(target, "Delete records");
+            if (decision == ShouldProcessDecision.WhatIf)
+            {
+                foreach (var ids in Chunk(Pages(Matches(ns, Stop)), batch))
+                {
+                    var preview = Template(ns, ids);
+                    preview.Status = MutationStatus.WhatIf;
+                    Host.WriteObject(preview);
+                }
+                return;
+            }
+            if (decision == ShouldProcessDecision.Declined)
+            {
+                var skipped = Template(ns, null);
+                skipped.RequestedCount = count ?? 0;
+                _runner.Skip(skipped, "Declined: not deleted.", ErrorIds.DeclinedByUser);
+                return;
+            }
+            if (!Options.Force)
+            {
+                var query = $"{countText} {Scope} will be deleted from namespace '{ns}' of {Provider.Name} index '{Provider.Index}'. This cannot be undone. Continue?";
+                if (!Host.ShouldContinue(query, "Delete " + countText))
+                {
+                    var skipped = Template(ns, null);
+                    skipped.RequestedCount = count ?? 0;
+                    _runner.Skip(skipped, "Declined: not deleted.", ErrorIds.DeclinedByUser);
+                    return;
+                }
+            }
+
+            var native = NativeDelete(ns);
+            if (native != null)
+            {
+                var m = Template(ns, null);
+                m.RequestedCount = count ?? 0;
+                _runner.Run(m, native);
+                return;
+            }
+
+            var provider = Provider;
+            foreach (var ids in Chunk(Pages(Matches(ns, Stop)), batch))
+            {
+                var m = Template(ns, ids);
+                _runner.Run(m, ct => provider.DeleteByIdsAsync(ns, ids, ct));
+            }
+        }
+
+        private long CountByListing(string ns)
+        {
+            long n = 0;
+            foreach (var page in Pages(Matches(ns, Stop)))
+            {
+                n += page.Count;
+                Host.WriteProgress(new ProgressInfo(2, "Counting matching records", $"{n:N0} found in '{ns}'"));
+            }
+            Host.WriteProgress(new ProgressInfo(2, "Counting matching records", "Done") { Completed = true });
+            return n;
+        }
+
+        private VectorMutation Template(string ns, List<string>? ids)
+        {
+            var m = NewMutation(ns, Operation);
+            m.Ids = ids;
+            m.RequestedCount = ids?.Count ?? 0;
+            Describe(m);
+            return m;
+        }
+    }
+}

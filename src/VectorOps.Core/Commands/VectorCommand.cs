@@ -1,0 +1,120 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using VectorOps.Connections;
+using VectorOps.Errors;
+using VectorOps.Hosting;
+using VectorOps.Model;
+using VectorOps.Providers;
+
+namespace VectorOps.Commands
+{
+    /// <summary>
+    /// Base of every command: one class per operation, driven by a cmdlet, the CLI or a test through
+    /// <see cref="ICommandHost"/>. Commands are synchronous towards the host (they block on provider tasks, which
+    /// never capture a synchronisation context) so that every host call happens on the caller's thread.
+    /// </summary>
+    public abstract class VectorCommand
+    {
+        protected VectorCommand(ICommandHost host, VectorConnection? connection)
+        {
+            Host = host ?? throw new ArgumentNullException(nameof(host));
+            Connection = connection ?? VectorSession.Current ?? throw new VectorOpsException(ErrorIds.NotConnected,
+                VectorOpsErrorCategory.ConnectionError,
+                "There is no connection. Run Connect-VectorIndex first (or pass -Connection); for the local store: Connect-VectorIndex -Provider Local -Path ./vectors.db -Index demo.",
+                null);
+        }
+
+        protected ICommandHost Host { get; }
+        protected VectorConnection Connection { get; }
+        protected IVectorProvider Provider => Connection.ProviderInstance;
+        protected CancellationToken Stop => Host.CancellationToken;
+
+        /// <summary>The namespace to use: the given one, else the connection's; validated by the provider.</summary>
+        protected string ResolveNamespace(string? @namespace)
+        {
+            var ns = string.IsNullOrEmpty(@namespace) ? Connection.Namespace : @namespace!;
+            Provider.ValidateNamespace(ns);
+            return ns;
+        }
+
+        /// <summary>Writes a VectorOpsException as a non-terminating error.</summary>
+        protected void Report(VectorOpsException ex) => Host.WriteError(VectorOpsError.From(ex));
+
+        protected VectorMutation NewMutation(string ns, MutationOperation op) => new VectorMutation
+        {
+            Provider = Provider.Name,
+            Index = Provider.Index,
+            Namespace = ns,
+            Operation = op,
+            Status = MutationStatus.Skipped,
+        };
+
+        /// <summary>Runs a provider call to completion on the calling thread.</summary>
+        protected static T Wait<T>(Task<T> task) => task.GetAwaiter().GetResult();
+
+        /// <summary>Enumerates an async sequence on the calling thread, page by page, stopping when the host stops.</summary>
+        protected IEnumerable<T> Pages<T>(IAsyncEnumerable<T> source)
+        {
+            var e = source.GetAsyncEnumerator(Stop);
+            try
+            {
+                while (true)
+                {
+                    bool more;
+                    try
+                    {
+                        more = e.MoveNextAsync().AsTask().GetAwaiter().GetResult();
+                    }
+                    catch (OperationCanceledException) when (Stop.IsCancellationRequested)
+                    {
+                        yield break;
+                    }
+                    if (!more) yield break;
+                    yield return e.Current;
+                }
+            }
+            finally
+            {
+                e.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+        }
+
+        protected int Concurrency(int? throttle)
+        {
+            if (throttle is int t && t < 1)
+                throw new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,
+                    $"ThrottleLimit must be at least 1, not {t}.", t);
+            return throttle ?? Provider.Capabilities.DefaultConcurrency;
+        }
+
+        /// <summary>A short description of a batch for ShouldProcess and messages: count and the first ids.</summary>
+        protected string DescribeBatch(string ns, IReadOnlyList<string> ids)
+        {
+            const int shown = 5;
+            var head = string.Join(", ", ids.Take(shown));
+            var more = ids.Count > shown ? $", … (+{ids.Count - shown} more)" : "";
+            return $"{ids.Count} record(s) in namespace '{ns}' of {Provider.Name} index '{Provider.Index}': {head}{more}";
+        }
+
+        protected static IEnumerable<List<string>> Chunk(IEnumerable<IReadOnlyList<string>> pages, int size)
+        {
+            var current = new List<string>(size);
+            foreach (var page in pages)
+            {
+                foreach (var id in page)
+                {
+                    current.Add(id);
+                    if (current.Count == size)
+                    {
+                        yield return current;
+                        current = new List<string>(size);
+                    }
+                }
+            }
+            if (current.Count > 0) yield return current;
+        }
+    }
+}

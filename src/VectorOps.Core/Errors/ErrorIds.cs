@@ -1,0 +1,52 @@
+namespace VectorOps.Errors
+{
+    /// <summary>
+    /// Stable error ids. They are part of the public contract (scripts catch on FullyQualifiedErrorId): never rename one.
+    /// </summary>
+    public static class ErrorIds
+    {
+        // Input
+        public const string InvalidId = "InvalidVectorId";
+        public const string InvalidNamespace = "InvalidNamespace";
+        public const string InvalidIndexName = "InvalidIndexName";
+        public const string InvalidPrefix = "InvalidPrefix";
+        public const string EmptyFilter = "EmptyFilter";
+        public const string InvalidFilter = "InvalidFilter";
+        public const string InvalidFilterJson = "InvalidFilterJson";
+        public const string UnknownFilterOperator = "UnknownFilterOperator";
+        public const string InvalidFilterOperand = "InvalidFilterOperand";
+        public const string InvalidRecord = "InvalidRecord";
+        public const string InvalidInputObject = "InvalidInputObject";
+        public const string InvalidArgument = "InvalidArgument";
+        public const string InvalidRecordFile = "InvalidRecordFile";
+        public const string RecordFileNotFound = "RecordFileNotFound";
+        public const string BackupPathNotWritable = "BackupPathNotWritable";
+
+        // Connection
+        public const string NotConnected = "NotConnected";
+        public const string UnknownProvider = "UnknownProvider";
+        public const string MissingCredential = "MissingCredential";
+        public const string InsecureEndpoint = "InsecureEndpoint";
+        public const string InvalidEndpoint = "InvalidEndpoint";
+        public const string StoreOpenFailed = "StoreOpenFailed";
+
+        // Provider answers
+        public const string ProviderBadRequest = "ProviderBadRequest";
+        public const string ProviderAuthenticationFailed = "ProviderAuthenticationFailed";
+        public const string ProviderPermissionDenied = "ProviderPermissionDenied";
+        public const string ProviderNotFound = "ProviderNotFound";
+        public const string ProviderConflict = "ProviderConflict";
+        public const string ProviderRateLimited = "ProviderRateLimited";
+        public const string ProviderServerError = "ProviderServerError";
+        public const string ProviderUnreachable = "ProviderUnreachable";
+        public const string ProviderTimeout = "ProviderTimeout";
+        public const string ProviderProtocolError = "ProviderProtocolError";
+        public const string NotSupported = "NotSupportedByProvider";
+
+        // Run
+        public const string BatchFailed = "BatchFailed";
+        public const string OperationStopped = "OperationStopped";
+        public const string DeclinedByUser = "DeclinedByUser";
+        public const string MutationWaitTimeout = "MutationWaitTimeout";
+    }
+}

@@ -1,0 +1,32 @@
+namespace VectorOps.Providers
+{
+    /// <summary>What a provider can do, so the command layer batches and previews correctly.</summary>
+    public sealed class ProviderCapabilities
+    {
+        /// <summary>Most ids one delete request may carry (Pinecone 1000, Vectorize 100).</summary>
+        public int MaxIdsPerDelete { get; set; } = 1000;
+
+        /// <summary>Most ids one fetch request may carry.</summary>
+        public int MaxIdsPerFetch { get; set; } = 1000;
+
+        /// <summary>Most records one upsert request may carry.</summary>
+        public int MaxRecordsPerUpsert { get; set; } = 100;
+
+        /// <summary>True when the provider deletes by metadata filter itself; otherwise VectorOps finds the ids and deletes them.</summary>
+        public bool NativeFilterDelete { get; set; }
+
+        /// <summary>True when the provider has a cheap way to count filter matches before deleting.</summary>
+        public bool CountsFilterMatches { get; set; }
+
+        public bool SupportsNamespaces { get; set; } = true;
+
+        /// <summary>True when a namespace itself can be removed (not only its records).</summary>
+        public bool CanRemoveNamespace { get; set; }
+
+        /// <summary>True when writes are acknowledged before they are applied (Wait-VectorMutation makes sense).</summary>
+        public bool AsyncMutations { get; set; }
+
+        /// <summary>Default number of requests in flight at once.</summary>
+        public int DefaultConcurrency { get; set; } = 4;
+    }
+}
