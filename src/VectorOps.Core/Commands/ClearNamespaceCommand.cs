@@ -19,7 +19,7 @@ namespace VectorOps.Commands
             : base(host, connection)
         {
             RemoveNamespace = removeNamespace;
-            _runner = new BatchRunner(host, 1, "Clearing namespaces");
+            _runner = new BatchRunner(host, Provider.Capabilities.NativeNamespaceClear ? 1 : Concurrency(null), "Clearing namespaces");
         }
 
         public bool RemoveNamespace { get; }
@@ -48,6 +48,12 @@ namespace VectorOps.Commands
             {
                 Report(new VectorOpsException(ErrorIds.NotSupported, VectorOpsErrorCategory.NotImplemented,
                     $"{Provider.Name} has no namespace object to remove; clear the records without -RemoveNamespace.", ns));
+                return;
+            }
+
+            if (!Provider.Capabilities.NativeNamespaceClear)
+            {
+                ClearByListing(ns);
                 return;
             }
 
@@ -83,5 +89,59 @@ namespace VectorOps.Commands
         }
 
         public void Complete() => _runner.Complete();
+
+        /// <summary>
+        /// For providers that cannot clear a namespace in one request (Vectorize): count the namespace's ids by
+        /// listing (read only), ask with that count, then stream the listed ids into delete batches of the
+        /// provider's cap, one mutation (with its provider mutation id) per batch. Under -WhatIf the ids are
+        /// listed again and written as WhatIf mutations, one per batch the real run would send.
+        /// </summary>
+        private void ClearByListing(string ns)
+        {
+            long count = 0;
+            foreach (var page in Pages(Provider.ListIdsAsync(ns, null, Stop)))
+            {
+                count += page.Count;
+                Host.WriteProgress(new ProgressInfo(2, "Counting the namespace's records", $"{count:N0} found in '{ns}'"));
+            }
+            Host.WriteProgress(new ProgressInfo(2, "Counting the namespace's records", "Done") { Completed = true });
+            if (Stop.IsCancellationRequested) return;
+            Host.WriteVerbose($"{count:N0} record(s) in namespace '{ns}' ({Provider.Name} lists them; it has no single request that clears a namespace).");
+            if (count == 0)
+            {
+                Host.WriteVerbose($"Nothing to delete in namespace '{ns}'.");
+                return;
+            }
+
+            var what = "all " + count.ToString("N0", CultureInfo.InvariantCulture) + " record(s)";
+            var batch = Provider.Capabilities.MaxIdsPerDelete;
+            switch (Host.ShouldProcess($"namespace '{ns}' of {Provider.Name} index '{Provider.Index}'", "Delete " + what))
+            {
+                case ShouldProcessDecision.WhatIf:
+                    foreach (var ids in Chunk(Pages(Provider.ListIdsAsync(ns, null, Stop)), batch))
+                    {
+                        var preview = NewMutation(ns, MutationOperation.ClearNamespace);
+                        preview.Ids = ids;
+                        preview.RequestedCount = ids.Count;
+                        preview.Status = MutationStatus.WhatIf;
+                        Host.WriteObject(preview);
+                    }
+                    return;
+                case ShouldProcessDecision.Declined:
+                    var skipped = NewMutation(ns, MutationOperation.ClearNamespace);
+                    skipped.RequestedCount = count;
+                    _runner.Skip(skipped, "Declined: not cleared.", ErrorIds.DeclinedByUser);
+                    return;
+            }
+            var provider = Provider;
+            foreach (var ids in Chunk(Pages(Provider.ListIdsAsync(ns, null, Stop)), batch))
+            {
+                var m = NewMutation(ns, MutationOperation.ClearNamespace);
+                m.Ids = ids;
+                m.RequestedCount = ids.Count;
+                _runner.Run(m, ct => provider.DeleteByIdsAsync(ns, ids, ct));
+            }
+            _runner.Complete();
+        }
     }
 }

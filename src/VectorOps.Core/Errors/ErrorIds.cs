@@ -29,6 +29,8 @@ namespace VectorOps.Errors
         public const string InsecureEndpoint = "InsecureEndpoint";
         public const string InvalidEndpoint = "InvalidEndpoint";
         public const string StoreOpenFailed = "StoreOpenFailed";
+        public const string MissingAccountId = "MissingAccountId";
+        public const string InvalidAccountId = "InvalidAccountId";
 
         // Provider answers
         public const string ProviderBadRequest = "ProviderBadRequest";

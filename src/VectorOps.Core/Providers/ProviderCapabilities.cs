@@ -20,6 +20,12 @@ namespace VectorOps.Providers
 
         public bool SupportsNamespaces { get; set; } = true;
 
+        /// <summary>
+        /// True when the provider clears a namespace in one request of its own (ClearNamespaceAsync). When false
+        /// (Vectorize), the command lists the namespace's ids and deletes them in id batches, one mutation each.
+        /// </summary>
+        public bool NativeNamespaceClear { get; set; } = true;
+
         /// <summary>True when a namespace itself can be removed (not only its records).</summary>
         public bool CanRemoveNamespace { get; set; }
 

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using VectorOps.Errors;
 using VectorOps.Providers.Local;
+using VectorOps.Providers.Vectorize;
 
 namespace VectorOps.Providers
 {
@@ -15,6 +16,8 @@ namespace VectorOps.Providers
         static ProviderRegistry()
         {
             Register("Local", LocalProvider.Create);
+            Register(VectorizeProvider.ProviderName, VectorizeProvider.Create);
+            Register("Vectorize", VectorizeProvider.Create);
         }
 
         public static void Register(string name, Func<ConnectionSettings, IVectorProvider> factory) => Factories[name] = factory;

@@ -1,0 +1,625 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using VectorOps.Errors;
+using VectorOps.Filtering;
+using VectorOps.Model;
+using VectorOps.Serialization;
+using VectorOps.Transport;
+
+namespace VectorOps.Providers.Vectorize
+{
+    /// <summary>
+    /// Cloudflare Vectorize (v2 REST API, <c>{base}/accounts/{account}/vectorize/v2/indexes/{index}/...</c>) over
+    /// the shared <see cref="HttpTransport"/>.
+    /// <para>
+    /// Namespaces: Vectorize has no namespace object, only an optional <c>namespace</c> string on each vector, and
+    /// vector ids are unique across the whole index. VectorOps' default namespace <c>__default__</c> stands for the
+    /// vectors stored without a namespace (get_by_ids answers none, null or ""); a vector whose namespace is
+    /// literally "__default__" is counted in it too. Records upserted to <c>__default__</c> are written without a
+    /// namespace. Deleting by id deletes that id wherever it lives (delete_by_ids takes no namespace).
+    /// </para>
+    /// <para>
+    /// The service has no delete by filter, prefix or namespace, and no way to list ids by prefix or namespace:
+    /// <c>list</c> pages (up to 1000 ids, no metadata) are read, <c>get_by_ids</c> (100 a call) tells each id's
+    /// namespace and metadata, the prefix and the filter are applied here (the filter by
+    /// <see cref="MetadataFilter.Matches"/>, the same code the local provider and the emulators use), and the matched
+    /// ids go to <c>delete_by_ids</c> in batches of 100, page after page.
+    /// </para>
+    /// <para>
+    /// Rate: Cloudflare allows 1,200 requests per 5 minutes per account (4/s), shared by every client of the
+    /// account; over it, every call is refused for 5 minutes. Requests are therefore paced by default at
+    /// <see cref="DefaultRequestsPerSecond"/> per account across every connection of this process; a 429 whose
+    /// Retry-After exceeds the transport's MaxRetryDelay is reported at once, and no further request goes to that
+    /// account until the block ends.
+    /// </para>
+    /// </summary>
+    public sealed class VectorizeProvider : IVectorProvider
+    {
+        public const string ProviderName = "CloudflareVectorize";
+        public const string DefaultNamespaceName = "__default__";
+        public static readonly Uri DefaultBaseUri = new Uri("https://api.cloudflare.com/client/v4");
+
+        /// <summary>3.5 requests/s = 1,050 per 5 minutes: under the 1,200 account limit with room for other clients.</summary>
+        public const double DefaultRequestsPerSecond = 3.5;
+
+        /// <summary>Ids per delete_by_ids / get_by_ids call: the service rejects more (error 40007).</summary>
+        public const int MaxIdsPerCall = 100;
+
+        /// <summary>Largest page of <c>list</c>.</summary>
+        public const int MaxListPageSize = 1000;
+
+        /// <summary>
+        /// Vectors per NDJSON upsert. The HTTP API takes more, but 500 vectors of the largest dimension (1536 floats,
+        /// ~19 KB as text) with the largest metadata (10 KiB) stay near 15 MB, far below the request body limit,
+        /// and a failed batch is cheap to resend.
+        /// </summary>
+        public const int UpsertBatchSize = 500;
+
+        /// <summary>The account-wide request limit and its window, as Cloudflare publishes them (for messages).</summary>
+        public const int AccountRequestLimit = 1200;
+
+        /// <summary>Margin added to a server time read from a Date header (whole seconds, possibly cached up to 1 s) before comparing it with processedUpToDatetime.</summary>
+        private static readonly TimeSpan DateHeaderMargin = TimeSpan.FromSeconds(3);
+
+        private static readonly ConcurrentDictionary<string, RequestPacer> AccountPacers = new ConcurrentDictionary<string, RequestPacer>(StringComparer.Ordinal);
+        private static readonly ConcurrentDictionary<string, DateTimeOffset> AccountBlocks = new ConcurrentDictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+
+        private readonly HttpTransport _transport;
+        private readonly TransportOptions _options;
+        private readonly RequestPacer _pacer;
+        private readonly string _indexPath;
+        private readonly string _accountKey;
+        private readonly int _listPageSize;
+        private readonly Action<string>? _trace;
+        private readonly ConcurrentDictionary<string, DateTimeOffset> _acknowledgedBefore = new ConcurrentDictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        private long _clockOffsetTicks; // server clock minus local clock, from the last Date header
+        private int _idNamespaceNoted;
+
+        private VectorizeProvider(string accountId, string index, Uri baseUri, Secret token, double requestsPerSecond,
+            ConnectionSettings settings, int listPageSize)
+        {
+            AccountId = accountId;
+            Index = index;
+            _trace = settings.Trace;
+            _listPageSize = listPageSize;
+            _indexPath = $"accounts/{VectorizeNames.Segment(accountId)}/vectorize/v2/indexes/{VectorizeNames.Segment(index)}";
+            var authorization = new AuthenticationHeaderValue("Bearer", token.Reveal());
+            _options = new TransportOptions
+            {
+                ProviderName = ProviderName,
+                Secret = token,
+                Trace = settings.Trace,
+                Authorize = request => request.Headers.Authorization = authorization,
+                MapError = MapError,
+                RequestsPerSecond = null, // paced per account below, not per transport
+            };
+            if (settings.RequestTimeout is TimeSpan t) _options.RequestTimeout = t;
+            if (settings.MaxAttempts is int a) _options.MaxAttempts = a;
+            _transport = new HttpTransport(baseUri, _options);
+            _accountKey = _transport.BaseUri.AbsoluteUri.TrimEnd('/') + "|" + accountId.ToLowerInvariant();
+            _pacer = AccountPacers.GetOrAdd(_accountKey + "|" + requestsPerSecond.ToString("R", CultureInfo.InvariantCulture),
+                _ => new RequestPacer(requestsPerSecond));
+            Endpoint = _transport.BaseUri.AbsoluteUri.TrimEnd('/') + "/" + _indexPath;
+            Capabilities = new ProviderCapabilities
+            {
+                MaxIdsPerDelete = MaxIdsPerCall,
+                MaxIdsPerFetch = MaxIdsPerCall,
+                MaxRecordsPerUpsert = UpsertBatchSize,
+                NativeFilterDelete = false,
+                NativeNamespaceClear = false,
+                CountsFilterMatches = false,
+                SupportsNamespaces = true,
+                CanRemoveNamespace = false,
+                AsyncMutations = true,
+                // The pacer, not concurrency, bounds the rate; 3 in flight covers the round trip at 3.5 requests/s.
+                DefaultConcurrency = 3,
+            };
+        }
+
+        /// <summary>
+        /// Reads AccountId (or CLOUDFLARE_ACCOUNT_ID), Index, the token (ApiKey, or CLOUDFLARE_API_TOKEN), BaseUri
+        /// (default https://api.cloudflare.com/client/v4; https unless loopback), RequestsPerSecond (default 3.5),
+        /// RequestTimeout, MaxAttempts and Options["ListPageSize"] (1-1000, default 1000). Everything is checked
+        /// here, so a bad setting fails before any request.
+        /// </summary>
+        public static IVectorProvider Create(ConnectionSettings settings)
+        {
+            if (settings is null) throw new ArgumentNullException(nameof(settings));
+            VectorizeNames.ValidateIndexName(settings.Index);
+            var account = string.IsNullOrWhiteSpace(settings.AccountId) ? Environment.GetEnvironmentVariable("CLOUDFLARE_ACCOUNT_ID") : settings.AccountId;
+            VectorizeNames.ValidateAccountId(account?.Trim());
+            var baseUri = EndpointGuard.Require(settings.BaseUri ?? DefaultBaseUri, ProviderName);
+            if (settings.DefaultNamespace != null) VectorizeNames.ValidateNamespace(settings.DefaultNamespace);
+
+            var rps = settings.RequestsPerSecond ?? DefaultRequestsPerSecond;
+            if (double.IsNaN(rps) || rps <= 0 || double.IsInfinity(rps))
+                throw new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,
+                    $"RequestsPerSecond must be a positive number, not {rps.ToString(CultureInfo.InvariantCulture)}. Cloudflare allows {AccountRequestLimit:N0} requests per 5 minutes per account (4 per second).",
+                    settings.RequestsPerSecond);
+            if (settings.MaxAttempts is int attempts && attempts < 1)
+                throw new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,
+                    $"MaxAttempts must be at least 1, not {attempts}.", attempts);
+
+            var pageSize = MaxListPageSize;
+            if (settings.Options.TryGetValue("ListPageSize", out var ps))
+            {
+                if (!int.TryParse(ps, NumberStyles.Integer, CultureInfo.InvariantCulture, out pageSize) || pageSize < 1 || pageSize > MaxListPageSize)
+                    throw new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,
+                        $"ListPageSize must be between 1 and {MaxListPageSize}, not '{ps}'.", ps);
+            }
+
+            // The credential is checked last so that every other mistake is reported even without one.
+            var token = settings.ApiKey ?? Secret.FromPlainText(Environment.GetEnvironmentVariable("CLOUDFLARE_API_TOKEN")?.Trim());
+            if (token is null)
+                throw new VectorOpsException(ErrorIds.MissingCredential, VectorOpsErrorCategory.AuthenticationError,
+                    "No Cloudflare API token: pass -ApiToken (a SecureString) or -Credential, or set CLOUDFLARE_API_TOKEN. The token needs Vectorize Read (and Vectorize Write to change data).",
+                    null);
+            return new VectorizeProvider(account!.Trim(), settings.Index!, baseUri, token, rps, settings, pageSize);
+        }
+
+        public string Name => ProviderName;
+        public string Index { get; }
+        public string AccountId { get; }
+        public string Endpoint { get; }
+        public ProviderCapabilities Capabilities { get; }
+        /// <summary>Always <c>__default__</c>: the vectors stored without a namespace (a connection may still name another as its own default).</summary>
+        public string DefaultNamespace => DefaultNamespaceName;
+
+        /// <summary>Requests per second this connection allows itself (shared by every connection to the same account).</summary>
+        public double RequestsPerSecond => _pacer.RequestsPerSecond;
+
+        public void ValidateId(string id) => VectorizeNames.ValidateId(id);
+
+        public void ValidateNamespace(string @namespace) => VectorizeNames.ValidateNamespace(@namespace);
+
+        public void Dispose() { }
+
+        // ---- writes --------------------------------------------------------------------------------
+
+        public async Task<ProviderWriteResult> DeleteByIdsAsync(string @namespace, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+        {
+            CheckIdBatch(ids, "delete_by_ids");
+            if (!IsDefault(@namespace) && Interlocked.Exchange(ref _idNamespaceNoted, 1) == 0)
+                _trace?.Invoke($"Vectorize ids are unique across the index: delete_by_ids removes each id whatever its namespace ('{@namespace}' does not restrict it).");
+            var body = IdsBody(ids);
+            var (result, response) = await CallAsync(HttpMethod.Post, "/delete_by_ids", () => Json(body), cancellationToken).ConfigureAwait(false);
+            return Acknowledged(result, response);
+        }
+
+        public Task<ProviderWriteResult> DeleteByFilterAsync(string @namespace, MetadataFilter filter, CancellationToken cancellationToken) =>
+            throw new VectorOpsException(ErrorIds.NotSupported, VectorOpsErrorCategory.NotImplemented,
+                "Vectorize has no delete by filter: VectorOps finds the matching ids (list, get_by_ids) and deletes them by id.", filter?.Json);
+
+        /// <summary>
+        /// Deletes every vector of the namespace, sequentially: list, get_by_ids, delete_by_ids in 100s. The command
+        /// layer does not call this (Capabilities.NativeNamespaceClear is false: it streams the same steps into
+        /// batches so that each delete_by_ids is its own mutation); it is here for direct callers of the interface.
+        /// The answer carries the last delete's mutation id (Vectorize applies an index's mutations in order).
+        /// </summary>
+        public async Task<ProviderWriteResult> ClearNamespaceAsync(string @namespace, bool removeNamespace, CancellationToken cancellationToken)
+        {
+            if (removeNamespace)
+                throw new VectorOpsException(ErrorIds.NotSupported, VectorOpsErrorCategory.NotImplemented,
+                    "Vectorize has no namespace object to remove; clear the records only.", @namespace);
+            ValidateNamespace(@namespace);
+            var total = new ProviderWriteResult { Attempts = 0, AffectedCount = 0, Applied = false };
+            var batch = new List<string>(MaxIdsPerCall);
+            await foreach (var page in ListIdsAsync(@namespace, null, cancellationToken).ConfigureAwait(false))
+            {
+                foreach (var id in page)
+                {
+                    batch.Add(id);
+                    if (batch.Count == MaxIdsPerCall) await Send().ConfigureAwait(false);
+                }
+            }
+            if (batch.Count > 0) await Send().ConfigureAwait(false);
+            if (total.Attempts == 0) total.Applied = true; // nothing to delete
+            return total;
+
+            async Task Send()
+            {
+                var r = await DeleteByIdsAsync(@namespace, batch.ToList(), cancellationToken).ConfigureAwait(false);
+                total.ProviderMutationId = r.ProviderMutationId;
+                total.Attempts += r.Attempts;
+                total.AffectedCount += batch.Count;
+                batch.Clear();
+            }
+        }
+
+        /// <summary>Upserts up to <see cref="UpsertBatchSize"/> records as NDJSON; records of the default namespace are written without one.</summary>
+        public async Task<ProviderWriteResult> UpsertAsync(string @namespace, IReadOnlyList<VectorRecord> records, CancellationToken cancellationToken)
+        {
+            if (records is null || records.Count == 0)
+                throw new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument, "No records to upsert.", null);
+            if (records.Count > UpsertBatchSize)
+                throw new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,
+                    $"At most {UpsertBatchSize} records go in one Vectorize upsert, not {records.Count}.", records.Count);
+            ValidateNamespace(@namespace);
+            var payload = Ndjson(@namespace, records);
+            var (result, response) = await CallAsync(HttpMethod.Post, "/upsert", () =>
+            {
+                var c = new ByteArrayContent(payload);
+                c.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
+                return c;
+            }, cancellationToken).ConfigureAwait(false);
+            return Acknowledged(result, response);
+        }
+
+        private byte[] Ndjson(string @namespace, IReadOnlyList<VectorRecord> records)
+        {
+            var ns = IsDefault(@namespace) ? null : @namespace;
+            using var ms = new MemoryStream();
+            foreach (var r in records)
+            {
+                if (r is null) throw new VectorOpsException(ErrorIds.InvalidRecord, VectorOpsErrorCategory.InvalidArgument, "A record is null.", null);
+                ValidateId(r.Id);
+                if (r.Values is null || r.Values.Length == 0)
+                    throw new VectorOpsException(ErrorIds.InvalidRecord, VectorOpsErrorCategory.InvalidArgument,
+                        $"Record '{r.Id}' has no values: Vectorize stores dense vectors only.", r.Id);
+                if (r.SparseValues != null)
+                    throw new VectorOpsException(ErrorIds.InvalidRecord, VectorOpsErrorCategory.InvalidArgument,
+                        $"Record '{r.Id}' has sparse values, which Vectorize does not store.", r.Id);
+                var recordNs = r.Namespace is null || IsDefault(r.Namespace) ? ns : r.Namespace;
+                if (recordNs != null) ValidateNamespace(recordNs);
+                using (var w = new Utf8JsonWriter(ms))
+                {
+                    w.WriteStartObject();
+                    w.WriteString("id", r.Id);
+                    w.WriteStartArray("values");
+                    foreach (var x in r.Values) w.WriteNumberValue(x);
+                    w.WriteEndArray();
+                    if (r.Metadata != null)
+                    {
+                        w.WritePropertyName("metadata");
+                        RecordJson.WriteMetadata(w, r.Metadata);
+                    }
+                    if (recordNs != null) w.WriteString("namespace", recordNs);
+                    w.WriteEndObject();
+                }
+                ms.WriteByte((byte)'\n');
+            }
+            return ms.ToArray();
+        }
+
+        private ProviderWriteResult Acknowledged(JsonElement result, TransportResponse response)
+        {
+            string? mutationId = null;
+            if (result.ValueKind == JsonValueKind.Object && result.TryGetProperty("mutationId", out var id) && id.ValueKind == JsonValueKind.String)
+                mutationId = id.GetString();
+            if (string.IsNullOrEmpty(mutationId))
+                throw new VectorOpsException(ErrorIds.ProviderProtocolError, VectorOpsErrorCategory.ProtocolError,
+                    $"{ProviderName} accepted {response.Method} {response.Path} but answered no mutationId.", response.Path)
+                { StatusCode = response.StatusCode, Attempts = response.Attempts };
+            // The mutation was enqueued before the answer left the server: remember that time (server clock).
+            _acknowledgedBefore[mutationId!] = ServerTime(response) + DateHeaderMargin;
+            return new ProviderWriteResult { ProviderMutationId = mutationId, Attempts = response.Attempts, Applied = false };
+        }
+
+        // ---- reads ---------------------------------------------------------------------------------
+
+        /// <summary>
+        /// Ids of the namespace, optionally by prefix, one list page at a time. The prefix is applied here (list has
+        /// no prefix parameter) and each candidate's namespace is learnt with get_by_ids, so a page costs one list
+        /// call plus one get_by_ids per 100 candidates. Pages with no match are not yielded.
+        /// </summary>
+        public async IAsyncEnumerable<IReadOnlyList<string>> ListIdsAsync(string @namespace, string? prefix,
+            [EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            ValidateNamespace(@namespace);
+            await foreach (var page in ListPagesAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var candidates = prefix is null ? page : page.Where(id => id.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+                if (candidates.Count == 0) continue;
+                var matched = new List<string>(candidates.Count);
+                foreach (var record in await GetManyAsync(candidates, cancellationToken).ConfigureAwait(false))
+                    if (InNamespace(record, @namespace)) matched.Add(record.Id);
+                if (matched.Count > 0) yield return matched;
+            }
+        }
+
+        /// <summary>Ids whose metadata matches the filter: list, get_by_ids in 100s, MetadataFilter.Matches; one list page at a time.</summary>
+        public async IAsyncEnumerable<IReadOnlyList<string>> FindIdsAsync(string @namespace, MetadataFilter filter,
+            [EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            if (filter is null) throw new ArgumentNullException(nameof(filter));
+            ValidateNamespace(@namespace);
+            await foreach (var page in ListPagesAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var matched = new List<string>();
+                foreach (var record in await GetManyAsync(page, cancellationToken).ConfigureAwait(false))
+                    if (InNamespace(record, @namespace) && filter.Matches(record.Metadata)) matched.Add(record.Id);
+                if (matched.Count > 0) yield return matched;
+            }
+        }
+
+        /// <summary>Vectorize cannot count filter matches without reading every record: null (the command counts by listing).</summary>
+        public Task<long?> CountAsync(string @namespace, MetadataFilter filter, CancellationToken cancellationToken) =>
+            Task.FromResult<long?>(null);
+
+        /// <summary>get_by_ids for up to 100 ids; records of other namespaces are left out like missing ones.</summary>
+        public async Task<IReadOnlyList<VectorRecord>> FetchAsync(string @namespace, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+        {
+            CheckIdBatch(ids, "get_by_ids");
+            ValidateNamespace(@namespace);
+            var records = await GetByIdsAsync(ids, cancellationToken).ConfigureAwait(false);
+            return records.Where(r => InNamespace(r, @namespace)).ToList();
+        }
+
+        /// <summary>
+        /// The namespaces that list and get_by_ids reveal, with exact counts. Vectorize has no namespace listing, so
+        /// this reads every vector of the index (one list call per 1000 ids and one get_by_ids per 100).
+        /// </summary>
+        public async IAsyncEnumerable<NamespaceInfo> ListNamespacesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            _trace?.Invoke("Vectorize has no namespace listing: reading every vector (list, get_by_ids) to find the namespaces and count them.");
+            var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+            await foreach (var page in ListPagesAsync(cancellationToken).ConfigureAwait(false))
+            {
+                foreach (var record in await GetManyAsync(page, cancellationToken).ConfigureAwait(false))
+                {
+                    var ns = NamespaceOf(record);
+                    counts[ns] = counts.TryGetValue(ns, out var n) ? n + 1 : 1;
+                }
+            }
+            foreach (var pair in counts.OrderBy(p => p.Key, StringComparer.Ordinal))
+                yield return new NamespaceInfo(Name, Index, pair.Key, pair.Value);
+        }
+
+        /// <summary>GET /info: dimensions and vector count. Namespaces are left empty (they cost a full scan: Get-VectorNamespace does it).</summary>
+        public async Task<IndexStats> GetStatsAsync(CancellationToken cancellationToken)
+        {
+            var info = await InfoAsync(cancellationToken).ConfigureAwait(false);
+            return new IndexStats
+            {
+                Provider = Name,
+                Index = Index,
+                Dimension = info.Dimensions,
+                TotalRecordCount = info.VectorCount,
+            };
+        }
+
+        /// <summary>
+        /// One GET /info for all pending mutations. A mutation is applied when processedUpToMutation is its id; when
+        /// processedUpToMutation is another pending mutation that was sent after this one was acknowledged (Vectorize
+        /// applies an index's mutations in order); or when processedUpToDatetime is past the time the service
+        /// enqueued it (bounded by the Date header of its answer plus a margin, so clock differences cannot make a
+        /// mutation look applied early).
+        /// </summary>
+        public async Task<IReadOnlyList<VectorMutation>> GetAppliedAsync(IReadOnlyList<VectorMutation> pending, CancellationToken cancellationToken)
+        {
+            var ours = pending.Where(m => !string.IsNullOrEmpty(m.ProviderMutationId)).ToList();
+            if (ours.Count == 0) return Array.Empty<VectorMutation>();
+            var info = await InfoAsync(cancellationToken).ConfigureAwait(false);
+            var applied = new List<VectorMutation>();
+            var latest = info.ProcessedUpToMutation is null ? null
+                : ours.FirstOrDefault(m => string.Equals(m.ProviderMutationId, info.ProcessedUpToMutation, StringComparison.OrdinalIgnoreCase));
+            foreach (var m in ours)
+            {
+                if (ReferenceEquals(m, latest) ||
+                    (latest != null && m.CompletedAt is DateTimeOffset done && latest.StartedAt is DateTimeOffset sent && done <= sent) ||
+                    (info.ProcessedUpToDatetime is DateTimeOffset upTo && EnqueuedBefore(m) is DateTimeOffset bound && upTo >= bound))
+                {
+                    applied.Add(m);
+                }
+            }
+            foreach (var m in applied) _acknowledgedBefore.TryRemove(m.ProviderMutationId!, out _);
+            return applied;
+        }
+
+        /// <summary>A server time no earlier than when the service enqueued the mutation, or null when unknown.</summary>
+        private DateTimeOffset? EnqueuedBefore(VectorMutation m)
+        {
+            if (_acknowledgedBefore.TryGetValue(m.ProviderMutationId!, out var t)) return t;
+            // A mutation from another session (read back from a file): its local acknowledgement time, in server time.
+            var local = m.CompletedAt ?? (DateTimeOffset?)null;
+            if (local is null) return null;
+            return local.Value + TimeSpan.FromTicks(Interlocked.Read(ref _clockOffsetTicks)) + DateHeaderMargin;
+        }
+
+        internal sealed class IndexInfo
+        {
+            public int? Dimensions { get; set; }
+            public long? VectorCount { get; set; }
+            public string? ProcessedUpToMutation { get; set; }
+            public DateTimeOffset? ProcessedUpToDatetime { get; set; }
+        }
+
+        internal async Task<IndexInfo> InfoAsync(CancellationToken cancellationToken)
+        {
+            var (result, _) = await CallAsync(HttpMethod.Get, "/info", null, cancellationToken).ConfigureAwait(false);
+            var info = new IndexInfo();
+            if (result.ValueKind != JsonValueKind.Object) return info;
+            if (result.TryGetProperty("dimensions", out var d) && d.ValueKind == JsonValueKind.Number && d.TryGetInt32(out var dims)) info.Dimensions = dims;
+            if (result.TryGetProperty("vectorCount", out var c) && c.ValueKind == JsonValueKind.Number && c.TryGetInt64(out var count)) info.VectorCount = count;
+            if (result.TryGetProperty("processedUpToMutation", out var pm) && pm.ValueKind == JsonValueKind.String) info.ProcessedUpToMutation = pm.GetString();
+            if (result.TryGetProperty("processedUpToDatetime", out var pd) && pd.ValueKind == JsonValueKind.String &&
+                DateTimeOffset.TryParse(pd.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var upTo))
+                info.ProcessedUpToDatetime = upTo;
+            return info;
+        }
+
+        /// <summary>Every id of the index, one list page at a time (cursor pages of up to 1000).</summary>
+        private async IAsyncEnumerable<IReadOnlyList<string>> ListPagesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            string? cursor = null;
+            while (true)
+            {
+                var query = "/list?count=" + _listPageSize.ToString(CultureInfo.InvariantCulture) +
+                            (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor));
+                var (result, response) = await CallAsync(HttpMethod.Get, query, null, cancellationToken).ConfigureAwait(false);
+                if (result.ValueKind != JsonValueKind.Object || !result.TryGetProperty("vectors", out var vectors) || vectors.ValueKind != JsonValueKind.Array)
+                    throw new VectorOpsException(ErrorIds.ProviderProtocolError, VectorOpsErrorCategory.ProtocolError,
+                        $"{ProviderName} answered {response.Method} {response.Path} without a vectors array.", response.Path);
+                var ids = new List<string>(vectors.GetArrayLength());
+                foreach (var v in vectors.EnumerateArray())
+                    if (v.ValueKind == JsonValueKind.Object && v.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String)
+                        ids.Add(id.GetString()!);
+                var truncated = result.TryGetProperty("isTruncated", out var t) && t.ValueKind == JsonValueKind.True;
+                var next = result.TryGetProperty("nextCursor", out var nc) && nc.ValueKind == JsonValueKind.String ? nc.GetString() : null;
+                if (ids.Count > 0) yield return ids;
+                if (!truncated || string.IsNullOrEmpty(next)) yield break;
+                if (next == cursor)
+                    throw new VectorOpsException(ErrorIds.ProviderProtocolError, VectorOpsErrorCategory.ProtocolError,
+                        $"{ProviderName} answered the same list cursor twice; stopping rather than looping.", response.Path);
+                cursor = next;
+            }
+        }
+
+        /// <summary>get_by_ids over any number of ids, 100 a call.</summary>
+        private async Task<List<VectorRecord>> GetManyAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken)
+        {
+            var all = new List<VectorRecord>(ids.Count);
+            for (var i = 0; i < ids.Count; i += MaxIdsPerCall)
+            {
+                var slice = ids.Skip(i).Take(MaxIdsPerCall).ToList();
+                all.AddRange(await GetByIdsAsync(slice, cancellationToken).ConfigureAwait(false));
+            }
+            return all;
+        }
+
+        private async Task<List<VectorRecord>> GetByIdsAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken)
+        {
+            var body = IdsBody(ids);
+            var (result, response) = await CallAsync(HttpMethod.Post, "/get_by_ids", () => Json(body), cancellationToken).ConfigureAwait(false);
+            if (result.ValueKind != JsonValueKind.Array)
+                throw new VectorOpsException(ErrorIds.ProviderProtocolError, VectorOpsErrorCategory.ProtocolError,
+                    $"{ProviderName} answered {response.Method} {response.Path} without an array of vectors.", response.Path);
+            var records = new List<VectorRecord>(result.GetArrayLength());
+            foreach (var e in result.EnumerateArray())
+            {
+                if (e.ValueKind != JsonValueKind.Object || !e.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String) continue;
+                var r = new VectorRecord(id.GetString()!);
+                if (e.TryGetProperty("values", out var v) && v.ValueKind == JsonValueKind.Array)
+                    r.Values = v.EnumerateArray().Select(x => x.GetSingle()).ToArray();
+                if (e.TryGetProperty("metadata", out var md) && md.ValueKind == JsonValueKind.Object)
+                    r.Metadata = RecordJson.ReadMetadata(md);
+                r.Namespace = e.TryGetProperty("namespace", out var ns) && ns.ValueKind == JsonValueKind.String && ns.GetString()!.Length > 0
+                    ? ns.GetString() : null;
+                r.Namespace = NamespaceOf(r);
+                records.Add(r);
+            }
+            return records;
+        }
+
+        // ---- namespaces ----------------------------------------------------------------------------
+
+        private static bool IsDefault(string? @namespace) =>
+            string.IsNullOrEmpty(@namespace) || string.Equals(@namespace, DefaultNamespaceName, StringComparison.Ordinal);
+
+        private static string NamespaceOf(VectorRecord r) => string.IsNullOrEmpty(r.Namespace) ? DefaultNamespaceName : r.Namespace!;
+
+        private static bool InNamespace(VectorRecord r, string @namespace) => string.Equals(NamespaceOf(r), @namespace, StringComparison.Ordinal);
+
+        // ---- HTTP ----------------------------------------------------------------------------------
+
+        private static void CheckIdBatch(IReadOnlyList<string> ids, string call)
+        {
+            if (ids is null || ids.Count == 0)
+                throw new VectorOpsException(ErrorIds.InvalidId, VectorOpsErrorCategory.InvalidArgument, $"No ids for {call}.", null);
+            if (ids.Count > MaxIdsPerCall)
+                throw new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,
+                    $"Vectorize takes at most {MaxIdsPerCall} ids in one {call} call, not {ids.Count}.", ids.Count);
+            foreach (var id in ids) VectorizeNames.ValidateId(id);
+        }
+
+        private static byte[] IdsBody(IReadOnlyList<string> ids)
+        {
+            using var ms = new MemoryStream();
+            using (var w = new Utf8JsonWriter(ms))
+            {
+                w.WriteStartObject();
+                w.WriteStartArray("ids");
+                foreach (var id in ids) w.WriteStringValue(id);
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            return ms.ToArray();
+        }
+
+        private static HttpContent Json(byte[] body)
+        {
+            var c = new ByteArrayContent(body);
+            c.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            return c;
+        }
+
+        private async Task<(JsonElement Result, TransportResponse Response)> CallAsync(HttpMethod method, string relative,
+            Func<HttpContent?>? content, CancellationToken cancellationToken)
+        {
+            ThrowIfBlocked(method, relative);
+            var response = await _transport.SendAsync(method, _indexPath + relative, content, cancellationToken, _pacer).ConfigureAwait(false);
+            LearnClock(response);
+            return (VectorizeEnvelope.Result(response, ProviderName), response);
+        }
+
+        private void LearnClock(TransportResponse response)
+        {
+            if (response.Headers.Date is DateTimeOffset date)
+                Interlocked.Exchange(ref _clockOffsetTicks, (date - DateTimeOffset.UtcNow).Ticks);
+        }
+
+        private DateTimeOffset ServerTime(TransportResponse response) =>
+            response.Headers.Date ?? DateTimeOffset.UtcNow + TimeSpan.FromTicks(Interlocked.Read(ref _clockOffsetTicks));
+
+        /// <summary>While the account is blocked (a long 429), fails at once without sending: more requests only keep the block going.</summary>
+        private void ThrowIfBlocked(HttpMethod method, string relative)
+        {
+            if (!AccountBlocks.TryGetValue(_accountKey, out var until)) return;
+            var left = until - DateTimeOffset.UtcNow;
+            if (left <= TimeSpan.Zero)
+            {
+                AccountBlocks.TryRemove(_accountKey, out _);
+                return;
+            }
+            var path = relative.Split('?')[0];
+            throw new VectorOpsException(ErrorIds.ProviderRateLimited, VectorOpsErrorCategory.LimitsExceeded,
+                $"Cloudflare is blocking this account's API requests for {VectorizeEnvelope.Seconds(left)} more second(s) (until {until.ToLocalTime():HH:mm:ss}): " +
+                $"it allows {AccountRequestLimit:N0} requests per 5 minutes per account, shared by every client of the account. " +
+                $"{method.Method} {path.TrimStart('/')} was not sent.", path)
+            {
+                StatusCode = 429, IsTransient = true, Attempts = 0,
+            };
+        }
+
+        private VectorOpsException MapError(TransportResponse r)
+        {
+            var (code, message) = VectorizeEnvelope.FirstError(r.Body);
+            if (r.StatusCode == 429)
+            {
+                var wait = r.RetryAfter;
+                if (wait is TimeSpan w && w > _options.MaxRetryDelay)
+                {
+                    var until = DateTimeOffset.UtcNow + w;
+                    AccountBlocks.AddOrUpdate(_accountKey, until, (_, old) => old > until ? old : until);
+                    return new VectorOpsException(ErrorIds.ProviderRateLimited, VectorOpsErrorCategory.LimitsExceeded,
+                        $"Cloudflare has blocked this account's API requests for {VectorizeEnvelope.Seconds(w)} seconds (until {until.ToLocalTime():HH:mm:ss}): " +
+                        $"the account went over {AccountRequestLimit:N0} requests in 5 minutes, a limit shared by every client of the account. " +
+                        $"Nothing more is sent to this account until then; run the command again after the block (lower -RequestsPerSecond if other jobs share the account)." +
+                        VectorizeEnvelope.Describe(code, message, " "), r.Path)
+                    {
+                        StatusCode = 429, ProviderCode = code, IsTransient = true, Attempts = r.Attempts,
+                    };
+                }
+                return new VectorOpsException(ErrorIds.ProviderRateLimited, VectorOpsErrorCategory.LimitsExceeded,
+                    $"Cloudflare refused {r.Method} {r.Path} with 429 (rate limited) after {r.Attempts} attempt(s): the account allows {AccountRequestLimit:N0} requests per 5 minutes." +
+                    (wait is TimeSpan s ? $" It asked to wait {VectorizeEnvelope.Seconds(s)} s." : "") + VectorizeEnvelope.Describe(code, message, " "), r.Path)
+                {
+                    StatusCode = 429, ProviderCode = code, IsTransient = true, Attempts = r.Attempts,
+                };
+            }
+            var detail = VectorizeEnvelope.Describe(code, message, "");
+            return HttpTransport.DefaultError(r, ProviderName, detail.Length == 0 ? null : detail, code);
+        }
+    }
+}
