@@ -1,0 +1,175 @@
+using System;
+using System.Linq;
+using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace VectorOps.Emulators.Infrastructure
+{
+    /// <summary>
+    /// Base of every loopback emulator: an ASP.NET Core minimal-API app on Kestrel at 127.0.0.1 (port 0 picks a
+    /// free one), with a journal of every request and a fault switchboard in front of the emulator's routes.
+    /// Subclasses map their routes, classify requests (which are mutating), and write their service's error body.
+    /// </summary>
+    public abstract class EmulatorHost : IAsyncDisposable, IDisposable
+    {
+        private const string EntryKey = "VectorOps.JournalEntry";
+        private WebApplication? _app;
+
+        protected EmulatorHost(string name)
+        {
+            Name = name;
+        }
+
+        /// <summary>Emulator name for messages ("pinecone").</summary>
+        public string Name { get; }
+
+        /// <summary>http://127.0.0.1:PORT, once started.</summary>
+        public Uri BaseUri { get; private set; } = new Uri("http://127.0.0.1:0/");
+
+        public int Port => BaseUri.Port;
+
+        public bool IsRunning => _app != null;
+
+        /// <summary>Faults the tests switch on.</summary>
+        public FaultSwitchboard Faults { get; } = new FaultSwitchboard();
+
+        /// <summary>Every request, every mutating call, every deleted id.</summary>
+        public RequestJournal Journal { get; } = new RequestJournal();
+
+        /// <summary>Starts listening on 127.0.0.1 (port 0: any free port) and returns once it accepts requests.</summary>
+        public async Task StartAsync(int port = 0, CancellationToken cancellationToken = default)
+        {
+            if (_app != null) throw new InvalidOperationException($"The {Name} emulator is already running at {BaseUri}.");
+            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+            {
+                ApplicationName = GetType().Assembly.GetName().Name,
+                ContentRootPath = AppContext.BaseDirectory,
+                Args = Array.Empty<string>(),
+            });
+            builder.Logging.ClearProviders();
+            builder.WebHost.UseKestrel(o =>
+            {
+                o.Listen(IPAddress.Loopback, port);
+                o.AddServerHeader = false;
+                o.Limits.MaxRequestBodySize = 64L * 1024 * 1024;
+            });
+            ConfigureServices(builder.Services);
+            var app = builder.Build();
+            app.Use(Intercept);
+            MapRoutes(app);
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+                          ?? throw new InvalidOperationException($"The {Name} emulator started without an address.");
+            BaseUri = new Uri(address.Replace("[::]", "127.0.0.1").TrimEnd('/') + "/");
+            _app = app;
+        }
+
+        /// <summary>Synchronous start, for fixtures and the command-line runner.</summary>
+        public void Start(int port = 0) => StartAsync(port).GetAwaiter().GetResult();
+
+        public async Task StopAsync()
+        {
+            var app = Interlocked.Exchange(ref _app, null);
+            if (app is null) return;
+            await app.StopAsync().ConfigureAwait(false);
+            await app.DisposeAsync().ConfigureAwait(false);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await StopAsync().ConfigureAwait(false);
+            GC.SuppressFinalize(this);
+        }
+
+        public void Dispose()
+        {
+            StopAsync().GetAwaiter().GetResult();
+            GC.SuppressFinalize(this);
+        }
+
+        /// <summary>Maps the emulator's routes.</summary>
+        protected abstract void MapRoutes(WebApplication app);
+
+        protected virtual void ConfigureServices(IServiceCollection services) { }
+
+        /// <summary>Sets entry.Operation, entry.Mutating (and Scope) from the method and path, before any fault fires.</summary>
+        protected virtual void Classify(HttpRequest request, JournalEntry entry)
+        {
+            entry.Operation = request.Method + " " + request.Path;
+            entry.Mutating = !HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method);
+        }
+
+        /// <summary>Writes the service's error body for a status (injected faults use it too).</summary>
+        protected abstract Task WriteErrorAsync(HttpContext context, int status, string message);
+
+        /// <summary>The journal entry of the request being served (for emulators to refine it).</summary>
+        protected static JournalEntry? EntryOf(HttpContext context) =>
+            context.Items.TryGetValue(EntryKey, out var e) ? e as JournalEntry : null;
+
+        /// <summary>The message an injected status fault carries, as the service would word it.</summary>
+        protected virtual string FaultMessage(int status) => status switch
+        {
+            429 => "Too many requests. Please retry shortly.",
+            500 => "Internal server error.",
+            502 => "Bad gateway.",
+            503 => "Service unavailable. Please retry shortly.",
+            504 => "Gateway timeout.",
+            _ => "Injected error " + status + ".",
+        };
+
+        private async Task Intercept(HttpContext context, RequestDelegate next)
+        {
+            var request = context.Request;
+            var entry = Journal.Begin(request.Method, request.Path.Value ?? "", request.QueryString.Value ?? "");
+            context.Items[EntryKey] = entry;
+            Classify(request, entry);
+            try
+            {
+                var latency = Faults.AddedLatency;
+                if (latency > TimeSpan.Zero) await Task.Delay(latency, context.RequestAborted).ConfigureAwait(false);
+
+                var fault = Faults.Take(request);
+                if (fault != null)
+                {
+                    entry.Fault = fault.ToString();
+                    switch (fault.Kind)
+                    {
+                        case FaultKind.Status:
+                            if (fault.RetryAfter is TimeSpan ra)
+                                context.Response.Headers["Retry-After"] = Math.Max(0, (int)Math.Ceiling(ra.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                            await WriteErrorAsync(context, fault.StatusCode, FaultMessage(fault.StatusCode)).ConfigureAwait(false);
+                            Journal.End(entry, fault.StatusCode);
+                            return;
+                        case FaultKind.Delay:
+                            await Task.Delay(fault.Delay, context.RequestAborted).ConfigureAwait(false);
+                            break;
+                        case FaultKind.Hang:
+                            try { await Task.Delay(fault.Delay, context.RequestAborted).ConfigureAwait(false); }
+                            catch (OperationCanceledException) { }
+                            context.Abort();
+                            Journal.End(entry, 0);
+                            return;
+                        case FaultKind.Reset:
+                            context.Abort();
+                            Journal.End(entry, 0);
+                            return;
+                    }
+                }
+                await next(context).ConfigureAwait(false);
+                Journal.End(entry, context.Response.StatusCode);
+            }
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                Journal.End(entry, 0);
+            }
+        }
+    }
+}
