@@ -160,9 +160,14 @@ namespace VectorOps.Tests.Support
             return Task.FromResult(n);
         }
 
+        /// <summary>Makes fetches of these ids fail (backups of their batch then fail too).</summary>
+        public Func<IReadOnlyList<string>, Exception?>? FailFetch { get; set; }
+
         public Task<IReadOnlyList<VectorRecord>> FetchAsync(string ns, IReadOnlyList<string> ids, CancellationToken ct)
         {
             Calls.Enqueue($"Fetch {ns} {ids.Count}");
+            var fail = FailFetch?.Invoke(ids);
+            if (fail != null) throw fail;
             IReadOnlyList<VectorRecord> found = _data.TryGetValue(ns, out var map)
                 ? ids.Where(map.ContainsKey).Select(id => map[id]).ToList()
                 : new List<VectorRecord>();
