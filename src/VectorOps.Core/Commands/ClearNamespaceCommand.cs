@@ -1,3 +1,4 @@
+using System;
 using System.Globalization;
 using System.Linq;
 using VectorOps.Connections;
@@ -14,12 +15,19 @@ namespace VectorOps.Commands
     public sealed class ClearNamespaceCommand : VectorCommand
     {
         private readonly BatchRunner _runner;
+        private readonly Lazy<BackupWriter>? _backup;
 
-        public ClearNamespaceCommand(ICommandHost host, VectorConnection? connection, bool removeNamespace = false)
+        /// <param name="backupPath">
+        /// With a backup the namespace is cleared by id, page after page, each batch backed up (flushed) before its
+        /// delete is sent; -RemoveNamespace then removes the emptied namespace.
+        /// </param>
+        public ClearNamespaceCommand(ICommandHost host, VectorConnection? connection, bool removeNamespace = false,
+            string? backupPath = null, int? throttleLimit = null)
             : base(host, connection)
         {
             RemoveNamespace = removeNamespace;
-            _runner = new BatchRunner(host, Provider.Capabilities.NativeNamespaceClear ? 1 : Concurrency(null), "Clearing namespaces");
+            _runner = new BatchRunner(host, Concurrency(throttleLimit), "Clearing namespaces");
+            _backup = BackupWriter.Prepare(backupPath);
         }
 
         public bool RemoveNamespace { get; }
@@ -84,11 +92,41 @@ namespace VectorOps.Commands
             }
             var provider = Provider;
             var remove = RemoveNamespace;
-            _runner.Run(m, ct => provider.ClearNamespaceAsync(ns, remove, ct));
+            if (_backup is null)
+            {
+                _runner.Run(m, ct => provider.ClearNamespaceAsync(ns, remove, ct));
+                _runner.Complete();
+                return;
+            }
+
+            var backup = _backup.Value;
+            foreach (var ids in Chunk(Pages(Provider.ListIdsAsync(ns, null, Stop)), Provider.Capabilities.MaxIdsPerDelete))
+            {
+                var batch = NewMutation(ns, MutationOperation.ClearNamespace);
+                batch.Ids = ids;
+                batch.RequestedCount = ids.Count;
+                _runner.Run(batch, DeleteIds(provider, ns, ids, backup));
+            }
             _runner.Complete();
+            if (remove && _runner.Failed == 0 && !Stop.IsCancellationRequested)
+            {
+                var last = NewMutation(ns, MutationOperation.ClearNamespace);
+                _runner.Run(last, ct => provider.ClearNamespaceAsync(ns, true, ct));
+                _runner.Complete();
+            }
         }
 
-        public void Complete() => _runner.Complete();
+        public void Complete()
+        {
+            try
+            {
+                _runner.Complete();
+            }
+            finally
+            {
+                if (_backup?.IsValueCreated == true) _backup.Value.Dispose();
+            }
+        }
 
         /// <summary>
         /// For providers that cannot clear a namespace in one request (Vectorize): count the namespace's ids by
@@ -134,12 +172,13 @@ namespace VectorOps.Commands
                     return;
             }
             var provider = Provider;
+            var backup = _backup?.Value;
             foreach (var ids in Chunk(Pages(Provider.ListIdsAsync(ns, null, Stop)), batch))
             {
                 var m = NewMutation(ns, MutationOperation.ClearNamespace);
                 m.Ids = ids;
                 m.RequestedCount = ids.Count;
-                _runner.Run(m, ct => provider.DeleteByIdsAsync(ns, ids, ct));
+                _runner.Run(m, DeleteIds(provider, ns, ids, backup));
             }
             _runner.Complete();
         }
