@@ -69,8 +69,12 @@ namespace VectorOps.Providers.Vectorize
         /// <summary>The account-wide request limit and its window, as Cloudflare publishes them (for messages).</summary>
         public const int AccountRequestLimit = 1200;
 
-        /// <summary>Margin added to a server time read from a Date header (whole seconds, possibly cached up to 1 s) before comparing it with processedUpToDatetime.</summary>
-        private static readonly TimeSpan DateHeaderMargin = TimeSpan.FromSeconds(3);
+        /// <summary>
+        /// Margin added to a server time read from a Date header before comparing it with processedUpToDatetime:
+        /// the header has whole seconds and servers may cache it for up to a second, so the true time of the
+        /// answer is less than Date + 2 s.
+        /// </summary>
+        private static readonly TimeSpan DateHeaderMargin = TimeSpan.FromSeconds(2);
 
         private static readonly ConcurrentDictionary<string, RequestPacer> AccountPacers = new ConcurrentDictionary<string, RequestPacer>(StringComparer.Ordinal);
         private static readonly ConcurrentDictionary<string, DateTimeOffset> AccountBlocks = new ConcurrentDictionary<string, DateTimeOffset>(StringComparer.Ordinal);
@@ -390,41 +394,75 @@ namespace VectorOps.Providers.Vectorize
         }
 
         /// <summary>
-        /// One GET /info for all pending mutations. A mutation is applied when processedUpToMutation is its id; when
-        /// processedUpToMutation is another pending mutation that was sent after this one was acknowledged (Vectorize
-        /// applies an index's mutations in order); or when processedUpToDatetime is past the time the service
-        /// enqueued it (bounded by the Date header of its answer plus a margin, so clock differences cannot make a
-        /// mutation look applied early).
+        /// One GET /info for all pending mutations (plus, for deletes the cheap rules leave open, a get_by_ids of
+        /// their ids). Mutation ids are unordered UUIDs, so a mutation counts as applied when:
+        /// 1. processedUpToMutation is its id;
+        /// 2. processedUpToMutation is another pending mutation that was sent after this one was acknowledged
+        ///    (an index's mutations are applied in order);
+        /// 3. processedUpToDatetime is past the time the service enqueued it (bounded, in the server's clock, by
+        ///    the Date header of its answer plus a margin for that header's whole seconds);
+        /// 4. it is a delete whose ids get_by_ids no longer returns, once processing has reached its time
+        ///    (processedUpToMutation is a mutation of this run that overlapped or followed it, or
+        ///    processedUpToDatetime is past the moment it was sent). Rule 4 confirms deletes that ran
+        ///    concurrently with the last one applied, which the whole-second Date header cannot order.
         /// </summary>
         public async Task<IReadOnlyList<VectorMutation>> GetAppliedAsync(IReadOnlyList<VectorMutation> pending, CancellationToken cancellationToken)
         {
             var ours = pending.Where(m => !string.IsNullOrEmpty(m.ProviderMutationId)).ToList();
             if (ours.Count == 0) return Array.Empty<VectorMutation>();
             var info = await InfoAsync(cancellationToken).ConfigureAwait(false);
+            var offset = TimeSpan.FromTicks(Interlocked.Read(ref _clockOffsetTicks));
             var applied = new List<VectorMutation>();
+            var open = new List<VectorMutation>();
             var latest = info.ProcessedUpToMutation is null ? null
                 : ours.FirstOrDefault(m => string.Equals(m.ProviderMutationId, info.ProcessedUpToMutation, StringComparison.OrdinalIgnoreCase));
             foreach (var m in ours)
             {
                 if (ReferenceEquals(m, latest) ||
                     (latest != null && m.CompletedAt is DateTimeOffset done && latest.StartedAt is DateTimeOffset sent && done <= sent) ||
-                    (info.ProcessedUpToDatetime is DateTimeOffset upTo && EnqueuedBefore(m) is DateTimeOffset bound && upTo >= bound))
-                {
+                    (info.ProcessedUpToDatetime is DateTimeOffset upTo && EnqueuedNoLaterThan(m, offset) is DateTimeOffset bound && upTo >= bound))
                     applied.Add(m);
-                }
+                else
+                    open.Add(m);
+            }
+
+            var checks = 0;
+            foreach (var m in open)
+            {
+                if (checks >= MaxReadChecksPerPoll) break;
+                if (!IsIdDelete(m) || !ProcessingReached(m, latest, info, offset)) continue;
+                checks++;
+                var ids = m.Ids!.Where(id => !string.IsNullOrEmpty(id)).Distinct(StringComparer.Ordinal).ToList();
+                if (ids.Count == 0 || ids.Count > MaxIdsPerCall) continue;
+                var still = await GetByIdsAsync(ids, cancellationToken).ConfigureAwait(false);
+                if (still.Count == 0) applied.Add(m);
             }
             foreach (var m in applied) _acknowledgedBefore.TryRemove(m.ProviderMutationId!, out _);
             return applied;
         }
 
+        /// <summary>Most get_by_ids one poll spends on rule 4 (the rest wait for the next poll).</summary>
+        private const int MaxReadChecksPerPoll = 10;
+
+        private static bool IsIdDelete(VectorMutation m) =>
+            m.Operation != MutationOperation.Upsert && m.Ids != null && m.Ids.Count > 0;
+
+        /// <summary>Whether the service has processed mutations from around the time this one was sent.</summary>
+        private static bool ProcessingReached(VectorMutation m, VectorMutation? latest, IndexInfo info, TimeSpan offset)
+        {
+            if (latest != null && m.StartedAt is DateTimeOffset sent && latest.CompletedAt is DateTimeOffset latestDone && latestDone >= sent)
+                return true;
+            // The server's clock is at least the local clock plus the offset learnt from Date headers (which lag).
+            return info.ProcessedUpToDatetime is DateTimeOffset upTo && m.StartedAt is DateTimeOffset started && upTo >= started + offset;
+        }
+
         /// <summary>A server time no earlier than when the service enqueued the mutation, or null when unknown.</summary>
-        private DateTimeOffset? EnqueuedBefore(VectorMutation m)
+        private DateTimeOffset? EnqueuedNoLaterThan(VectorMutation m, TimeSpan offset)
         {
             if (_acknowledgedBefore.TryGetValue(m.ProviderMutationId!, out var t)) return t;
             // A mutation from another session (read back from a file): its local acknowledgement time, in server time.
-            var local = m.CompletedAt ?? (DateTimeOffset?)null;
-            if (local is null) return null;
-            return local.Value + TimeSpan.FromTicks(Interlocked.Read(ref _clockOffsetTicks)) + DateHeaderMargin;
+            if (m.CompletedAt is DateTimeOffset local) return local + offset + DateHeaderMargin;
+            return null;
         }
 
         internal sealed class IndexInfo
