@@ -87,6 +87,8 @@ namespace VectorOps.Providers.Vectorize
         private readonly int _listPageSize;
         private readonly Action<string>? _trace;
         private readonly ConcurrentDictionary<string, DateTimeOffset> _acknowledgedBefore = new ConcurrentDictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, Dictionary<string, ulong>> _upsertDigests = new ConcurrentDictionary<string, Dictionary<string, ulong>>(StringComparer.Ordinal);
+        private readonly ConcurrentQueue<string> _upsertOrder = new ConcurrentQueue<string>();
         private long _clockOffsetTicks; // server clock minus local clock, from the last Date header
         private int _idNamespaceNoted;
 
@@ -189,6 +191,9 @@ namespace VectorOps.Providers.Vectorize
 
         public void Dispose() { }
 
+        /// <summary>Forgets every account block this process has seen (tests that provoke a block clean up with it).</summary>
+        internal static void ForgetAccountBlocks() => AccountBlocks.Clear();
+
         // ---- writes --------------------------------------------------------------------------------
 
         public async Task<ProviderWriteResult> DeleteByIdsAsync(string @namespace, IReadOnlyList<string> ids, CancellationToken cancellationToken)
@@ -257,7 +262,24 @@ namespace VectorOps.Providers.Vectorize
                 c.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
                 return c;
             }, cancellationToken).ConfigureAwait(false);
-            return Acknowledged(result, response);
+            var ack = Acknowledged(result, response);
+            RememberUpsert(ack.ProviderMutationId!, @namespace, records);
+            return ack;
+        }
+
+        /// <summary>Most upsert mutations whose written content is remembered for <see cref="GetAppliedAsync"/>'s read check.</summary>
+        private const int MaxRememberedUpserts = 200;
+
+        private void RememberUpsert(string mutationId, string @namespace, IReadOnlyList<VectorRecord> records)
+        {
+            var ns = IsDefault(@namespace) ? null : @namespace;
+            var digests = new Dictionary<string, ulong>(records.Count, StringComparer.Ordinal);
+            foreach (var r in records)
+                digests[r.Id] = RecordDigest.Of(r.Values, r.Metadata, r.Namespace is null || IsDefault(r.Namespace) ? ns : r.Namespace);
+            _upsertDigests[mutationId] = digests;
+            _upsertOrder.Enqueue(mutationId);
+            while (_upsertOrder.Count > MaxRememberedUpserts && _upsertOrder.TryDequeue(out var old))
+                _upsertDigests.TryRemove(old, out _);
         }
 
         private byte[] Ndjson(string @namespace, IReadOnlyList<VectorRecord> records)
@@ -404,7 +426,9 @@ namespace VectorOps.Providers.Vectorize
         /// 4. it is a delete whose ids get_by_ids no longer returns, once processing has reached its time
         ///    (processedUpToMutation is a mutation of this run that overlapped or followed it, or
         ///    processedUpToDatetime is past the moment it was sent). Rule 4 confirms deletes that ran
-        ///    concurrently with the last one applied, which the whole-second Date header cannot order.
+        ///    concurrently with the last one applied, which the whole-second Date header cannot order. An upsert
+        ///    of this session is checked the same way: get_by_ids answers every record with the values, metadata
+        ///    and namespace it wrote (a digest of the last 200 upserts is kept for this).
         /// </summary>
         public async Task<IReadOnlyList<VectorMutation>> GetAppliedAsync(IReadOnlyList<VectorMutation> pending, CancellationToken cancellationToken)
         {
@@ -430,18 +454,33 @@ namespace VectorOps.Providers.Vectorize
             foreach (var m in open)
             {
                 if (checks >= MaxReadChecksPerPoll) break;
-                if (!IsIdDelete(m) || !ProcessingReached(m, latest, info, offset)) continue;
-                checks++;
-                var ids = m.Ids!.Where(id => !string.IsNullOrEmpty(id)).Distinct(StringComparer.Ordinal).ToList();
-                if (ids.Count == 0 || ids.Count > MaxIdsPerCall) continue;
-                var still = await GetByIdsAsync(ids, cancellationToken).ConfigureAwait(false);
-                if (still.Count == 0) applied.Add(m);
+                if (!ProcessingReached(m, latest, info, offset)) continue;
+                if (IsIdDelete(m))
+                {
+                    var ids = m.Ids!.Where(id => !string.IsNullOrEmpty(id)).Distinct(StringComparer.Ordinal).ToList();
+                    if (ids.Count == 0 || ids.Count > MaxIdsPerCall) continue;
+                    checks++;
+                    var still = await GetByIdsAsync(ids, cancellationToken).ConfigureAwait(false);
+                    if (still.Count == 0) applied.Add(m);
+                }
+                else if (m.Operation == MutationOperation.Upsert && _upsertDigests.TryGetValue(m.ProviderMutationId!, out var written))
+                {
+                    checks++;
+                    var seen = await GetManyAsync(written.Keys.ToList(), cancellationToken).ConfigureAwait(false);
+                    if (seen.Count == written.Count && seen.All(r => written.TryGetValue(r.Id, out var d) &&
+                            d == RecordDigest.Of(r.Values, r.Metadata, IsDefault(r.Namespace) ? null : r.Namespace)))
+                        applied.Add(m);
+                }
             }
-            foreach (var m in applied) _acknowledgedBefore.TryRemove(m.ProviderMutationId!, out _);
+            foreach (var m in applied)
+            {
+                _acknowledgedBefore.TryRemove(m.ProviderMutationId!, out _);
+                _upsertDigests.TryRemove(m.ProviderMutationId!, out _);
+            }
             return applied;
         }
 
-        /// <summary>Most get_by_ids one poll spends on rule 4 (the rest wait for the next poll).</summary>
+        /// <summary>Most mutations one poll checks by reading (rule 4); the rest wait for the next poll.</summary>
         private const int MaxReadChecksPerPoll = 10;
 
         private static bool IsIdDelete(VectorMutation m) =>
