@@ -98,13 +98,14 @@ namespace VectorOps.Emulators.Vectorize
             foreach (var index in _indexes.Values) index.ApplyDue(ApplyDelay, Journal);
         }
 
-        /// <summary>Forgets the rate-limit window and any block.</summary>
+        /// <summary>Forgets the rate-limit window, any block and the count of refused requests.</summary>
         public void ResetRateLimit()
         {
             lock (_rateGate)
             {
                 _recent.Clear();
                 _blockedUntil = DateTimeOffset.MinValue;
+                Volatile.Write(ref _rateLimited, 0);
             }
         }
 

@@ -171,6 +171,9 @@ namespace VectorOps.Providers.Vectorize
                 throw new VectorOpsException(ErrorIds.MissingCredential, VectorOpsErrorCategory.AuthenticationError,
                     "No Cloudflare API token: pass -ApiToken (a SecureString) or -Credential, or set CLOUDFLARE_API_TOKEN. The token needs Vectorize Read (and Vectorize Write to change data).",
                     null);
+            // What came from the environment is written back, so the connection shows the account and the masked token.
+            settings.AccountId = account!.Trim();
+            settings.ApiKey = token;
             return new VectorizeProvider(account!.Trim(), settings.Index!, baseUri, token, rps, settings, pageSize);
         }
 
