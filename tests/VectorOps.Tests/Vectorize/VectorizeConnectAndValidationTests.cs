@@ -84,7 +84,7 @@ namespace VectorOps.Tests.Vectorize
                     s.AccountId = null;
                     s.ApiKey = null;
                 });
-                var stats = connection.ProviderInstance.GetStatsAsync(default).GetAwaiter().GetResult();
+                var stats = Sync(connection.ProviderInstance.GetStatsAsync(default));
                 Assert.Equal(3, stats.TotalRecordCount);
                 Assert.Equal(4, stats.Dimension);
                 Assert.Equal(Secret.FromPlainText(VectorizeFixture.Token)!.Mask, connection.Credential); // masked, never the token

@@ -138,7 +138,7 @@ namespace VectorOps.Tests.Vectorize
                 request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", VectorizeFixture.Token);
                 using var response = client.Send(request);
                 Assert.Equal(400, (int)response.StatusCode);
-                using var doc = JsonDocument.Parse(response.Content.ReadAsStringAsync().GetAwaiter().GetResult());
+                using var doc = JsonDocument.Parse(Sync(response.Content.ReadAsStringAsync()));
                 Assert.False(doc.RootElement.GetProperty("success").GetBoolean());
                 Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("result").ValueKind);
                 var error = doc.RootElement.GetProperty("errors")[0];
@@ -155,7 +155,7 @@ namespace VectorOps.Tests.Vectorize
             var index = Fixture.NewIndex();
             using var connection = Fixture.Connect(index.Name);
             var ex = Assert.Throws<VectorOpsException>(() =>
-                connection.ProviderInstance.DeleteByIdsAsync("__default__", Ids("doc-", 0, 101).ToList(), CancellationToken.None).GetAwaiter().GetResult());
+                Sync(connection.ProviderInstance.DeleteByIdsAsync("__default__", Ids("doc-", 0, 101).ToList(), CancellationToken.None)));
             Assert.Equal(ErrorIds.InvalidArgument, ex.ErrorId);
             Assert.Contains("100", ex.Message, StringComparison.Ordinal);
             Assert.Empty(Fixture.Calls(index.Name));
@@ -203,7 +203,7 @@ namespace VectorOps.Tests.Vectorize
             }
             using (var wrong = Fixture.Connect(index.Name, s => s.ApiKey = Providers.Secret.FromPlainText("not-the-token-0000000000")))
             {
-                var ex = Assert.Throws<VectorOpsException>(() => wrong.ProviderInstance.GetStatsAsync(CancellationToken.None).GetAwaiter().GetResult());
+                var ex = Assert.Throws<VectorOpsException>(() => Sync(wrong.ProviderInstance.GetStatsAsync(CancellationToken.None)));
                 Assert.Equal(ErrorIds.ProviderAuthenticationFailed, ex.ErrorId);
                 Assert.Equal("10000", ex.ProviderCode);
                 Assert.DoesNotContain("not-the-token-0000000000", ex.ToString(), StringComparison.Ordinal);

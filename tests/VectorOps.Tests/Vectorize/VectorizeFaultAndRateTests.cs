@@ -63,7 +63,7 @@ namespace VectorOps.Tests.Vectorize
             Assert.All(Host.Errors.Skip(1), e => Assert.Contains("was not sent", e.Exception.Message, StringComparison.Ordinal));
 
             // Reads to the same account are held back too.
-            var ex = Assert.Throws<VectorOpsException>(() => connection.ProviderInstance.GetStatsAsync(default).GetAwaiter().GetResult());
+            var ex = Assert.Throws<VectorOpsException>(() => Sync(connection.ProviderInstance.GetStatsAsync(default)));
             Assert.Equal(ErrorIds.ProviderRateLimited, ex.ErrorId);
             Assert.Empty(Fixture.Calls(index.Name, "info"));
         }
@@ -80,14 +80,14 @@ namespace VectorOps.Tests.Vectorize
             using var connection = Fixture.Connect(index.Name);
             var provider = connection.ProviderInstance;
 
-            for (var i = 0; i < 5; i++) provider.GetStatsAsync(default).GetAwaiter().GetResult();
-            var blocked = Assert.Throws<VectorOpsException>(() => provider.GetStatsAsync(default).GetAwaiter().GetResult());
+            for (var i = 0; i < 5; i++) Sync(provider.GetStatsAsync(default));
+            var blocked = Assert.Throws<VectorOpsException>(() => Sync(provider.GetStatsAsync(default)));
             Assert.Equal(ErrorIds.ProviderRateLimited, blocked.ErrorId);
             Assert.Equal(VectorOpsErrorCategory.LimitsExceeded, blocked.Category);
             Assert.Contains("blocked this account's API requests for 300 seconds", blocked.Message, StringComparison.Ordinal);
             Assert.True(blocked.IsTransient);
 
-            var again = Assert.Throws<VectorOpsException>(() => provider.GetStatsAsync(default).GetAwaiter().GetResult());
+            var again = Assert.Throws<VectorOpsException>(() => Sync(provider.GetStatsAsync(default)));
             Assert.Contains("more second(s)", again.Message, StringComparison.Ordinal);
             Assert.Equal(0, again.Attempts);
             Assert.Equal(1, Emulator.RateLimitedCount);

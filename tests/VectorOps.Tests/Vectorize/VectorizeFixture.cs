@@ -156,6 +156,12 @@ namespace VectorOps.Tests.Vectorize
             }
         }
 
+        /// <summary>
+        /// Runs a provider call to its end on the test's thread. Tests stay synchronous on purpose: the recording
+        /// host fails any call from another thread, and the provider never captures a synchronisation context.
+        /// </summary>
+        protected static T Sync<T>(System.Threading.Tasks.Task<T> task) => task.GetAwaiter().GetResult();
+
         protected static IEnumerable<string> Ids(string prefix, int from, int count) =>
             Enumerable.Range(from, count).Select(i => prefix + i.ToString("D5", System.Globalization.CultureInfo.InvariantCulture));
     }
