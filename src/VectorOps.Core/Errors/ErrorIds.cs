@@ -32,6 +32,9 @@ namespace VectorOps.Errors
         public const string MissingAccountId = "MissingAccountId";
         public const string InvalidAccountId = "InvalidAccountId";
 
+        /// <summary>The local store failed a read or write after it was opened (disk full, damaged file, I/O error).</summary>
+        public const string StoreFailed = "StoreFailed";
+
         // Provider answers
         public const string ProviderBadRequest = "ProviderBadRequest";
         public const string ProviderAuthenticationFailed = "ProviderAuthenticationFailed";

@@ -37,7 +37,7 @@ namespace VectorOps.Tests.Commands
             foreach (var id in Ids(0, 10)) cmd.Add(new[] { id });
             // The full batch was started (on the pool) before any more input arrived.
             Assert.True(System.Threading.SpinWait.SpinUntil(() => Provider.Calls.Any(c => c.StartsWith("DeleteByIds")), 5000));
-            Assert.Single(Provider.Calls.Where(c => c.StartsWith("DeleteByIds")));
+            Assert.Single(Provider.Calls, c => c.StartsWith("DeleteByIds"));
             cmd.Add(Ids(10, 3));
             cmd.Complete();
             Assert.Equal(2, Provider.Calls.Count(c => c.StartsWith("DeleteByIds")));
