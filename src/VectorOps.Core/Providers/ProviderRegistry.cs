@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using VectorOps.Errors;
 using VectorOps.Providers.Local;
+using VectorOps.Providers.Pinecone;
 
 namespace VectorOps.Providers
 {
@@ -15,6 +16,7 @@ namespace VectorOps.Providers
         static ProviderRegistry()
         {
             Register("Local", LocalProvider.Create);
+            Register("Pinecone", PineconeProvider.Create);
         }
 
         public static void Register(string name, Func<ConnectionSettings, IVectorProvider> factory) => Factories[name] = factory;
