@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The main job, end to end on the embedded local store (no account needed):
+#   build, load the sample data, preview a delete (-WhatIf), run it, show the mutations and what is left.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+store="${VECTOROPS_DEMO_STORE:-$root/artifacts/demo/vectors.db}"
+mkdir -p "$(dirname "$store")"
+rm -f "$store" "$store-wal" "$store-shm"
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "Build (module folder and CLI)"
+dotnet build VectorOps.sln -nologo -v q -clp:ErrorsOnly
+cli=(dotnet "$root/src/VectorOps.Cli/bin/Debug/net10.0/vectorops.dll" --path "$store" --index demo)
+
+step "Load the sample data (samples/records.jsonl) into $store"
+"${cli[@]}" add --path samples/records.jsonl --yes > /dev/null
+"${cli[@]}" namespaces
+
+filter='{"tenant":"acme","year":{"$lt":2022}}'
+step "Preview: delete records of tenant acme older than 2022 from 'articles' (what-if: nothing is deleted)"
+"${cli[@]}" remove --namespace articles --filter "$filter" --what-if | tail -n 8
+
+step "Delete them, with a backup (--yes answers the confirmation; the count was shown above)"
+"${cli[@]}" remove --namespace articles --filter "$filter" --yes --force --backup "$(dirname "$store")/backup.jsonl"
+
+step "Delete by id prefix in 'support', then by ids"
+"${cli[@]}" remove --namespace support --prefix "tenant-globex#" --yes --force
+"${cli[@]}" remove --namespace products --id sku-shoes-0001 --id sku-shoes-0002 --yes
+
+step "What is left"
+"${cli[@]}" namespaces
+echo
+echo "Backup of the filter delete: $(dirname "$store")/backup.jsonl ($(wc -l < "$(dirname "$store")/backup.jsonl") records); restore with: vectorops restore --path <file> --yes"
