@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using VectorOps.Errors;
 using VectorOps.Providers.Local;
+using VectorOps.Providers.Pinecone;
 using VectorOps.Providers.Vectorize;
 
 namespace VectorOps.Providers
@@ -16,6 +17,7 @@ namespace VectorOps.Providers
         static ProviderRegistry()
         {
             Register("Local", LocalProvider.Create);
+            Register("Pinecone", PineconeProvider.Create);
             Register(VectorizeProvider.ProviderName, VectorizeProvider.Create);
             Register("Vectorize", VectorizeProvider.Create);
         }

@@ -98,9 +98,10 @@ namespace VectorOps.Emulators.Infrastructure
         /// Starts Prism in front of <paramref name="upstream"/>, validating against <paramref name="specPath"/>, and
         /// waits until it listens. Throws <see cref="PrismNotInstalledException"/> when Prism is not installed.
         /// </summary>
-        public static PrismProxy Start(string specPath, Uri upstream, TimeSpan? startupTimeout = null)
+        /// <param name="prismExecutable">Another Prism executable (default: tools/node_modules/.bin/prism).</param>
+        public static PrismProxy Start(string specPath, Uri upstream, TimeSpan? startupTimeout = null, string? prismExecutable = null)
         {
-            var exe = RepoPaths.PrismExecutable;
+            var exe = prismExecutable ?? RepoPaths.PrismExecutable;
             if (!File.Exists(exe)) throw new PrismNotInstalledException(exe);
             if (!File.Exists(specPath)) throw new FileNotFoundException("The API document for Prism is missing.", specPath);
             Exception? last = null;

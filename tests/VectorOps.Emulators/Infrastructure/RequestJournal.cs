@@ -34,6 +34,9 @@ namespace VectorOps.Emulators.Infrastructure
         /// <summary>The namespace (or other scope) the request named, where known.</summary>
         public string? Scope { get; set; }
 
+        /// <summary>A finer description set by the emulator (Pinecone delete: "ids", "filter" or "deleteAll").</summary>
+        public string? Detail { get; set; }
+
         /// <summary>How many ids the request carried, where it carried ids.</summary>
         public int? IdCount { get; set; }
 

@@ -1,0 +1,701 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using System.Threading;
+using System.Threading.Tasks;
+using VectorOps.Errors;
+using VectorOps.Filtering;
+using VectorOps.Model;
+using VectorOps.Serialization;
+using VectorOps.Transport;
+
+namespace VectorOps.Providers.Pinecone
+{
+    /// <summary>
+    /// Pinecone serverless data plane (API 2026-04, or 2025-10) over the shared <see cref="HttpTransport"/>.
+    /// One request per call (except upserts over 2 MB and fetches whose query string would pass 8 KB, which are
+    /// split), Api-Key and X-Pinecone-Api-Version on every attempt, deletes paced per namespace under the
+    /// service's 100 requests/s, LSNs kept for Wait-VectorMutation, errors mapped from {code, message, details}.
+    /// </summary>
+    public sealed class PineconeProvider : IVectorProvider
+    {
+        public const string ProviderName = "Pinecone";
+        public const string DefaultApiVersion = "2026-04";
+        public const string LegacyApiVersion = "2025-10";
+        public const string ApiKeyEnvironmentVariable = "PINECONE_API_KEY";
+        public const string NamespaceDefault = "__default__";
+        public const string RequestLsnHeader = "x-pinecone-request-lsn";
+        public const string MaxIndexedLsnHeader = "x-pinecone-max-indexed-lsn";
+        public static readonly Uri DefaultControlPlane = new Uri("https://api.pinecone.io/");
+
+        /// <summary>The service's limits: ids a delete or fetch, characters an id, ids a list page, records and bytes an upsert.</summary>
+        public const int MaxIds = 1000;
+        public const int MaxIdLength = 512;
+        public const int ListPageSize = 100;
+        public const int FetchByMetadataPageSize = 100;
+        public const int MaxUpsertRecords = 1000;
+        public const int MaxRequestBytes = 2 * 1024 * 1024;
+
+        /// <summary>Longest request URI a fetch builds (proxies and servers commonly refuse request lines over 8 KB).</summary>
+        public const int MaxFetchUriLength = 8000;
+
+        /// <summary>Deletes a second per namespace: under the service's 100, leaving room for clock jitter.</summary>
+        public const double DefaultDeleteRate = 90;
+
+        /// <summary>Filter deletes a second per namespace (the service used to allow 5).</summary>
+        public const double FilterDeleteRate = 5;
+
+        private static readonly Regex IndexNamePattern = new Regex("^[a-z0-9]([a-z0-9-]{0,43}[a-z0-9])?$", RegexOptions.CultureInvariant);
+
+        private readonly HttpTransport _transport;
+        private readonly ConnectionSettings _settings;
+        private readonly double _deleteRate;
+        private readonly ConcurrentDictionary<string, RequestPacer> _deletePacers = new ConcurrentDictionary<string, RequestPacer>(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, RequestPacer> _filterPacers = new ConcurrentDictionary<string, RequestPacer>(StringComparer.Ordinal);
+        private int? _dimension;
+        private bool _dimensionKnown;
+
+        private PineconeProvider(ConnectionSettings settings, Uri host, string index, string apiVersion, Secret key, int? dimension)
+        {
+            _settings = settings;
+            ApiVersion = apiVersion;
+            Index = index;
+            Endpoint = host.GetLeftPart(UriPartial.Authority);
+            _dimension = dimension;
+            _dimensionKnown = dimension != null;
+            _deleteRate = settings.RequestsPerSecond is double rps && rps > 0 ? rps : DefaultDeleteRate;
+            _transport = new HttpTransport(host, TransportOptionsFor(settings, key, apiVersion, r => PineconeErrors.Map(r)));
+            Capabilities = new ProviderCapabilities
+            {
+                MaxIdsPerDelete = MaxIds,
+                MaxIdsPerFetch = MaxIds,
+                MaxRecordsPerUpsert = MaxUpsertRecords,
+                NativeFilterDelete = apiVersion == DefaultApiVersion,
+                CountsFilterMatches = true,
+                SupportsNamespaces = true,
+                CanRemoveNamespace = true,
+                AsyncMutations = true,
+                DefaultConcurrency = 8,
+            };
+        }
+
+        public string Name => ProviderName;
+        public string Index { get; }
+        public string Endpoint { get; }
+        public string ApiVersion { get; }
+        public ProviderCapabilities Capabilities { get; }
+        public string DefaultNamespace => NamespaceDefault;
+
+        /// <summary>Deletes a second this client allows itself per namespace.</summary>
+        public double DeleteRequestsPerSecond => _deleteRate;
+
+        // ---- connecting ----------------------------------------------------------------------------------
+
+        /// <summary>
+        /// Connects from settings: IndexHost, or Index resolved to its host with the control plane's describe_index
+        /// (BaseUri, default https://api.pinecone.io); the key from settings.ApiKey or PINECONE_API_KEY; API version
+        /// 2026-04 (default) or 2025-10. HTTPS only, except a loopback host.
+        /// </summary>
+        public static IVectorProvider Create(ConnectionSettings settings)
+        {
+            if (settings is null) throw new ArgumentNullException(nameof(settings));
+            var version = string.IsNullOrWhiteSpace(settings.ApiVersion) ? DefaultApiVersion : settings.ApiVersion!.Trim();
+            if (version != DefaultApiVersion && version != LegacyApiVersion)
+                throw new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,
+                    $"Pinecone API version '{version}' is not supported. Use {DefaultApiVersion} (the default) or {LegacyApiVersion}.", settings.ApiVersion);
+
+            var key = settings.ApiKey ?? Secret.FromPlainText(Environment.GetEnvironmentVariable(ApiKeyEnvironmentVariable)?.Trim());
+            if (key is null)
+                throw new VectorOpsException(ErrorIds.MissingCredential, VectorOpsErrorCategory.InvalidArgument,
+                    $"No Pinecone API key was given. Pass -ApiKey (a SecureString) or -Credential, or set the {ApiKeyEnvironmentVariable} environment variable.",
+                    ApiKeyEnvironmentVariable);
+
+            if (settings.IndexHost != null)
+            {
+                var host = EndpointGuard.Require(settings.IndexHost, ProviderName);
+                // Without -Index the name shown is the host's first label ("movies-c01b5b5"), or host:port for an IP.
+                var name = !string.IsNullOrWhiteSpace(settings.Index) ? settings.Index!
+                    : host.HostNameType == UriHostNameType.Dns ? host.Host.Split('.')[0] : host.Authority;
+                return new PineconeProvider(settings, host, name, version, key, null);
+            }
+            if (string.IsNullOrWhiteSpace(settings.Index))
+                throw new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,
+                    "Name the Pinecone index: -IndexHost (its host URI, from the console or describe_index) or -Index (its name, resolved through the control plane).",
+                    null);
+            var index = settings.Index!.Trim();
+            if (!IndexNamePattern.IsMatch(index))
+                throw new VectorOpsException(ErrorIds.InvalidIndexName, VectorOpsErrorCategory.InvalidArgument,
+                    $"'{index}' is not a Pinecone index name: 1 to 45 lowercase letters, digits or '-', starting and ending with a letter or digit.", index);
+            var (resolved, dimension) = ResolveHostAsync(settings, index, version, key, CancellationToken.None).ConfigureAwait(false).GetAwaiter().GetResult();
+            return new PineconeProvider(settings, resolved, index, version, key, dimension);
+        }
+
+        private static TransportOptions TransportOptionsFor(ConnectionSettings settings, Secret key, string version, Func<TransportResponse, VectorOpsException> mapError)
+        {
+            var o = new TransportOptions
+            {
+                ProviderName = ProviderName,
+                Secret = key,
+                Trace = line => settings.Trace?.Invoke(line),
+                MapError = mapError,
+                Authorize = request =>
+                {
+                    request.Headers.TryAddWithoutValidation("Api-Key", key.Reveal());
+                    request.Headers.TryAddWithoutValidation("X-Pinecone-Api-Version", version);
+                },
+            };
+            if (settings.RequestTimeout is TimeSpan t && t > TimeSpan.Zero) o.RequestTimeout = t;
+            if (settings.MaxAttempts is int a && a >= 1) o.MaxAttempts = a;
+            return o;
+        }
+
+        /// <summary>GET /indexes/{name} on the control plane: the index's host (and dimension).</summary>
+        private static async Task<(Uri Host, int? Dimension)> ResolveHostAsync(ConnectionSettings settings, string index, string version, Secret key, CancellationToken ct)
+        {
+            var control = EndpointGuard.Require(settings.BaseUri ?? DefaultControlPlane, ProviderName);
+            var transport = new HttpTransport(control, TransportOptionsFor(settings, key, version,
+                r => PineconeErrors.Map(r, r.StatusCode == 404 ? $"Index '{index}' was not found in this project." : null)));
+            var r = await transport.SendAsync(HttpMethod.Get, "/indexes/" + Uri.EscapeDataString(index), null, ct).ConfigureAwait(false);
+            using var doc = Parse(r);
+            var root = doc.RootElement;
+            var host = root.TryGetProperty("host", out var h) && h.ValueKind == JsonValueKind.String ? h.GetString() : null;
+            if (string.IsNullOrWhiteSpace(host))
+                throw new VectorOpsException(ErrorIds.ProviderProtocolError, VectorOpsErrorCategory.ProtocolError,
+                    $"Pinecone's describe_index answer for '{index}' has no host.", index);
+            int? dimension = root.TryGetProperty("dimension", out var d) && d.ValueKind == JsonValueKind.Number && d.TryGetInt32(out var dv) ? dv : (int?)null;
+            if (root.TryGetProperty("status", out var st) && st.ValueKind == JsonValueKind.Object &&
+                st.TryGetProperty("ready", out var ready) && ready.ValueKind == JsonValueKind.False)
+                settings.Trace?.Invoke($"Pinecone index '{index}' is not ready yet (state {(st.TryGetProperty("state", out var s) ? s.ToString() : "unknown")}).");
+            return (HostUri(host!, control), dimension);
+        }
+
+        /// <summary>
+        /// describe_index answers a bare host name; the data plane is https on it. A loopback host reached through a
+        /// loopback http control plane (an emulator) keeps http. EndpointGuard rejects anything else that is not https.
+        /// </summary>
+        internal static Uri HostUri(string host, Uri controlPlane)
+        {
+            host = host.Trim();
+            Uri? uri;
+            if (host.IndexOf("://", StringComparison.Ordinal) >= 0)
+                uri = Uri.TryCreate(host, UriKind.Absolute, out var u) ? u : null;
+            else
+            {
+                uri = Uri.TryCreate("https://" + host, UriKind.Absolute, out var u) ? u : null;
+                if (uri != null && controlPlane.Scheme == Uri.UriSchemeHttp && EndpointGuard.IsLoopback(controlPlane) && EndpointGuard.IsLoopback(uri))
+                    uri = new UriBuilder(uri) { Scheme = Uri.UriSchemeHttp }.Uri;
+            }
+            if (uri is null)
+                throw new VectorOpsException(ErrorIds.InvalidEndpoint, VectorOpsErrorCategory.InvalidArgument,
+                    $"Pinecone reported the index host '{host}', which is not a valid host name.", host);
+            return EndpointGuard.Require(uri, ProviderName);
+        }
+
+        // ---- validation ------------------------------------------------------------------------------------
+
+        public void ValidateId(string id)
+        {
+            if (id is null || id.Length == 0)
+                throw new VectorOpsException(ErrorIds.InvalidId, VectorOpsErrorCategory.InvalidArgument,
+                    "A record id is empty; Pinecone ids are 1 to 512 printable ASCII characters.", id);
+            if (id.Length > MaxIdLength)
+                throw new VectorOpsException(ErrorIds.InvalidId, VectorOpsErrorCategory.InvalidArgument,
+                    $"The record id '{Show(id)}' is {id.Length} characters long; Pinecone ids are at most {MaxIdLength}.", id);
+            for (var i = 0; i < id.Length; i++)
+            {
+                var c = id[i];
+                if (c < 0x20 || c > 0x7E)
+                    throw new VectorOpsException(ErrorIds.InvalidId, VectorOpsErrorCategory.InvalidArgument,
+                        $"The record id '{Show(id)}' has the character U+{(int)c:X4} at position {i + 1}; Pinecone ids are printable ASCII (space to '~').", id);
+            }
+        }
+
+        /// <summary>An id for a message: control characters escaped, long ids cut.</summary>
+        private static string Show(string id)
+        {
+            var sb = new StringBuilder();
+            foreach (var c in id.Length > 80 ? id.Substring(0, 80) : id)
+                sb.Append(c < 0x20 || c == 0x7F ? $"\\u{(int)c:X4}" : c.ToString());
+            if (id.Length > 80) sb.Append("…");
+            return sb.ToString();
+        }
+
+        public void ValidateNamespace(string @namespace)
+        {
+            if (@namespace is null || @namespace.Length == 0)
+                throw new VectorOpsException(ErrorIds.InvalidNamespace, VectorOpsErrorCategory.InvalidArgument,
+                    $"The namespace is empty; Pinecone's default namespace is named {NamespaceDefault}.", @namespace);
+            if (@namespace.Length > MaxIdLength)
+                throw new VectorOpsException(ErrorIds.InvalidNamespace, VectorOpsErrorCategory.InvalidArgument,
+                    $"The namespace '{Show(@namespace)}' is {@namespace.Length} characters long; the most VectorOps sends is {MaxIdLength}.", @namespace);
+            foreach (var c in @namespace)
+                if (char.IsControl(c))
+                    throw new VectorOpsException(ErrorIds.InvalidNamespace, VectorOpsErrorCategory.InvalidArgument,
+                        $"The namespace '{Show(@namespace)}' contains a control character.", @namespace);
+        }
+
+        private static void CheckBatch(int count, int max, string what)
+        {
+            if (count < 1 || count > max)
+                throw new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,
+                    $"A Pinecone {what} takes 1 to {max} ids, not {count}.", count);
+        }
+
+        // ---- writes --------------------------------------------------------------------------------------
+
+        private RequestPacer DeletePacer(string ns) => _deletePacers.GetOrAdd(ns, _ => new RequestPacer(_deleteRate));
+
+        private RequestPacer FilterPacer(string ns) => _filterPacers.GetOrAdd(ns, _ => new RequestPacer(Math.Min(_deleteRate, FilterDeleteRate)));
+
+        public async Task<ProviderWriteResult> DeleteByIdsAsync(string @namespace, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+        {
+            CheckBatch(ids?.Count ?? 0, MaxIds, "delete");
+            foreach (var id in ids!) ValidateId(id);
+            var body = Json(w =>
+            {
+                w.WriteStartObject();
+                w.WriteStartArray("ids");
+                foreach (var id in ids) w.WriteStringValue(id);
+                w.WriteEndArray();
+                w.WriteString("namespace", @namespace);
+                w.WriteEndObject();
+            });
+            var r = await _transport.SendAsync(HttpMethod.Post, "/vectors/delete", Content(body), cancellationToken, DeletePacer(@namespace)).ConfigureAwait(false);
+            return Written(r);
+        }
+
+        public async Task<ProviderWriteResult> DeleteByFilterAsync(string @namespace, MetadataFilter filter, CancellationToken cancellationToken)
+        {
+            if (filter is null) throw new ArgumentNullException(nameof(filter));
+            if (!Capabilities.NativeFilterDelete)
+                throw new VectorOpsException(ErrorIds.NotSupported, VectorOpsErrorCategory.NotImplemented,
+                    $"Pinecone API {ApiVersion} does not delete by metadata filter on serverless indexes; VectorOps deletes the matching ids instead.", filter.Json);
+            var body = Json(w =>
+            {
+                w.WriteStartObject();
+                w.WritePropertyName("filter");
+                filter.WriteTo(w);
+                w.WriteString("namespace", @namespace);
+                w.WriteEndObject();
+            });
+            var r = await _transport.SendAsync(HttpMethod.Post, "/vectors/delete", Content(body), cancellationToken, FilterPacer(@namespace)).ConfigureAwait(false);
+            return Written(r);
+        }
+
+        public async Task<ProviderWriteResult> ClearNamespaceAsync(string @namespace, bool removeNamespace, CancellationToken cancellationToken)
+        {
+            TransportResponse r;
+            if (removeNamespace)
+            {
+                // DELETE /namespaces/{ns} removes the records with the namespace (irreversible).
+                r = await _transport.SendAsync(HttpMethod.Delete, "/namespaces/" + Uri.EscapeDataString(@namespace), null, cancellationToken, DeletePacer(@namespace)).ConfigureAwait(false);
+            }
+            else
+            {
+                var body = Json(w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteBoolean("deleteAll", true);
+                    w.WriteString("namespace", @namespace);
+                    w.WriteEndObject();
+                });
+                r = await _transport.SendAsync(HttpMethod.Post, "/vectors/delete", Content(body), cancellationToken, DeletePacer(@namespace)).ConfigureAwait(false);
+            }
+            return Written(r);
+        }
+
+        public async Task<ProviderWriteResult> UpsertAsync(string @namespace, IReadOnlyList<VectorRecord> records, CancellationToken cancellationToken)
+        {
+            if (records is null || records.Count == 0 || records.Count > MaxUpsertRecords)
+                throw new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,
+                    $"A Pinecone upsert takes 1 to {MaxUpsertRecords} records, not {records?.Count ?? 0}.", records?.Count ?? 0);
+            // Each record's JSON is measured once; records are packed into requests whose body stays under 2 MB.
+            var envelope = Encoding.UTF8.GetByteCount(@namespace) * 6 + 64;
+            var parts = new List<byte[]>(records.Count);
+            foreach (var record in records)
+            {
+                ValidateId(record.Id);
+                var bytes = Json(w => RecordJson.Write(w, record, includeNamespace: false));
+                if (bytes.Length + envelope > MaxRequestBytes)
+                    throw new VectorOpsException(ErrorIds.InvalidRecord, VectorOpsErrorCategory.InvalidData,
+                        $"The record '{Show(record.Id)}' is {bytes.Length:N0} bytes as JSON; one Pinecone upsert request is at most 2 MB.", record.Id);
+                parts.Add(bytes);
+            }
+            var result = new ProviderWriteResult { Attempts = 0, AffectedCount = 0 };
+            var start = 0;
+            while (start < parts.Count)
+            {
+                var size = envelope;
+                var end = start;
+                while (end < parts.Count && size + parts[end].Length + 1 <= MaxRequestBytes)
+                {
+                    size += parts[end].Length + 1;
+                    end++;
+                }
+                var body = UpsertBody(@namespace, parts, start, end);
+                var r = await _transport.SendAsync(HttpMethod.Post, "/vectors/upsert", Content(body), cancellationToken).ConfigureAwait(false);
+                var written = Written(r);
+                result.Attempts += written.Attempts;
+                if (written.Lsn is long lsn && (result.Lsn is null || lsn > result.Lsn)) result.Lsn = lsn;
+                using (var doc = Parse(r))
+                {
+                    result.AffectedCount += doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("upsertedCount", out var n) && n.TryGetInt64(out var c)
+                        ? c : end - start;
+                }
+                start = end;
+            }
+            return result;
+        }
+
+        private static byte[] UpsertBody(string ns, List<byte[]> parts, int start, int end)
+        {
+            using var ms = new MemoryStream();
+            using (var w = new Utf8JsonWriter(ms))
+            {
+                w.WriteStartObject();
+                w.WriteStartArray("vectors");
+                for (var i = start; i < end; i++) w.WriteRawValue(parts[i], skipInputValidation: true);
+                w.WriteEndArray();
+                w.WriteString("namespace", ns);
+                w.WriteEndObject();
+            }
+            return ms.ToArray();
+        }
+
+        private static ProviderWriteResult Written(TransportResponse r) => new ProviderWriteResult
+        {
+            Lsn = Lsn(r, RequestLsnHeader),
+            Attempts = Math.Max(1, r.Attempts),
+            Applied = false,
+        };
+
+        private static long? Lsn(TransportResponse r, string header)
+        {
+            var v = r.Header(header);
+            if (v is null) return null;
+            var first = v.Split(',')[0].Trim();
+            return long.TryParse(first, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : (long?)null;
+        }
+
+        // ---- reads ---------------------------------------------------------------------------------------
+
+        public async IAsyncEnumerable<IReadOnlyList<string>> ListIdsAsync(string @namespace, string? prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            string? token = null;
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            while (true)
+            {
+                var query = new StringBuilder("/vectors/list?namespace=").Append(Uri.EscapeDataString(@namespace))
+                    .Append("&limit=").Append(ListPageSize.ToString(CultureInfo.InvariantCulture));
+                if (!string.IsNullOrEmpty(prefix)) query.Append("&prefix=").Append(Uri.EscapeDataString(prefix));
+                if (token != null) query.Append("&paginationToken=").Append(Uri.EscapeDataString(token));
+                var r = await _transport.SendAsync(HttpMethod.Get, query.ToString(), null, cancellationToken).ConfigureAwait(false);
+                List<string> ids;
+                string? next;
+                using (var doc = Parse(r))
+                {
+                    ids = new List<string>(ListPageSize);
+                    if (doc.RootElement.TryGetProperty("vectors", out var v) && v.ValueKind == JsonValueKind.Array)
+                        foreach (var item in v.EnumerateArray())
+                            if (item.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String) ids.Add(id.GetString()!);
+                    next = NextToken(doc.RootElement);
+                }
+                if (ids.Count > 0) yield return ids;
+                if (next is null) yield break;
+                if (!seen.Add(next)) throw Looping("list");
+                token = next;
+            }
+        }
+
+        public async IAsyncEnumerable<IReadOnlyList<string>> FindIdsAsync(string @namespace, MetadataFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            if (filter is null) throw new ArgumentNullException(nameof(filter));
+            string? token = null;
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            while (true)
+            {
+                var t = token;
+                var body = Json(w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteString("namespace", @namespace);
+                    w.WritePropertyName("filter");
+                    filter.WriteTo(w);
+                    w.WriteNumber("limit", FetchByMetadataPageSize);
+                    if (t != null) w.WriteString("paginationToken", t);
+                    w.WriteEndObject();
+                });
+                var r = await _transport.SendAsync(HttpMethod.Post, "/vectors/fetch_by_metadata", Content(body), cancellationToken).ConfigureAwait(false);
+                List<string> ids;
+                string? next;
+                using (var doc = Parse(r))
+                {
+                    ids = new List<string>();
+                    if (doc.RootElement.TryGetProperty("vectors", out var v) && v.ValueKind == JsonValueKind.Object)
+                        foreach (var p in v.EnumerateObject()) ids.Add(p.Name);
+                    next = NextToken(doc.RootElement);
+                }
+                if (ids.Count > 0) yield return ids;
+                if (next is null) yield break;
+                if (!seen.Add(next)) throw Looping("fetch_by_metadata");
+                token = next;
+            }
+        }
+
+        /// <summary>
+        /// The number of records the filter matches: update with the filter and dryRun true, which answers
+        /// matchedRecords and changes nothing. The body never carries an id (an update by id ignores dryRun) and
+        /// its setMetadata is empty, so even a service that ignored dryRun would set nothing. When the service
+        /// refuses the dry run (400), the count is left to listing (null).
+        /// </summary>
+        public async Task<long?> CountAsync(string @namespace, MetadataFilter filter, CancellationToken cancellationToken)
+        {
+            if (filter is null) throw new ArgumentNullException(nameof(filter));
+            var body = Json(w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("namespace", @namespace);
+                w.WritePropertyName("filter");
+                filter.WriteTo(w);
+                w.WriteStartObject("setMetadata");
+                w.WriteEndObject();
+                w.WriteBoolean("dryRun", true);
+                w.WriteEndObject();
+            });
+            TransportResponse r;
+            try
+            {
+                r = await _transport.SendAsync(HttpMethod.Post, "/vectors/update", Content(body), cancellationToken).ConfigureAwait(false);
+            }
+            catch (VectorOpsException ex) when (ex.StatusCode == 400)
+            {
+                _settings.Trace?.Invoke("Pinecone refused to count filter matches with a dry-run update (" + ex.Message + "); counting by listing instead.");
+                return null;
+            }
+            using var doc = Parse(r);
+            if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("matchedRecords", out var m) && m.TryGetInt64(out var n))
+                return n;
+            // proto3 leaves a zero count out of the answer.
+            return 0;
+        }
+
+        public async Task<IReadOnlyList<VectorRecord>> FetchAsync(string @namespace, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+        {
+            CheckBatch(ids?.Count ?? 0, MaxIds, "fetch");
+            foreach (var id in ids!)
+            {
+                ValidateId(id);
+                if (id.IndexOf(' ') >= 0)
+                    throw new VectorOpsException(ErrorIds.InvalidId, VectorOpsErrorCategory.InvalidArgument,
+                        $"Pinecone's fetch does not accept ids containing spaces ('{Show(id)}'); list or query such records instead.", id);
+            }
+            var result = new List<VectorRecord>(ids.Count);
+            foreach (var path in FetchPaths(@namespace, ids))
+            {
+                var r = await _transport.SendAsync(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
+                using var doc = Parse(r);
+                if (!doc.RootElement.TryGetProperty("vectors", out var v) || v.ValueKind != JsonValueKind.Object) continue;
+                foreach (var p in v.EnumerateObject())
+                {
+                    var record = p.Value.ValueKind == JsonValueKind.Object ? RecordJson.FromElement(p.Value) : new VectorRecord(p.Name);
+                    if (string.IsNullOrEmpty(record.Id)) record.Id = p.Name;
+                    record.Namespace = @namespace;
+                    result.Add(record);
+                }
+            }
+            return result;
+        }
+
+        /// <summary>
+        /// GET /vectors/fetch paths holding all the ids, each under <see cref="MaxFetchUriLength"/> characters with
+        /// the host: typical ids (20-40 characters) fit a few hundred to a request; 512-character ids full of
+        /// characters that need escaping fit five.
+        /// </summary>
+        internal IEnumerable<string> FetchPaths(string @namespace, IReadOnlyList<string> ids)
+        {
+            var head = "/vectors/fetch?namespace=" + Uri.EscapeDataString(@namespace);
+            var budget = MaxFetchUriLength - Endpoint.Length;
+            var sb = new StringBuilder(head);
+            var n = 0;
+            foreach (var id in ids)
+            {
+                var part = "&ids=" + Uri.EscapeDataString(id);
+                if (n > 0 && sb.Length + part.Length > budget)
+                {
+                    yield return sb.ToString();
+                    sb.Clear().Append(head);
+                    n = 0;
+                }
+                sb.Append(part);
+                n++;
+            }
+            if (n > 0) yield return sb.ToString();
+        }
+
+        public async IAsyncEnumerable<NamespaceInfo> ListNamespacesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            string? token = null;
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            while (true)
+            {
+                var path = "/namespaces?limit=100" + (token is null ? "" : "&paginationToken=" + Uri.EscapeDataString(token));
+                var r = await _transport.SendAsync(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
+                var page = new List<NamespaceInfo>();
+                string? next;
+                using (var doc = Parse(r))
+                {
+                    if (doc.RootElement.TryGetProperty("namespaces", out var list) && list.ValueKind == JsonValueKind.Array)
+                        foreach (var ns in list.EnumerateArray())
+                        {
+                            if (!ns.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String) continue;
+                            long? count = ns.TryGetProperty("record_count", out var c) && c.TryGetInt64(out var cv) ? cv : (long?)null;
+                            page.Add(new NamespaceInfo(Name, Index, name.GetString()!, count));
+                        }
+                    next = NextToken(doc.RootElement);
+                }
+                foreach (var ns in page) yield return ns;
+                if (next is null) yield break;
+                if (!seen.Add(next)) throw Looping("namespaces");
+                token = next;
+            }
+        }
+
+        public async Task<IndexStats> GetStatsAsync(CancellationToken cancellationToken)
+        {
+            var r = await _transport.SendAsync(HttpMethod.Post, "/describe_index_stats", Content(Json(w => { w.WriteStartObject(); w.WriteEndObject(); })), cancellationToken).ConfigureAwait(false);
+            using var doc = Parse(r);
+            var root = doc.RootElement;
+            var stats = new IndexStats { Provider = Name, Index = Index };
+            if (root.TryGetProperty("dimension", out var d) && d.TryGetInt32(out var dim))
+            {
+                stats.Dimension = dim;
+                _dimension = dim;
+                _dimensionKnown = true;
+            }
+            if (root.TryGetProperty("totalVectorCount", out var t) && t.TryGetInt64(out var total)) stats.TotalRecordCount = total;
+            var list = new List<NamespaceInfo>();
+            if (root.TryGetProperty("namespaces", out var nss) && nss.ValueKind == JsonValueKind.Object)
+                foreach (var p in nss.EnumerateObject())
+                {
+                    long? count = p.Value.ValueKind == JsonValueKind.Object && p.Value.TryGetProperty("vectorCount", out var vc) && vc.TryGetInt64(out var n) ? n : (long?)null;
+                    // Older answers name the default namespace "".
+                    list.Add(new NamespaceInfo(Name, Index, p.Name.Length == 0 ? NamespaceDefault : p.Name, count ?? 0));
+                }
+            stats.Namespaces = list;
+            return stats;
+        }
+
+        /// <summary>
+        /// One read per namespace: a query for the top record (the call Pinecone documents as carrying
+        /// x-pinecone-max-indexed-lsn); a mutation is applied once that LSN reaches its request LSN.
+        /// </summary>
+        public async Task<IReadOnlyList<VectorMutation>> GetAppliedAsync(IReadOnlyList<VectorMutation> pending, CancellationToken cancellationToken)
+        {
+            var applied = new List<VectorMutation>();
+            if (pending is null || pending.Count == 0) return applied;
+            foreach (var group in pending.GroupBy(m => m.Namespace ?? NamespaceDefault, StringComparer.Ordinal))
+            {
+                var ns = group.Key;
+                var withLsn = group.Where(m => m.Lsn != null).ToList();
+                foreach (var m in group.Where(m => m.Lsn is null))
+                {
+                    // No LSN was answered for this write: nothing to compare against.
+                    _settings.Trace?.Invoke($"Pinecone answered no {RequestLsnHeader} for the {m.Operation} in '{ns}': it is treated as applied.");
+                    applied.Add(m);
+                }
+                if (withLsn.Count == 0) continue;
+                var indexed = await MaxIndexedLsnAsync(ns, cancellationToken).ConfigureAwait(false);
+                _settings.Trace?.Invoke($"Namespace '{ns}': max indexed LSN {indexed}, waiting for {string.Join(", ", withLsn.Select(m => m.Lsn!.Value.ToString(CultureInfo.InvariantCulture)))}.");
+                applied.AddRange(withLsn.Where(m => m.Lsn!.Value <= indexed));
+            }
+            return applied;
+        }
+
+        private async Task<long> MaxIndexedLsnAsync(string ns, CancellationToken ct)
+        {
+            if (!_dimensionKnown) await GetStatsAsync(ct).ConfigureAwait(false);
+            var dimension = _dimension;
+            var body = Json(w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("namespace", ns);
+                w.WriteNumber("topK", 1);
+                if (dimension is int dim && dim > 0)
+                {
+                    // A unit vector: valid for every metric (an all-zero vector is not, for cosine).
+                    w.WriteStartArray("vector");
+                    w.WriteNumberValue(1);
+                    for (var i = 1; i < dim; i++) w.WriteNumberValue(0);
+                    w.WriteEndArray();
+                }
+                else
+                {
+                    w.WriteStartObject("sparseVector");
+                    w.WriteStartArray("indices");
+                    w.WriteNumberValue(0);
+                    w.WriteEndArray();
+                    w.WriteStartArray("values");
+                    w.WriteNumberValue(1);
+                    w.WriteEndArray();
+                    w.WriteEndObject();
+                }
+                w.WriteBoolean("includeValues", false);
+                w.WriteBoolean("includeMetadata", false);
+                w.WriteEndObject();
+            });
+            var r = await _transport.SendAsync(HttpMethod.Post, "/query", Content(body), ct).ConfigureAwait(false);
+            return Lsn(r, MaxIndexedLsnHeader) ?? throw new VectorOpsException(ErrorIds.ProviderProtocolError, VectorOpsErrorCategory.ProtocolError,
+                $"Pinecone answered the query in namespace '{ns}' without {MaxIndexedLsnHeader}, so VectorOps cannot tell whether the mutations are applied (LSNs exist on serverless indexes only).", ns);
+        }
+
+        // ---- helpers -------------------------------------------------------------------------------------
+
+        private static string? NextToken(JsonElement root) =>
+            root.ValueKind == JsonValueKind.Object && root.TryGetProperty("pagination", out var p) && p.ValueKind == JsonValueKind.Object &&
+            p.TryGetProperty("next", out var n) && n.ValueKind == JsonValueKind.String && n.GetString()!.Length > 0 ? n.GetString() : null;
+
+        private static VectorOpsException Looping(string what) =>
+            new VectorOpsException(ErrorIds.ProviderProtocolError, VectorOpsErrorCategory.ProtocolError,
+                $"Pinecone's {what} answered a pagination token it had already answered; stopping rather than looping.", what);
+
+        private static byte[] Json(Action<Utf8JsonWriter> write)
+        {
+            using var ms = new MemoryStream();
+            using (var w = new Utf8JsonWriter(ms)) write(w);
+            return ms.ToArray();
+        }
+
+        private static Func<HttpContent?> Content(byte[] body) => () =>
+        {
+            var c = new ByteArrayContent(body);
+            c.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            return c;
+        };
+
+        private static JsonDocument Parse(TransportResponse r)
+        {
+            try
+            {
+                return r.Body.Length == 0 ? JsonDocument.Parse("{}") : JsonDocument.Parse(r.Body);
+            }
+            catch (JsonException ex)
+            {
+                throw new VectorOpsException(ErrorIds.ProviderProtocolError, VectorOpsErrorCategory.ProtocolError,
+                    $"Pinecone answered {r.Method} {r.Path} with a body that is not JSON: {ex.Message}", r.Path, ex);
+            }
+        }
+
+        public void Dispose() { }
+
+        public override string ToString() => $"{Name}:{Index}@{Endpoint} (API {ApiVersion})";
+    }
+}
