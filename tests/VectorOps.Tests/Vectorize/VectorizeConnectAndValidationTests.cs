@@ -205,7 +205,7 @@ namespace VectorOps.Tests.Vectorize
             var index = Fixture.NewIndex();
             using var connection = Fixture.Connect(index.Name);
             Assert.Equal(ErrorIds.InvalidPrefix, Assert.Throws<VectorOpsException>(() => new RemoveByPrefixCommand(Host, connection, "")).ErrorId);
-            Assert.Equal(ErrorIds.EmptyFilter, Assert.Throws<VectorOpsException>(() => Filtering.MetadataFilter.ParseJson("{}")).ErrorId);
+            Assert.Equal(ErrorIds.EmptyFilter, Assert.Throws<VectorOpsException>(() => VectorOps.Filtering.MetadataFilter.ParseJson("{}")).ErrorId);
             Assert.Empty(Fixture.Calls(index.Name));
         }
     }
