@@ -503,7 +503,9 @@ namespace VectorOps.Emulators.Vectorize
 
         public string Usage =>
             "--port N (0: any free port)  --token T (default vectorize-emulator-token)  --account ID (32 hex digits)\n" +
-            "--index NAME (default demo-index)  --dimensions N (default 4)  --seed N (N vectors doc-00000.., half in namespace 'tenant-a')\n" +
+            "--index NAME[:SEED][,NAME[:SEED]...] (default demo-index)  --dimensions N (default 4)\n" +
+            "--seed N (each index: N vectors doc-00000.., the first half without a namespace, the rest in 'tenant-a';\n" +
+            "          metadata kind = draft for even numbers, final for odd; year = 2000 + n % 30)\n" +
             "--apply-delay-ms N (default 500)  --rate-limit N --rate-window-seconds S --rate-block-seconds S (default 1200 / 300 / 300)";
 
         public EmulatorHost Create(IReadOnlyDictionary<string, string> options)
@@ -518,13 +520,19 @@ namespace VectorOps.Emulators.Vectorize
                 RateWindow = TimeSpan.FromSeconds(Int("rate-window-seconds", 300)),
                 RateBlock = TimeSpan.FromSeconds(Int("rate-block-seconds", 300)),
             };
-            var index = emulator.CreateIndex(Opt("index", "demo-index"), Int("dimensions", 4));
             var seed = Int("seed", 0);
-            if (seed > 0)
+            foreach (var spec in Opt("index", "demo-index").Split(new[] { ',' }, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
-                var half = seed / 2;
-                index.Seed("doc-", half, null, i => "{\"kind\":\"" + (i % 2 == 0 ? "draft" : "final") + "\",\"year\":" + (2000 + i % 30) + "}");
-                index.Seed("doc-", seed - half, "tenant-a", i => "{\"kind\":\"" + (i % 2 == 0 ? "draft" : "final") + "\",\"year\":" + (2000 + i % 30) + "}", from: half);
+                // NAME or NAME:COUNT (COUNT overrides --seed for that index).
+                var colon = spec.IndexOf(':');
+                var name = colon < 0 ? spec : spec.Substring(0, colon);
+                var count = colon < 0 ? seed : int.Parse(spec.Substring(colon + 1), CultureInfo.InvariantCulture);
+                var index = emulator.CreateIndex(name, Int("dimensions", 4));
+                if (count <= 0) continue;
+                var half = count / 2;
+                static string Metadata(int i) => "{\"kind\":\"" + (i % 2 == 0 ? "draft" : "final") + "\",\"year\":" + (2000 + i % 30) + "}";
+                index.Seed("doc-", half, null, Metadata);
+                index.Seed("doc-", count - half, "tenant-a", Metadata, from: half);
             }
             return emulator;
         }
