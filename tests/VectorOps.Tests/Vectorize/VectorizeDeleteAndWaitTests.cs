@@ -95,6 +95,34 @@ namespace VectorOps.Tests.Vectorize
         }
 
         [Fact]
+        public void Another_session_can_wait_on_the_mutations_like_vectorops_wait_in_a_second_process()
+        {
+            // The mutations are copied (as the CLI reads them back from JSON) and waited on through a new connection,
+            // whose provider has never seen their answers.
+            var index = Fixture.NewIndex();
+            index.Seed("doc-", 500);
+            List<VectorMutation> copies;
+            using (var first = Fixture.Connect(index.Name))
+            {
+                var remove = new RemoveByIdsCommand(Host, first);
+                remove.Add(Ids("doc-", 0, 500));
+                remove.Complete();
+                copies = Host.Mutations.Select(m => JsonSerializer.Deserialize<VectorMutation>(JsonSerializer.Serialize(m))!).ToList();
+            }
+            Assert.Equal(5, copies.Count);
+
+            using var second = Fixture.Connect(index.Name);
+            var waitHost = new Support.RecordingHost();
+            var wait = new WaitMutationCommand(waitHost, second) { PollInterval = TimeSpan.FromMilliseconds(100), Timeout = TimeSpan.FromSeconds(30) };
+            foreach (var m in copies) wait.Add(m);
+            wait.Complete();
+
+            Assert.Equal(0, wait.TimedOut);
+            Assert.All(copies, m => Assert.True(index.IsApplied(m.ProviderMutationId!)));
+            Assert.Equal(0, index.Count);
+        }
+
+        [Fact]
         public void Waiting_times_out_with_a_clear_error_while_the_service_has_not_applied_the_mutation()
         {
             var index = Fixture.NewIndex();
