@@ -248,6 +248,32 @@ namespace VectorOps.Tests.Vectorize
         }
 
         [Fact]
+        public void The_providers_own_namespace_clear_deletes_the_namespace_in_100s_and_answers_the_last_mutation()
+        {
+            // Not used by the command layer (NativeNamespaceClear is false), but part of the provider interface.
+            var s = Seed();
+            using var connection = Fixture.Connect(s.Name);
+            var expected = s.All.Where(r => r.Ns == "tenant-b").Select(r => r.Id).OrderBy(x => x).ToList();
+            var result = Sync(connection.ProviderInstance.ClearNamespaceAsync("tenant-b", false, default));
+
+            var deletes = Fixture.Calls(s.Name, "delete_by_ids");
+            Assert.Equal((expected.Count + 99) / 100, deletes.Count);
+            Assert.Equal(expected.Count, result.AffectedCount);
+            Assert.False(result.Applied);
+            Assert.Equal(s.Index.Mutations.Last().Id, result.ProviderMutationId);
+            Assert.Throws<VectorOpsException>(() => Sync(connection.ProviderInstance.ClearNamespaceAsync("tenant-b", true, default)));
+            Assert.Throws<VectorOpsException>(() => Sync(connection.ProviderInstance.DeleteByFilterAsync("tenant-b", MetadataFilter.ParseJson("{\"a\":1}"), default)));
+
+            var m = new VectorMutation
+            {
+                Provider = connection.Provider, Index = connection.Index, Namespace = "tenant-b", Operation = MutationOperation.ClearNamespace,
+                ProviderMutationId = result.ProviderMutationId, Status = MutationStatus.Acknowledged, StartedAt = DateTimeOffset.Now, CompletedAt = DateTimeOffset.Now,
+            };
+            WaitAll(connection, new[] { m });
+            Assert.Equal(expected, Emulator.Journal.DeletedIds(s.Name).OrderBy(x => x));
+        }
+
+        [Fact]
         public void Removing_the_namespace_itself_is_refused_plainly_with_no_call()
         {
             var s = Seed();
