@@ -139,10 +139,12 @@ namespace VectorOps.Cli
                 var arg = args[i];
                 if (!arg.StartsWith("--", StringComparison.Ordinal) || arg.Length == 2)
                 {
-                    var after = i > 0 && args[i - 1].StartsWith("--", StringComparison.Ordinal) ? $" (after {OptionName(args[i - 1])})" : "";
-                    var hint = spec.Find("id") != null ? " Ids are given with --id ID or --ids-from FILE." : "";
+                    // The value itself is not echoed: a stray argument may be a pasted secret.
+                    var after = i > 0 && args[i - 1].StartsWith("--", StringComparison.Ordinal) ? $", after {OptionName(args[i - 1])}" : "";
+                    var hint = spec.Find("ids-from") != null ? " Ids are given with --id ID or --ids-from FILE."
+                        : spec.Find("id") != null ? " Ids are given with --id ID." : "";
                     throw Error(ErrorIds.InvalidArgument,
-                        $"Unexpected argument #{i + 1}{after}: '{spec.Name}' takes options only (--name value).{hint} Run 'vectorops {spec.Name} --help'.",
+                        $"Unexpected argument (the {Ordinal(i + 1)} after '{spec.Name}'{after}): commands take options only (--name value).{hint} Run 'vectorops {spec.Name} --help'.",
                         "#" + (i + 1));
                 }
 
@@ -195,6 +197,9 @@ namespace VectorOps.Cli
             }
             return false;
         }
+
+        private static string Ordinal(int n) =>
+            n + (n % 100 >= 11 && n % 100 <= 13 ? "th" : (n % 10) switch { 1 => "st", 2 => "nd", 3 => "rd", _ => "th" });
 
         private static string OptionName(string arg)
         {

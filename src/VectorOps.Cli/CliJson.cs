@@ -56,7 +56,7 @@ namespace VectorOps.Cli
             catch (Exception ex) when (ex is JsonException || ex is FormatException || ex is InvalidOperationException || ex is NotSupportedException)
             {
                 throw new VectorOpsException(ErrorIds.InvalidMutationFile, VectorOpsErrorCategory.InvalidData,
-                    $"Line {lineNumber} of '{source}' is not a mutation: {ex.Message}", source + ":" + lineNumber, ex);
+                    $"Line {lineNumber} of {source} is not a mutation: {ex.Message}", source + ":" + lineNumber, ex);
             }
         }
 

@@ -51,7 +51,18 @@ namespace VectorOps.Cli
                         $"The filter file '{file}' does not exist.", file);
                 json = File.ReadAllText(file);
             }
-            return json is null ? null : MetadataFilter.ParseJson(json);
+            if (json is null) return null;
+            try
+            {
+                return MetadataFilter.ParseJson(json);
+            }
+            catch (VectorOpsException ex) when (ex.ErrorId == ErrorIds.EmptyFilter)
+            {
+                // Same error, with the CLI's way to empty a namespace instead of the cmdlet's.
+                throw new VectorOpsException(ex.ErrorId, ex.Category,
+                    "The filter is empty. An empty filter would match every record, so it is refused; to delete a whole namespace use 'vectorops clear --namespace NS'.",
+                    ex.Target, ex);
+            }
         }
 
         /// <summary>

@@ -475,6 +475,7 @@ namespace VectorOps.Cli
             var t = c.Host.Tally;
             var batches = t.Completed + t.Acknowledged + t.Failed + t.Skipped + t.WhatIf;
             if (batches == 0) return;
+            if (t.Sent == 0 && t.Declined == batches) return; // the refusal was explained already
             if (t.WhatIf == batches)
             {
                 c.Host.WriteInfo($"What if: {t.WhatIf:N0} batch(es) previewed; nothing was sent.");
@@ -487,7 +488,7 @@ namespace VectorOps.Cli
             if (t.Skipped > 0) parts.Add($"{t.Skipped:N0} skipped");
             if (t.WhatIf > 0) parts.Add($"{t.WhatIf:N0} previewed");
             c.Host.WriteInfo($"{batches:N0} batch(es): {string.Join(", ", parts)}; {t.RequestedSent.ToString("N0", CultureInfo.InvariantCulture)} record(s) requested in the batches sent.");
-            if ((t.Failed > 0 || t.Skipped > 0) && c.Options.Command == "remove")
+            if ((t.Failed > 0 || t.StoppedSkips > 0 || (t.Declined > 0 && t.Sent > 0)) && c.Options.Command == "remove")
                 c.Host.WriteInfo("To send the failed and skipped batches again: vectorops remove --retry-from RUN.jsonl --yes (RUN.jsonl: this run's --json output).");
         }
 
