@@ -106,13 +106,27 @@ namespace VectorOps.Cli
             return TimeSpan.FromSeconds(s);
         }
 
+        /// <summary>An absolute http(s) URI; a bare host name (as Pinecone's console shows index hosts) means https://host.</summary>
+        /// <summary>A positive number (fractions allowed); null when absent.</summary>
+        public double? PositiveNumber(string name)
+        {
+            var text = Value(name);
+            if (text is null) return null;
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) || !(d > 0) || double.IsInfinity(d))
+                throw Invalid(name, text, "a positive number");
+            return d;
+        }
+
         public Uri? AbsoluteUri(string name)
         {
             var text = Value(name);
             if (text is null) return null;
-            if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            if (text.IndexOf("://", StringComparison.Ordinal) < 0 && text.Length > 0 && !text.StartsWith("/", StringComparison.Ordinal))
+                text = "https://" + text;
+            if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) ||
+                uri.Host.Length == 0)
                 throw new VectorOpsException(ErrorIds.InvalidEndpoint, VectorOpsErrorCategory.InvalidArgument,
-                    $"--{name} expects an absolute http(s) URI, not '{text}'.", text);
+                    $"--{name} expects an http(s) URI or a host name, not '{Value(name)}'.", Value(name));
             return uri;
         }
 

@@ -91,6 +91,7 @@ namespace VectorOps.Cli
                 ApiVersion = o.Value("api-version"),
                 RequestTimeout = o.Seconds("request-timeout"),
                 MaxAttempts = o.Int("max-attempts", 1, 100),
+                RequestsPerSecond = o.PositiveNumber("requests-per-second"),
             };
             if (s.Provider.Trim().Length == 0)
                 throw new VectorOpsException(ErrorIds.UnknownProvider, VectorOpsErrorCategory.InvalidArgument,

@@ -14,7 +14,7 @@ namespace VectorOps.Cli
         private static readonly OptionSpec Store = new OptionSpec("store", "FILE", "Local store file (env VECTOROPS_PATH).");
         private static readonly OptionSpec StorePath = new OptionSpec("path", "FILE", "Same as --store.");
         private static readonly OptionSpec Index = new OptionSpec("index", "NAME", "Index (collection) name (env VECTOROPS_INDEX).");
-        private static readonly OptionSpec IndexHost = new OptionSpec("index-host", "URI", "Data-plane host of the index (Pinecone).");
+        private static readonly OptionSpec IndexHost = new OptionSpec("index-host", "URI", "Data-plane host of the index (Pinecone; https:// is assumed for a bare host).");
         private static readonly OptionSpec ApiVersion = new OptionSpec("api-version", "VERSION", "Provider API version (Pinecone: 2026-04, 2025-10).");
         private static readonly OptionSpec AccountId = new OptionSpec("account-id", "ID", "Cloudflare account id (env CLOUDFLARE_ACCOUNT_ID).");
         private static readonly OptionSpec BaseUri = new OptionSpec("base-uri", "URI", "API base URI override (HTTPS unless loopback).");
@@ -22,6 +22,7 @@ namespace VectorOps.Cli
         private static readonly OptionSpec ProviderOption = new OptionSpec("option", "KEY=VALUE", "Provider-specific setting, passed through (repeatable).", repeatable: true);
         private static readonly OptionSpec RequestTimeout = new OptionSpec("request-timeout", "SECONDS", "Timeout of one request.");
         private static readonly OptionSpec MaxAttempts = new OptionSpec("max-attempts", "N", "Most attempts of one request, retries included (1 = no retry).");
+        private static readonly OptionSpec RequestsPerSecond = new OptionSpec("requests-per-second", "N", "Requests per second this client allows itself (default: the provider's published limit).");
         private static readonly OptionSpec Json = new OptionSpec("json", null, "Machine output on stdout: one JSON object a line.");
         private static readonly OptionSpec Verbose = new OptionSpec("verbose", null, "Explain each step on stderr.");
         private static readonly OptionSpec Debug = new OptionSpec("debug", null, "Even more detail on stderr (inner errors).");
@@ -39,7 +40,7 @@ namespace VectorOps.Cli
         private static readonly OptionSpec[] ConnectionOptions =
         {
             Provider, Store, Index, IndexHost, ApiVersion, AccountId, BaseUri, ApiKeyFile, ProviderOption, RequestTimeout,
-            MaxAttempts, Json, Verbose, Debug, Progress,
+            MaxAttempts, RequestsPerSecond, Json, Verbose, Debug, Progress,
         };
 
         private static OptionSpec[] Common(bool pathIsStore = true) =>

@@ -40,6 +40,25 @@ namespace VectorOps.Tests.Cli
         }
 
         [Fact]
+        public void Progress_is_one_line_on_stderr_only_when_asked_for_off_a_terminal()
+        {
+            using var store = new TempStore();
+            var file = store.File("ids.txt", Fixtures.Numbered(3000));
+
+            var quiet = store.Run("remove", "--ids-from", file, "--yes", "--json");
+            Assert.Equal(0, quiet.ExitCode);
+            Assert.DoesNotContain("\r", quiet.Stderr);
+            Assert.DoesNotContain("Deleting records by id:", quiet.Stderr);
+
+            var shown = store.Run("remove", "--ids-from", file, "--yes", "--json", "--progress");
+            Assert.Equal(0, shown.ExitCode);
+            Assert.Contains("\rDeleting records by id: ", shown.Stderr);
+            Assert.Equal(3, shown.JsonLines().Count); // stdout is untouched by progress
+            // The line is rewritten in place: no progress text is ever followed by a newline.
+            Assert.DoesNotContain(shown.Stderr.Split('\n'), l => l.TrimEnd().EndsWith("failed)"));
+        }
+
+        [Fact]
         public void An_api_key_file_is_never_printed_even_with_verbose_and_debug()
         {
             using var store = new TempStore();
@@ -103,7 +122,7 @@ namespace VectorOps.Tests.Cli
         }
 
         [Fact]
-        public void Ctrl_c_stops_sending_reports_every_batch_read_and_exits_1()
+        public async Task Ctrl_c_stops_sending_reports_every_batch_read_and_exits_1()
         {
             using var store = new TempStore();
             // One id per batch: far more batches than can finish before the interrupt arrives.
@@ -124,7 +143,7 @@ namespace VectorOps.Tests.Cli
             while ((line = process.StandardOutput.ReadLine()) != null) lines.Add(line);
             Assert.True(process.WaitForExit(60_000), "the CLI did not exit after Ctrl+C");
 
-            var err = stderr.Result;
+            var err = await stderr;
             Assert.Equal(1, process.ExitCode);
             Assert.Contains("Stopping: no new batch will start", err);
             Assert.Contains("Stopped: ids from line", err);
