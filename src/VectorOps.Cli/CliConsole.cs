@@ -35,7 +35,7 @@ namespace VectorOps.Cli
             get
             {
                 InputUsedForData = true;
-                return _data ??= new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false), false, 1 << 16);
+                return _data ??= new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, 1 << 16);
             }
         }
 
