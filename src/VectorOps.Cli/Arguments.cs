@@ -198,6 +198,49 @@ namespace VectorOps.Cli
             return parsed;
         }
 
+        /// <summary>
+        /// Connection and output options may also come before the command (`vectorops --store s.db --index demo add
+        /// --path records.jsonl`). This moves them after it; before the command, --path always means the store.
+        /// Returns the arguments starting with the command, or an empty list when no command follows.
+        /// </summary>
+        public static List<string> HoistGlobalOptions(IReadOnlyList<string> args, CommandSpec globals)
+        {
+            var hoisted = new List<string>();
+            var i = 0;
+            while (i < args.Count && args[i].StartsWith("--", StringComparison.Ordinal) && args[i].Length > 2 &&
+                   args[i] != "--help" && args[i] != "--version")
+            {
+                var arg = args[i];
+                var eq = arg.IndexOf('=');
+                var name = eq < 0 ? arg.Substring(2) : arg.Substring(2, eq - 2);
+                var option = globals.Find(name);
+                if (option is null)
+                {
+                    if (SecretOptions.Contains(name, StringComparer.OrdinalIgnoreCase)) throw UnknownOption(globals, name, Array.Empty<CommandSpec>());
+                    throw Error(ErrorIds.UnknownOption,
+                        $"--{name} cannot come before the command: only connection and output options can (--store, --index, --provider, --json, ...). Write: vectorops COMMAND --{name} ...",
+                        "--" + name);
+                }
+                var target = name == "path" ? "--store" : "--" + name;
+                if (option.IsFlag || eq >= 0)
+                {
+                    hoisted.Add(eq >= 0 ? target + arg.Substring(eq) : target);
+                    i++;
+                    continue;
+                }
+                if (i + 1 >= args.Count || (args[i + 1].StartsWith("--", StringComparison.Ordinal) && args[i + 1].Length > 2))
+                    throw Error(ErrorIds.MissingOptionValue, $"--{name} needs a value: {option.Usage}.", "--" + name);
+                hoisted.Add(target);
+                hoisted.Add(args[i + 1]);
+                i += 2;
+            }
+            if (i >= args.Count) return new List<string>();
+            var result = new List<string> { args[i] };
+            result.AddRange(hoisted);
+            for (var j = i + 1; j < args.Count; j++) result.Add(args[j]);
+            return result;
+        }
+
         /// <summary>True when the arguments ask for help (--help, -h or -? anywhere, except as an option's value).</summary>
         public static bool WantsHelp(CommandSpec? spec, IReadOnlyList<string> args)
         {

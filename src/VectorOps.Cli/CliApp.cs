@@ -40,6 +40,21 @@ namespace VectorOps.Cli
                 return Fail(console, ErrorIds.UnknownCommand, "No command given. Run 'vectorops help'.");
             }
 
+            if (args[0].StartsWith("--", StringComparison.Ordinal) && args[0] != "--help" && args[0] != "--version")
+            {
+                try
+                {
+                    var moved = ArgumentParser.HoistGlobalOptions(args, CommandTable.Global);
+                    if (moved.Count == 0)
+                        return Fail(console, ErrorIds.UnknownCommand, "No command given after the options. Run 'vectorops help'.");
+                    args = moved.ToArray();
+                }
+                catch (VectorOpsException ex)
+                {
+                    return Fail(console, ex.ErrorId, ex.Message);
+                }
+            }
+
             var first = args[0];
             if (first == "help" || first == "--help" || first == "-h" || first == "-?")
             {
@@ -102,6 +117,11 @@ namespace VectorOps.Cli
             {
                 Handlers.Run(spec.Name, new CommandContext(console, host, options));
             }
+            catch (VectorOpsException ex) when (ex.ErrorId == ErrorIds.BackupPathNotWritable && host.Tally.Sent == 0)
+            {
+                // A backup file that cannot be written stops the command before any delete: bad input (exit 2).
+                host.WriteFatal(new VectorOpsException(ex.ErrorId, VectorOpsErrorCategory.InvalidArgument, ex.Message, ex.Target, ex));
+            }
             catch (VectorOpsException ex)
             {
                 host.WriteFatal(ex);
@@ -149,7 +169,7 @@ namespace VectorOps.Cli
         {
             if (name.StartsWith("-", StringComparison.Ordinal))
                 return Fail(console, ErrorIds.UnknownCommand,
-                    "The command comes first: vectorops COMMAND [options]. Commands: " + string.Join(", ", CommandTable.Commands.Select(c => c.Name)) + ", help.");
+                    "Expected a command, not an option: vectorops COMMAND [options]. Commands: " + string.Join(", ", CommandTable.Commands.Select(c => c.Name)) + ", help.");
             var suggestion = ArgumentParser.Closest(name, CommandTable.Commands.Select(c => c.Name).Concat(new[] { "help" }));
             var hint = suggestion is null ? "" : $" Did you mean '{suggestion}'?";
             var shown = name.Length > 40 ? "" : $" '{name}'";

@@ -35,6 +35,10 @@ namespace VectorOps.Cli
         private static readonly OptionSpec Throttle = new OptionSpec("throttle", "N", "Requests in flight at once (default: the provider's).");
         private static readonly OptionSpec BatchSize = new OptionSpec("batch-size", "N", "Ids or records per request (default and maximum: the provider's cap).");
 
+        private static readonly OptionSpec Backup = new OptionSpec("backup", "FILE",
+            "Append the records to FILE (JSON Lines, flushed to disk) before each batch is deleted; bring them back with 'vectorops restore --path FILE'.");
+        private static readonly OptionSpec YesNoOp = new OptionSpec("yes", null, "Accepted for uniform scripts; upserts are not confirmed.");
+
         private static OptionSpec Namespace(string help) => new OptionSpec("namespace", "NS", help, repeatable: true);
 
         private static readonly OptionSpec[] ConnectionOptions =
@@ -65,7 +69,7 @@ namespace VectorOps.Cli
                     new OptionSpec("prefix", "P", "Delete the records whose id starts with P (never empty)."),
                     new OptionSpec("retry-from", "FILE", "Send again exactly the ids of the Failed and Skipped mutations in FILE (as written by --json; '-': stdin)."),
                     Namespace("Namespace (default: the provider's). Repeatable with --filter and --prefix."),
-                    WhatIf, Yes, Force, Throttle, BatchSize,
+                    WhatIf, Yes, Force, Throttle, BatchSize, Backup,
                 },
                 Common(),
                 new[]
@@ -79,12 +83,14 @@ namespace VectorOps.Cli
             new CommandSpec("clear", "Delete every record of one or more namespaces.",
                 "vectorops clear --namespace NS [--namespace NS...] [--remove-namespace] [options]",
                 "High impact: asks for confirmation (--yes, or a prompt when stdin is a terminal). The default namespace\n" +
-                "too must be named explicitly.",
+                "too must be named explicitly. With --backup the namespace is cleared by id, batch by batch, each batch's\n" +
+                "records written to the backup before its delete is sent.",
                 new[]
                 {
                     Namespace("Namespace to clear (repeatable; required)."),
                     new OptionSpec("remove-namespace", null, "Also remove the namespace itself, where the provider has one."),
-                    WhatIf, Yes,
+                    WhatIf, Yes, Backup,
+                    new OptionSpec("throttle", "N", "With --backup: delete requests in flight at once (default: the provider's)."),
                 },
                 Common(),
                 new[] { "vectorops clear --index demo --namespace staging --what-if", "vectorops clear --index demo --namespace staging --yes" }),
@@ -118,10 +124,27 @@ namespace VectorOps.Cli
                 {
                     new OptionSpec("path", "FILE", "JSON Lines record file ('-' or absent: stdin)."),
                     Namespace("Namespace for records that name none."),
-                    WhatIf, Throttle, BatchSize,
+                    WhatIf, YesNoOp, Throttle, BatchSize,
                 },
                 Common(pathIsStore: false),
-                new[] { "vectorops add --store ./vectors.db --index demo --path records.jsonl" }),
+                new[]
+                {
+                    "vectorops add --store ./vectors.db --index demo --path records.jsonl",
+                    "vectorops --store ./vectors.db --index demo add --path records.jsonl   (options before the command: --path is the store)",
+                }),
+            new CommandSpec("restore", "Put back the records of a backup file written by --backup.",
+                "vectorops restore --path BACKUP.jsonl [options]",
+                "Upserts every record of the backup (each line names its namespace) into the connected index: the same as\n" +
+                "add, under the name you look for after a delete. Every line is checked before the first batch is sent.\n" +
+                "In this command --path is the backup file; give the local store with --store or VECTOROPS_PATH.",
+                new[]
+                {
+                    new OptionSpec("path", "FILE", "The backup file ('-' or absent: stdin)."),
+                    Namespace("Namespace for records that name none."),
+                    WhatIf, YesNoOp, Throttle, BatchSize,
+                },
+                Common(pathIsStore: false),
+                new[] { "vectorops restore --store ./vectors.db --index demo --path backup.jsonl" }),
             new CommandSpec("wait", "Wait until acknowledged mutations are applied.",
                 "vectorops wait [--from FILE | < FILE] [--timeout SECONDS] [options]",
                 "Reads mutations as JSON Lines (the --json output of remove, clear or add), polls the provider, and\n" +
@@ -143,6 +166,9 @@ namespace VectorOps.Cli
                 new[] { "vectorops stats --index demo --json" }),
         };
 
+        /// <summary>The options that may come before the command (connection and output).</summary>
+        public static readonly CommandSpec Global = new CommandSpec("vectorops", "", "", "", Array.Empty<OptionSpec>(), Common(), Array.Empty<string>());
+
         public static CommandSpec? Find(string name) => Commands.FirstOrDefault(c => c.Name == name);
 
         public static string Version
@@ -161,14 +187,14 @@ namespace VectorOps.Cli
             var sb = new StringBuilder();
             sb.AppendLine($"vectorops {Version}: delete and maintain records in vector databases, safely.");
             sb.AppendLine();
-            sb.AppendLine("Usage: vectorops COMMAND [options]");
+            sb.AppendLine("Usage: vectorops [connection options] COMMAND [options]");
             sb.AppendLine("       vectorops help COMMAND   (or: vectorops COMMAND --help)");
             sb.AppendLine();
             sb.AppendLine("Commands:");
             foreach (var c in Commands) sb.AppendLine($"  {c.Name,-12}{c.Summary}");
             sb.AppendLine($"  {"help",-12}This text, or a command's.");
             sb.AppendLine();
-            sb.AppendLine("Options every command takes:");
+            sb.AppendLine("Options every command takes (before or after the command; before it, --path is the store):");
             AppendOptions(sb, Common());
             sb.AppendLine();
             AppendFooter(sb);

@@ -29,7 +29,8 @@ namespace VectorOps.Cli
                 case "clear": Clear(c); break;
                 case "get": Get(c); break;
                 case "namespaces": Namespaces(c); break;
-                case "add": Add(c); break;
+                case "add":
+                case "restore": Add(c); break;
                 case "wait": Wait(c); break;
                 case "stats": Stats(c); break;
                 default: throw new InvalidOperationException("No handler for " + command);
@@ -66,6 +67,7 @@ namespace VectorOps.Cli
                 Force = o.Has("force"),
                 ThrottleLimit = o.Int("throttle", 1),
                 BatchSize = o.Int("batch-size", 1),
+                BackupPath = o.Value("backup"),
             };
             c.Host.ConfirmWrites = true;
 
@@ -271,9 +273,10 @@ namespace VectorOps.Cli
             var host = c.Host;
             host.ConfirmWrites = true;
             var namespaces = c.Options.Values("namespace").Distinct(StringComparer.Ordinal).ToList();
+            var throttle = c.Options.Int("throttle", 1);
             using var connection = c.Connect();
             var provider = connection.ProviderInstance;
-            var cmd = new ClearNamespaceCommand(host, connection, c.Options.Has("remove-namespace"));
+            var cmd = new ClearNamespaceCommand(host, connection, c.Options.Has("remove-namespace"), c.Options.Value("backup"), throttle);
             if (namespaces.Count == 0)
             {
                 cmd.Clear(null); // reports InvalidNamespace, naming the default namespace

@@ -86,7 +86,8 @@ namespace VectorOps.Tests.Cli
         [Theory]
         [InlineData("UnknownCommand", new[] { "frobnicate" })]
         [InlineData("UnknownCommand", new string[0])]
-        [InlineData("UnknownCommand", new[] { "--json", "get" })]
+        [InlineData("UnknownCommand", new[] { "--json" })]
+        [InlineData("UnknownCommand", new[] { "-x", "get" })]
         [InlineData("UnknownCommand", new[] { "help", "frobnicate" })]
         public void Unknown_commands_exit_2(string errorId, string[] args)
         {

@@ -152,16 +152,18 @@ namespace VectorOps.Tests.Cli
         {
             var r = CliRunner.Run(arg);
             Assert.Equal(0, r.ExitCode);
-            foreach (var c in new[] { "remove", "clear", "get", "namespaces", "add", "wait", "stats" })
+            foreach (var c in new[] { "remove", "clear", "get", "namespaces", "add", "restore", "wait", "stats" })
                 Assert.Contains("  " + c + " ", r.Stdout);
             Assert.Contains("Exit codes", r.Stdout);
         }
 
         [Theory]
         [InlineData("remove", "--retry-from FILE")]
+        [InlineData("remove", "--backup FILE")]
         [InlineData("clear", "--remove-namespace")]
         [InlineData("get", "--ids-only")]
         [InlineData("add", "--path FILE")]
+        [InlineData("restore", "--path FILE")]
         [InlineData("wait", "--timeout SECONDS")]
         [InlineData("stats", "vectorops stats")]
         [InlineData("namespaces", "vectorops namespaces")]
