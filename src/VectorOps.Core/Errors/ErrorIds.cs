@@ -30,6 +30,9 @@ namespace VectorOps.Errors
         public const string InvalidEndpoint = "InvalidEndpoint";
         public const string StoreOpenFailed = "StoreOpenFailed";
 
+        /// <summary>The local store failed a read or write after it was opened (disk full, damaged file, I/O error).</summary>
+        public const string StoreFailed = "StoreFailed";
+
         // Provider answers
         public const string ProviderBadRequest = "ProviderBadRequest";
         public const string ProviderAuthenticationFailed = "ProviderAuthenticationFailed";

@@ -81,7 +81,7 @@ namespace VectorOps.Serialization
             return d;
         }
 
-        /// <summary>Metadata JSON values as plain .NET values: string, long, double, bool, List&lt;string&gt;, null.</summary>
+        /// <summary>Metadata JSON values as plain .NET values: string, long, double, bool, null, a List&lt;string&gt; (all-string arrays) or List&lt;object?&gt; of these, a nested dictionary.</summary>
         public static object? ToPlain(JsonElement v)
         {
             switch (v.ValueKind)
@@ -91,7 +91,14 @@ namespace VectorOps.Serialization
                 case JsonValueKind.True: return true;
                 case JsonValueKind.False: return false;
                 case JsonValueKind.Array:
-                    return v.EnumerateArray().Select(x => x.ValueKind == JsonValueKind.String ? x.GetString() : x.ToString()).ToList();
+                {
+                    // Each element keeps its JSON type. A list of strings stays a List<string>; other lists used to
+                    // become the elements' .NET text (true -> "True", null -> "", 1 -> "1"), which changed the data
+                    // on a file round trip and made filters on it disagree with the stored JSON.
+                    var items = v.EnumerateArray().Select(ToPlain).ToList();
+                    if (items.All(x => x is string)) return items.Cast<string>().ToList();
+                    return items;
+                }
                 case JsonValueKind.Object: return ReadMetadata(v);
                 default: return null;
             }
