@@ -25,7 +25,9 @@ namespace VectorOps.Isolation
     public sealed class ModuleLoadContext : AssemblyLoadContext
     {
         private readonly ConcurrentDictionary<string, string?> _managedPaths = new ConcurrentDictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        private readonly ConcurrentDictionary<string, IntPtr> _nativeHandles = new ConcurrentDictionary<string, IntPtr>(StringComparer.Ordinal);
         private readonly ConcurrentQueue<string> _nativeLoads = new ConcurrentQueue<string>();
+        private readonly object _nativeGate = new object();
         private readonly string _frameworkDirectory;
 
         public ModuleLoadContext(string dependencyDirectory) : base("VectorOps.PowerShell", isCollectible: false)
@@ -59,9 +61,16 @@ namespace VectorOps.Isolation
         {
             var path = NativeLibraryLocator.Find(DependencyDirectory, unmanagedDllName);
             if (path is null) return IntPtr.Zero; // let the runtime's default probing try (it finds nothing of ours)
-            var handle = LoadUnmanagedDllFromPath(path);
-            _nativeLoads.Enqueue(path);
-            return handle;
+            // The runtime asks once per P/Invoke site; load each library once and hand out the same handle.
+            if (_nativeHandles.TryGetValue(path, out var known)) return known;
+            lock (_nativeGate)
+            {
+                if (_nativeHandles.TryGetValue(path, out known)) return known;
+                var handle = LoadUnmanagedDllFromPath(path);
+                _nativeHandles[path] = handle;
+                _nativeLoads.Enqueue(path);
+                return handle;
+            }
         }
 
         private string? Choose(string simpleName)
