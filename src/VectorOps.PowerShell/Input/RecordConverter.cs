@@ -33,7 +33,7 @@ namespace VectorOps.PowerShell.Input
                 case string line:
                     return FromJsonLine(line, original);
                 case IDictionary dictionary:
-                    return FromFields(Fields(dictionary), original);
+                    return FromFields(Fields(dictionary, original), original);
                 default:
                     if (value is IEnumerable)
                         throw Invalid("A list is not a record; pipe the records one by one (they are unrolled by the pipeline).", original);
@@ -53,21 +53,28 @@ namespace VectorOps.PowerShell.Input
             // The JSON parser's own exception type is matched by name: the module assembly does not reference System.Text.Json
             // (it loads in the module's isolated context only, behind VectorOps.Core).
             catch (Exception ex) when (ex is FormatException || ex is InvalidOperationException || ex is ArgumentException ||
-                                       ex.GetType().FullName == "System.Text.Json.JsonException")
+                                       IsJsonException(ex))
             {
                 throw new VectorOpsException(ErrorIds.InvalidRecord, VectorOpsErrorCategory.InvalidData,
                     "The JSON record cannot be read: " + ex.Message, original, ex);
             }
         }
 
-        private static Dictionary<string, object?> Fields(IDictionary dictionary)
+        private static bool IsJsonException(Exception ex)
+        {
+            for (var t = ex.GetType(); t != null; t = t.BaseType)
+                if (t.FullName == "System.Text.Json.JsonException") return true;
+            return false;
+        }
+
+        private static Dictionary<string, object?> Fields(IDictionary dictionary, object? original)
         {
             var d = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
             foreach (DictionaryEntry e in dictionary)
             {
                 var key = Convert.ToString(e.Key, CultureInfo.InvariantCulture) ?? "";
                 if (d.ContainsKey(key))
-                    throw Invalid($"The field '{key}' is given twice (field names are case-insensitive).", dictionary);
+                    throw Invalid($"The field '{key}' is given twice (field names are case-insensitive).", original);
                 d[key] = e.Value;
             }
             return d;
@@ -144,7 +151,7 @@ namespace VectorOps.PowerShell.Input
         {
             if (value is SparseVector sv) return sv;
             if (!(value is IDictionary d)) throw Invalid("'sparseValues' must have 'indices' and 'values'.", original);
-            var f = Fields(d);
+            var f = Fields(d, original);
             if (!f.TryGetValue("indices", out var idx) || idx is null || !f.TryGetValue("values", out var vals) || vals is null)
                 throw Invalid("'sparseValues' must have 'indices' and 'values'.", original);
             var values = Floats(vals, "sparseValues.values", original);
