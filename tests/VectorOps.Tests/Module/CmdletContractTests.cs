@@ -238,6 +238,21 @@ namespace VectorOps.Tests.Module
         }
 
         [Fact]
+        public void The_module_assembly_references_only_the_engine_the_standard_library_and_VectorOps_Core()
+        {
+            // Anything else it referenced would be resolved by the default load context, outside the module's own:
+            // every other dependency must be reached through VectorOps.Core (the one bridge the resolver serves).
+            var references = typeof(VectorCmdletBase).Assembly.GetReferencedAssemblies().Select(a => a.Name).OrderBy(n => n, StringComparer.OrdinalIgnoreCase);
+            Assert.Equal(new[] { "netstandard", "System.Management.Automation", "VectorOps.Core" }, references.ToArray());
+            Assert.Equal(new[] { "VectorOps.Core" }, VectorOps.PowerShell.Loading.ModuleInitializer.BridgeAssemblies);
+            // The isolation assembly must load first, anywhere: it depends on the runtime only.
+            var isolation = typeof(VectorOps.Isolation.ModuleLoadContext).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
+            Assert.All(isolation, n => Assert.True(n == "System.Runtime" || n.StartsWith("System.", StringComparison.Ordinal), n));
+            Assert.DoesNotContain("System.Management.Automation", isolation);
+            Assert.DoesNotContain("VectorOps.Core", isolation);
+        }
+
+        [Fact]
         public void No_exported_type_needs_VectorOps_Core_to_load()
         {
             // PowerShell enumerates the module's exported types before the module initializer has registered the
