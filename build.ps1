@@ -50,11 +50,11 @@ Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 
 $repoRoot = $PSScriptRoot
-$solution = Join-Path $repoRoot 'VectorOps.sln'
-$moduleDir = Join-Path $repoRoot 'module' 'VectorOps'
-$artifactDir = Join-Path $repoRoot 'artifacts'
-$testProject = Join-Path $repoRoot 'tests' 'VectorOps.Tests' 'VectorOps.Tests.csproj'
-$pesterDir = Join-Path $repoRoot 'tests' 'Pester'
+$solution = Join-Path -Path $repoRoot -ChildPath 'VectorOps.sln'
+$moduleDir = Join-Path -Path $repoRoot -ChildPath 'module' -AdditionalChildPath 'VectorOps'
+$artifactDir = Join-Path -Path $repoRoot -ChildPath 'artifacts'
+$testProject = Join-Path -Path $repoRoot -ChildPath 'tests' -AdditionalChildPath 'VectorOps.Tests', 'VectorOps.Tests.csproj'
+$pesterDir = Join-Path -Path $repoRoot -ChildPath 'tests' -AdditionalChildPath 'Pester'
 
 function Invoke-Dotnet {
     [CmdletBinding()]
@@ -80,7 +80,7 @@ function Get-ModuleVersion {
     [OutputType([version])]
     param()
 
-    $manifest = Import-PowerShellDataFile -LiteralPath (Join-Path $repoRoot 'VectorOps.psd1')
+    $manifest = Import-PowerShellDataFile -LiteralPath (Join-Path -Path $repoRoot -ChildPath 'VectorOps.psd1')
     [version] $manifest.ModuleVersion
 }
 
@@ -89,7 +89,7 @@ function Invoke-BuildTask {
     param([Parameter(Mandatory)] [string] $BuildConfiguration)
 
     Invoke-Dotnet -ArgumentList @('build', $solution, '--configuration', $BuildConfiguration, '--nologo')
-    $rootModule = Join-Path $moduleDir 'VectorOps.PowerShell.dll'
+    $rootModule = Join-Path -Path $moduleDir -ChildPath 'VectorOps.PowerShell.dll'
     if (-not (Test-Path -LiteralPath $rootModule -PathType Leaf)) {
         throw "The build did not assemble the module: $rootModule is missing."
     }
@@ -123,7 +123,7 @@ function Invoke-TestTask {
         return
     }
     $null = New-Item -ItemType Directory -Path $artifactDir -Force
-    $resultPath = Join-Path $artifactDir 'pester-results.xml'
+    $resultPath = Join-Path -Path $artifactDir -ChildPath 'pester-results.xml'
     # Run.Exit makes the child's exit code the number of failed tests.
     $lines = @(
         '$ErrorActionPreference = "Stop"'
@@ -149,7 +149,7 @@ function Invoke-PackageTask {
 
     $version = Get-ModuleVersion
     $null = New-Item -ItemType Directory -Path $artifactDir -Force
-    $zip = Join-Path $artifactDir "VectorOps-$version.zip"
+    $zip = Join-Path -Path $artifactDir -ChildPath "VectorOps-$version.zip"
     if (Test-Path -LiteralPath $zip) {
         Remove-Item -LiteralPath $zip -Force
     }

@@ -182,7 +182,7 @@ Describe 'Remove-VectorRecord pipeline binding' {
         $store = New-TestStore
         Get-ErrorId { [pscustomobject]@{ Name = 'a' } | Remove-VectorRecord -Confirm:$false -ErrorAction Stop } |
             Should -BeLike 'InputObjectNotBound*'
-        Get-ErrorId { @{ Id = 'a' } | Remove-VectorRecord -Confirm:$false -ErrorAction Stop } |
+        Get-ErrorId { [pscustomobject]@{ Identifier = 'a'; Count = 1 } | Remove-VectorRecord -Confirm:$false -ErrorAction Stop } |
             Should -BeLike 'InputObjectNotBound*'
         Get-RecordId -Connection $store.Connection | Should -BeExactly 'a,b,c'
     }
