@@ -1,3 +1,4 @@
+using System;
 using System.Globalization;
 using System.Linq;
 using VectorOps.Connections;
@@ -14,12 +15,19 @@ namespace VectorOps.Commands
     public sealed class ClearNamespaceCommand : VectorCommand
     {
         private readonly BatchRunner _runner;
+        private readonly Lazy<BackupWriter>? _backup;
 
-        public ClearNamespaceCommand(ICommandHost host, VectorConnection? connection, bool removeNamespace = false)
+        /// <param name="backupPath">
+        /// With a backup the namespace is cleared by id, page after page, each batch backed up (flushed) before its
+        /// delete is sent; -RemoveNamespace then removes the emptied namespace.
+        /// </param>
+        public ClearNamespaceCommand(ICommandHost host, VectorConnection? connection, bool removeNamespace = false,
+            string? backupPath = null, int? throttleLimit = null)
             : base(host, connection)
         {
             RemoveNamespace = removeNamespace;
-            _runner = new BatchRunner(host, 1, "Clearing namespaces");
+            _runner = new BatchRunner(host, Concurrency(throttleLimit), "Clearing namespaces");
+            _backup = BackupWriter.Prepare(backupPath);
         }
 
         public bool RemoveNamespace { get; }
@@ -78,10 +86,40 @@ namespace VectorOps.Commands
             }
             var provider = Provider;
             var remove = RemoveNamespace;
-            _runner.Run(m, ct => provider.ClearNamespaceAsync(ns, remove, ct));
+            if (_backup is null)
+            {
+                _runner.Run(m, ct => provider.ClearNamespaceAsync(ns, remove, ct));
+                _runner.Complete();
+                return;
+            }
+
+            var backup = _backup.Value;
+            foreach (var ids in Chunk(Pages(Provider.ListIdsAsync(ns, null, Stop)), Provider.Capabilities.MaxIdsPerDelete))
+            {
+                var batch = NewMutation(ns, MutationOperation.ClearNamespace);
+                batch.Ids = ids;
+                batch.RequestedCount = ids.Count;
+                _runner.Run(batch, DeleteIds(provider, ns, ids, backup));
+            }
             _runner.Complete();
+            if (remove && _runner.Failed == 0 && !Stop.IsCancellationRequested)
+            {
+                var last = NewMutation(ns, MutationOperation.ClearNamespace);
+                _runner.Run(last, ct => provider.ClearNamespaceAsync(ns, true, ct));
+                _runner.Complete();
+            }
         }
 
-        public void Complete() => _runner.Complete();
+        public void Complete()
+        {
+            try
+            {
+                _runner.Complete();
+            }
+            finally
+            {
+                if (_backup?.IsValueCreated == true) _backup.Value.Dispose();
+            }
+        }
     }
 }

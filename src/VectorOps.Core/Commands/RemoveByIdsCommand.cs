@@ -18,6 +18,7 @@ namespace VectorOps.Commands
         private readonly RemoveOptions _options;
         private readonly BatchRunner _runner;
         private readonly int _batchSize;
+        private readonly Lazy<BackupWriter>? _backup;
         private readonly Dictionary<string, Buffer> _buffers = new Dictionary<string, Buffer>(StringComparer.Ordinal);
 
         public RemoveByIdsCommand(ICommandHost host, VectorConnection? connection, RemoveOptions? options = null)
@@ -26,6 +27,7 @@ namespace VectorOps.Commands
             _options = options ?? new RemoveOptions();
             _batchSize = BatchSize(_options.BatchSize);
             _runner = new BatchRunner(host, Concurrency(_options.ThrottleLimit), "Deleting records by id");
+            _backup = BackupWriter.Prepare(_options.BackupPath);
         }
 
         public int FailedBatches => _runner.Failed;
@@ -126,7 +128,14 @@ namespace VectorOps.Commands
                 if (pair.Value.Ids.Count > 0)
                     Flush(pair.Key, pair.Value.Ids);
             _buffers.Clear();
-            _runner.Complete();
+            try
+            {
+                _runner.Complete();
+            }
+            finally
+            {
+                if (_backup?.IsValueCreated == true) _backup.Value.Dispose();
+            }
         }
 
         private void Flush(string ns, List<string> ids)
@@ -149,8 +158,7 @@ namespace VectorOps.Commands
                     _runner.Skip(m, "Declined: not deleted.", ErrorIds.DeclinedByUser);
                     return;
             }
-            var provider = Provider;
-            _runner.Run(m, ct => provider.DeleteByIdsAsync(ns, ids, ct));
+            _runner.Run(m, DeleteIds(Provider, ns, ids, _backup?.Value));
         }
 
         private sealed class Buffer

@@ -11,5 +11,11 @@ namespace VectorOps.Commands
 
         /// <summary>Ids per delete request; null = the provider's cap. Larger than the cap is refused.</summary>
         public int? BatchSize { get; set; }
+
+        /// <summary>
+        /// A JSON Lines file the records are appended to, flushed to disk, before each batch's delete is sent.
+        /// With a backup, filter deletes go by id (so the backup holds exactly what is deleted).
+        /// </summary>
+        public string? BackupPath { get; set; }
     }
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Threading;
@@ -19,12 +20,14 @@ namespace VectorOps.Commands
     public abstract class ScopedDeleteCommand : VectorCommand
     {
         private readonly BatchRunner _runner;
+        private readonly Lazy<BackupWriter>? _backup;
 
         protected ScopedDeleteCommand(ICommandHost host, VectorConnection? connection, RemoveOptions? options, string activity)
             : base(host, connection)
         {
             Options = options ?? new RemoveOptions();
             _runner = new BatchRunner(host, Concurrency(Options.ThrottleLimit), activity);
+            _backup = BackupWriter.Prepare(Options.BackupPath);
         }
 
         protected RemoveOptions Options { get; }
@@ -66,12 +69,19 @@ namespace VectorOps.Commands
             }
             if (list.Count == 0) list.Add(ResolveNamespace(null));
 
-            foreach (var ns in list)
+            try
             {
-                if (Stop.IsCancellationRequested) break;
-                ExecuteOne(ns);
+                foreach (var ns in list)
+                {
+                    if (Stop.IsCancellationRequested) break;
+                    ExecuteOne(ns);
+                }
+                _runner.Complete();
             }
-            _runner.Complete();
+            finally
+            {
+                if (_backup?.IsValueCreated == true) _backup.Value.Dispose();
+            }
         }
 
         private void ExecuteOne(string ns)
@@ -121,7 +131,8 @@ namespace VectorOps.Commands
                 }
             }
 
-            var native = NativeDelete(ns);
+            // With a backup, delete by id so that what is deleted is exactly what was backed up.
+            var native = _backup is null ? NativeDelete(ns) : null;
             if (native != null)
             {
                 var m = Template(ns, null);
@@ -130,11 +141,11 @@ namespace VectorOps.Commands
                 return;
             }
 
-            var provider = Provider;
+            var backup = _backup?.Value;
             foreach (var ids in Chunk(Pages(Matches(ns, Stop)), batch))
             {
                 var m = Template(ns, ids);
-                _runner.Run(m, ct => provider.DeleteByIdsAsync(ns, ids, ct));
+                _runner.Run(m, DeleteIds(Provider, ns, ids, backup));
             }
         }
 

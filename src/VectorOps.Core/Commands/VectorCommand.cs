@@ -90,6 +90,21 @@ namespace VectorOps.Commands
             return throttle ?? Provider.Capabilities.DefaultConcurrency;
         }
 
+        /// <summary>
+        /// The work of one delete batch: with a backup, fetch the records and append them (flushed) first; the
+        /// delete is sent only after the backup is on disk.
+        /// </summary>
+        protected static Func<CancellationToken, Task<ProviderWriteResult>> DeleteIds(IVectorProvider provider, string ns,
+            IReadOnlyList<string> ids, BackupWriter? backup)
+        {
+            if (backup is null) return ct => provider.DeleteByIdsAsync(ns, ids, ct);
+            return async ct =>
+            {
+                await backup.BackupAsync(provider, ns, ids, ct).ConfigureAwait(false);
+                return await provider.DeleteByIdsAsync(ns, ids, ct).ConfigureAwait(false);
+            };
+        }
+
         /// <summary>A short description of a batch for ShouldProcess and messages: count and the first ids.</summary>
         protected string DescribeBatch(string ns, IReadOnlyList<string> ids)
         {
