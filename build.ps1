@@ -5,8 +5,9 @@
 
 .DESCRIPTION
     Build    dotnet build of the solution; the build assembles the importable module in module/VectorOps.
-    Test     dotnet test, then (where Pester 5 is installed) Invoke-Pester on tests/Pester against module/VectorOps,
-             in a child pwsh so the imported module does not stay in this session.
+    Test     dotnet test, then the Pester task.
+    Pester   (where Pester 5 is installed) Invoke-Pester on tests/Pester against module/VectorOps, in a child pwsh;
+             prints "Pester: N passed, N failed". Builds only when the module folder is missing.
     Package  module/VectorOps as artifacts/VectorOps-<version>.zip and, where Microsoft.PowerShell.PSResourceGet
              is available, as a PowerShell Gallery .nupkg in artifacts/.
     Clean    dotnet clean, and removes module/VectorOps and artifacts/.
@@ -35,7 +36,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Package', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Pester', 'Package', 'Clean')]
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
@@ -100,8 +101,7 @@ function Invoke-TestTask {
     [CmdletBinding()]
     param(
         [Parameter(Mandatory)] [string] $BuildConfiguration,
-        [string] $Filter,
-        [switch] $NoPester
+        [string] $Filter
     )
 
     $testArgs = @('test', $testProject, '--configuration', $BuildConfiguration, '--no-build', '--nologo')
@@ -109,11 +109,12 @@ function Invoke-TestTask {
         $testArgs += @('--filter', "FullyQualifiedName~$Filter")
     }
     Invoke-Dotnet -ArgumentList $testArgs
+}
 
-    if ($NoPester) {
-        Write-Information 'Pester tests skipped (-SkipPester).' -InformationAction Continue
-        return
-    }
+function Invoke-PesterTask {
+    [CmdletBinding()]
+    param()
+
     $pester = Get-Module -ListAvailable -Name Pester |
         Where-Object { $_.Version -ge [version] '5.0' } |
         Sort-Object -Property Version -Descending |
@@ -124,17 +125,21 @@ function Invoke-TestTask {
     }
     $null = New-Item -ItemType Directory -Path $artifactDir -Force
     $resultPath = Join-Path -Path $artifactDir -ChildPath 'pester-results.xml'
-    # Run.Exit makes the child's exit code the number of failed tests.
+    # A child pwsh, so the module it imports (and its load context) does not stay in this session. It prints
+    # "Pester: N passed, N failed" (scripts/test.sh reads that line) and exits with the number of failures.
     $lines = @(
         '$ErrorActionPreference = "Stop"'
         'Import-Module -Name ' + (ConvertTo-QuotedLiteral -Text $pester.Path)
         '$c = New-PesterConfiguration'
         '$c.Run.Path = ' + (ConvertTo-QuotedLiteral -Text $pesterDir)
-        '$c.Run.Exit = $true'
+        '$c.Run.PassThru = $true'
         '$c.Output.Verbosity = "Detailed"'
         '$c.TestResult.Enabled = $true'
         '$c.TestResult.OutputPath = ' + (ConvertTo-QuotedLiteral -Text $resultPath)
-        'Invoke-Pester -Configuration $c'
+        '$r = Invoke-Pester -Configuration $c'
+        '$failed = $r.FailedCount + $r.FailedBlocksCount + $r.FailedContainersCount'
+        '"Pester: {0} passed, {1} failed" -f $r.PassedCount, $failed'
+        'exit $failed'
     )
     $pwsh = (Get-Process -Id $PID).Path
     & $pwsh -NoProfile -NonInteractive -Command ($lines -join [Environment]::NewLine)
@@ -198,7 +203,21 @@ foreach ($name in $Task) {
                 Invoke-BuildTask -BuildConfiguration $Configuration
                 $built = $true
             }
-            Invoke-TestTask -BuildConfiguration $Configuration -Filter $TestFilter -NoPester:$SkipPester
+            Invoke-TestTask -BuildConfiguration $Configuration -Filter $TestFilter
+            if ($SkipPester) {
+                Write-Information 'Pester tests skipped (-SkipPester).' -InformationAction Continue
+            }
+            else {
+                Invoke-PesterTask
+            }
+        }
+        'Pester' {
+            # The module as the last build assembled it (scripts/test.sh builds first); build only if it is missing.
+            if (-not $built -and -not (Test-Path -LiteralPath (Join-Path -Path $moduleDir -ChildPath 'VectorOps.psd1'))) {
+                Invoke-BuildTask -BuildConfiguration $Configuration
+                $built = $true
+            }
+            Invoke-PesterTask
         }
         'Package' {
             if (-not $built) {

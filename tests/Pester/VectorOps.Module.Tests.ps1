@@ -291,6 +291,26 @@ Describe 'Errors' {
     }
 }
 
+Describe 'Backups before deletes' {
+    It 'writes the records to -BackupPath before deleting them, and they can be added back' {
+        $store = New-TestStore
+        $backup = Join-Path $TestDrive ('backup-' + [guid]::NewGuid().ToString('N') + '.jsonl')
+        Remove-VectorRecord -Id a, b -BackupPath $backup -Confirm:$false | Out-Null
+        Get-RecordId -Connection $store.Connection | Should -BeExactly 'c'
+        @(Get-Content -LiteralPath $backup | Where-Object { $_ -match '\S' }) | Should -HaveCount 2
+        Add-VectorRecord -Path $backup -Confirm:$false | Out-Null
+        Get-RecordId -Connection $store.Connection | Should -BeExactly 'a,b,c'
+    }
+
+    It 'refuses a backup path that cannot be written, before deleting anything' {
+        $store = New-TestStore
+        $backup = Join-Path $TestDrive 'no-such-folder' 'backup.jsonl'
+        Get-ErrorId { Remove-VectorRecord -Id a -BackupPath $backup -Confirm:$false -ErrorAction Stop } |
+            Should -BeExactly 'BackupPathNotWritable,VectorOps.PowerShell.Cmdlets.RemoveVectorRecordCommand'
+        Get-RecordId -Connection $store.Connection | Should -BeExactly 'a,b,c'
+    }
+}
+
 Describe 'Clear-VectorNamespace' {
     It 'refuses to run under -NonInteractive without -Force or -Confirm:$false, and deletes nothing' {
         $store = New-TestStore

@@ -29,11 +29,22 @@ namespace VectorOps.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>A JSON Lines file the records are appended to (and flushed) before they are deleted.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? BackupPath { get; set; }
+
+        /// <summary>Most delete requests in flight at once when clearing with a backup (default: the provider's).</summary>
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int? ThrottleLimit { get; set; }
+
         protected override bool ForceRequested => Force.IsPresent;
 
         protected override void BeginProcessing()
         {
-            _command = Guard(() => new ClearNamespaceCommand(CommandHost, EffectiveConnection, RemoveNamespace.IsPresent));
+            var backup = BackupPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(BackupPath);
+            _command = Guard(() => new ClearNamespaceCommand(CommandHost, EffectiveConnection, RemoveNamespace.IsPresent, backup, ThrottleLimit));
         }
 
         protected override void ProcessRecord()

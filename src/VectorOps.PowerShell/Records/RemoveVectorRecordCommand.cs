@@ -76,9 +76,20 @@ namespace VectorOps.PowerShell.Cmdlets
         [ValidateRange(1, int.MaxValue)]
         public int? BatchSize { get; set; }
 
+        /// <summary>A JSON Lines file the records are appended to (and flushed) before their batch is deleted.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? BackupPath { get; set; }
+
         protected override bool ForceRequested => Force.IsPresent;
 
-        private RemoveOptions Options => new RemoveOptions { Force = Force.IsPresent, ThrottleLimit = ThrottleLimit, BatchSize = BatchSize };
+        private RemoveOptions Options => new RemoveOptions
+        {
+            Force = Force.IsPresent,
+            ThrottleLimit = ThrottleLimit,
+            BatchSize = BatchSize,
+            BackupPath = BackupPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(BackupPath),
+        };
 
         protected override void BeginProcessing()
         {

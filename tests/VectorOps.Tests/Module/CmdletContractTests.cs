@@ -122,7 +122,7 @@ namespace VectorOps.Tests.Module
             Assert.Equal(typeof(string[]), ns.Type);
             Assert.Equal(new ParameterInSet(ParameterAttribute.AllParameterSets, false, null, false, true), Assert.Single(ns.Sets));
 
-            foreach (var name in new[] { "Force", "ThrottleLimit", "BatchSize", "Connection" })
+            foreach (var name in new[] { "Force", "ThrottleLimit", "BatchSize", "BackupPath", "Connection" })
                 Assert.Equal(new ParameterInSet(ParameterAttribute.AllParameterSets, false, null, false, false), Assert.Single(c.Parameter(name).Sets));
             Assert.True(c.Parameter("Force").IsSwitch);
             Assert.Equal(typeof(VectorConnection), c.Parameter("Connection").Type);
@@ -153,6 +153,8 @@ namespace VectorOps.Tests.Module
             Assert.Contains(typeof(StringIdentifierTransformationAttribute), ns.Attributes);
             Assert.True(c.Parameter("RemoveNamespace").IsSwitch);
             Assert.True(c.Parameter("Force").IsSwitch);
+            Assert.Equal(typeof(string), c.Parameter("BackupPath").Type);
+            Assert.Equal(typeof(int?), c.Parameter("ThrottleLimit").Type);
             // NamespaceInfo carries the property the parameter binds by name.
             Assert.NotNull(typeof(NamespaceInfo).GetProperty("Namespace"));
             Assert.NotNull(typeof(NamespaceInfo).GetProperty("Name"));
