@@ -27,7 +27,7 @@ namespace VectorOps.PowerShell.Cmdlets
         public object? InputObject { get; set; }
 
         /// <summary>JSON Lines files of records ({"id":..., "values":[...], "metadata":{...}} per line).</summary>
-        [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0)]
+        [Parameter(ParameterSetName = PathSet, Mandatory = true)]
         [ValidateNotNullOrEmpty]
         public string[]? Path { get; set; }
 

@@ -44,7 +44,7 @@ namespace VectorOps.PowerShell.Cmdlets
 
         /// <summary>Most records to write in all.</summary>
         [Parameter]
-        [ValidateRange(1, long.MaxValue)]
+        [ValidateRange(1L, long.MaxValue)]
         public long? First { get; set; }
 
         /// <summary>Write ids (as records without values or metadata) without fetching the records.</summary>

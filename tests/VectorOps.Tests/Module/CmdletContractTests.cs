@@ -129,6 +129,40 @@ namespace VectorOps.Tests.Module
         }
 
         [Fact]
+        public void ValidateRange_bounds_have_one_type_and_fit_the_parameter()
+        {
+            // The engine refuses a ValidateRange whose bounds differ in type (1 and long.MaxValue) when it builds
+            // the cmdlet's metadata, which would make the cmdlet unusable; the reference assembly never checks.
+            foreach (var c in CmdletMetadata.All)
+            {
+                foreach (var p in c.Parameters)
+                {
+                    foreach (var a in p.Property.GetCustomAttributesData().Where(a => a.AttributeType == typeof(ValidateRangeAttribute)))
+                    {
+                        var min = a.ConstructorArguments[0];
+                        var max = a.ConstructorArguments[1];
+                        Assert.True(min.Value!.GetType() == max.Value!.GetType(), $"{c.Name} -{p.Name}: {min.Value.GetType().Name} and {max.Value.GetType().Name}");
+                        var element = Nullable.GetUnderlyingType(p.Type) ?? p.Type;
+                        Assert.True(element == min.Value.GetType(), $"{c.Name} -{p.Name}: bounds are {min.Value.GetType().Name}, the parameter {element.Name}");
+                    }
+                }
+            }
+        }
+
+        [Fact]
+        public void No_two_parameters_of_a_set_share_a_position()
+        {
+            foreach (var c in CmdletMetadata.All)
+            {
+                foreach (var set in c.NamedSets.DefaultIfEmpty(ParameterAttribute.AllParameterSets))
+                {
+                    var positions = c.Parameters.Select(p => p.In(set)?.Position).Where(x => x != null).ToList();
+                    Assert.Equal(positions.Count, positions.Distinct().Count());
+                }
+            }
+        }
+
+        [Fact]
         public void Only_one_parameter_per_set_takes_whole_pipeline_objects_of_each_type()
         {
             // In every set of every cmdlet, at most one parameter is ValueFromPipeline: otherwise binding is ambiguous.
@@ -183,7 +217,7 @@ namespace VectorOps.Tests.Module
             Assert.Equal("InputObject", c.DefaultParameterSetName);
             Assert.Equal(new ParameterInSet("InputObject", true, 0, true, false), Assert.Single(c.Parameter("InputObject").Sets));
             Assert.Equal(typeof(object), c.Parameter("InputObject").Type);
-            Assert.Equal(new ParameterInSet("Path", true, 0, false, false), Assert.Single(c.Parameter("Path").Sets));
+            Assert.Equal(new ParameterInSet("Path", true, null, false, false), Assert.Single(c.Parameter("Path").Sets));
             Assert.Equal(typeof(string), c.Parameter("Namespace").Type);
         }
 
