@@ -57,6 +57,7 @@ namespace VectorOps.Errors
         public const string BatchFailed = "BatchFailed";
         public const string OperationStopped = "OperationStopped";
         public const string DeclinedByUser = "DeclinedByUser";
+        public const string ConfirmationRequired = "ConfirmationRequired";
         public const string MutationWaitTimeout = "MutationWaitTimeout";
     }
 }
