@@ -20,6 +20,7 @@
         'Get-VectorNamespace'
         'Get-VectorRecord'
         'Remove-VectorRecord'
+        'Wait-VectorMutation'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

@@ -103,6 +103,14 @@ namespace VectorOps.Commands
         /// <summary>Deletes again exactly the ids of an earlier mutation (a failed, skipped or previewed batch).</summary>
         public void Retry(VectorMutation mutation)
         {
+            if (mutation.Operation == MutationOperation.Upsert)
+            {
+                // Never turn a write into a delete: a failed upsert is retried by adding its records again.
+                Report(new VectorOpsException(ErrorIds.InvalidInputObject, VectorOpsErrorCategory.InvalidArgument,
+                    "This is an Upsert mutation: sending its ids to a delete would remove the records it tried to write. Add the records again instead.",
+                    mutation));
+                return;
+            }
             if (mutation.Ids is null || mutation.Ids.Count == 0)
             {
                 Report(new VectorOpsException(ErrorIds.InvalidInputObject, VectorOpsErrorCategory.InvalidArgument,

@@ -17,7 +17,7 @@ namespace VectorOps.Commands
         {
             if (string.IsNullOrWhiteSpace(prefix))
                 throw new VectorOpsException(ErrorIds.InvalidPrefix, VectorOpsErrorCategory.InvalidArgument,
-                    "The id prefix is empty. An empty prefix would match every record, so it is refused; use Clear-VectorNamespace to delete a whole namespace.",
+                    "The id prefix is empty. An empty prefix would match every record, so it is refused. To delete a whole namespace, clear it (Clear-VectorNamespace, vectorops clear).",
                     prefix);
             _prefix = prefix;
         }

@@ -21,6 +21,13 @@ namespace VectorOps.Errors
         public const string InvalidRecordFile = "InvalidRecordFile";
         public const string RecordFileNotFound = "RecordFileNotFound";
         public const string BackupPathNotWritable = "BackupPathNotWritable";
+        public const string InputFileNotFound = "InputFileNotFound";
+        public const string InvalidMutationFile = "InvalidMutationFile";
+
+        // Command line (vectorops)
+        public const string UnknownCommand = "UnknownCommand";
+        public const string UnknownOption = "UnknownOption";
+        public const string MissingOptionValue = "MissingOptionValue";
 
         // Connection
         public const string NotConnected = "NotConnected";
@@ -50,6 +57,7 @@ namespace VectorOps.Errors
         public const string BatchFailed = "BatchFailed";
         public const string OperationStopped = "OperationStopped";
         public const string DeclinedByUser = "DeclinedByUser";
+        public const string ConfirmationRequired = "ConfirmationRequired";
         public const string MutationWaitTimeout = "MutationWaitTimeout";
     }
 }

@@ -82,7 +82,7 @@ namespace VectorOps.Filtering
 
         private static VectorOpsException Empty(object? target) =>
             new VectorOpsException(ErrorIds.EmptyFilter, VectorOpsErrorCategory.InvalidArgument,
-                "The filter is empty. An empty filter would match every record, so it is refused; use Clear-VectorNamespace to delete a whole namespace.",
+                "The filter is empty. An empty filter would match every record, so it is refused. To delete a whole namespace, clear it (Clear-VectorNamespace, vectorops clear).",
                 target);
 
         private static VectorOpsException Invalid(string id, string message, object? target) =>

@@ -40,7 +40,7 @@ namespace VectorOps.Serialization
                 {
                     record = ParseLine(line);
                 }
-                catch (Exception ex) when (ex is JsonException || ex is FormatException || ex is InvalidOperationException || ex is VectorOpsException)
+                catch (Exception ex) when (ex is JsonException || ex is FormatException || ex is InvalidOperationException || ex is KeyNotFoundException || ex is OverflowException || ex is VectorOpsException)
                 {
                     throw new VectorOpsException(ErrorIds.InvalidRecordFile, VectorOpsErrorCategory.InvalidData,
                         $"Line {n} of '{source}' is not a valid record: {ex.Message}", source + ":" + n, ex);

@@ -236,6 +236,18 @@ namespace VectorOps.Tests.Commands
         }
 
         [Fact]
+        public void A_failed_Upsert_mutation_is_never_turned_into_a_delete()
+        {
+            var cmd = new RemoveByIdsCommand(Host, Connection);
+            cmd.Retry(new VectorMutation { Provider = "Fake", Index = "test-index", Operation = MutationOperation.Upsert, Status = MutationStatus.Failed, Ids = new[] { "id-00001" }, Namespace = "default" });
+            cmd.Complete();
+            var e = Assert.Single(Host.Errors);
+            Assert.Equal(ErrorIds.InvalidInputObject, e.ErrorId);
+            Assert.Equal(0, Provider.MutatingCalls);
+            Assert.True(Provider.Contains("default", "id-00001"));
+        }
+
+        [Fact]
         public void Cancellation_stops_new_batches_lets_in_flight_finish_and_reports_every_batch()
         {
             Provider.Seed("default", 500);

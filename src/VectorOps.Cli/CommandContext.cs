@@ -1,0 +1,202 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using VectorOps.Commands;
+using VectorOps.Connections;
+using VectorOps.Errors;
+using VectorOps.Filtering;
+using VectorOps.Providers;
+
+namespace VectorOps.Cli
+{
+    /// <summary>What a command handler needs: console, host, options, and the connection built from them.</summary>
+    internal sealed class CommandContext
+    {
+        public CommandContext(CliConsole console, CliHost host, ParsedOptions options)
+        {
+            Console = console;
+            Host = host;
+            Options = options;
+        }
+
+        public CliConsole Console { get; }
+        public CliHost Host { get; }
+        public ParsedOptions Options { get; }
+
+        /// <summary>At most this many input errors are printed one by one; the rest are counted.</summary>
+        public const int ShownInputErrors = 10;
+
+        /// <summary>The one namespace of commands that take one; null for the connection's default.</summary>
+        public string? SingleNamespace()
+        {
+            var all = Options.Values("namespace");
+            if (all.Count > 1)
+                throw new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,
+                    $"'{Options.Command}' takes one --namespace here (repeat it only with clear, or with remove --filter/--prefix).", "--namespace");
+            return all.Count == 1 ? all[0] : null;
+        }
+
+        /// <summary>The filter of --filter or --filter-file, parsed (errors are input errors); null when neither is given.</summary>
+        public MetadataFilter? Filter()
+        {
+            var json = Options.Value("filter");
+            var file = Options.Value("filter-file");
+            if (json != null && file != null)
+                throw new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,
+                    "Give --filter or --filter-file, not both.", "--filter-file");
+            if (file != null)
+            {
+                if (!File.Exists(file))
+                    throw new VectorOpsException(ErrorIds.InputFileNotFound, VectorOpsErrorCategory.ObjectNotFound,
+                        $"The filter file '{file}' does not exist.", file);
+                json = File.ReadAllText(file);
+            }
+            if (json is null) return null;
+            try
+            {
+                return MetadataFilter.ParseJson(json);
+            }
+            catch (VectorOpsException ex) when (ex.ErrorId == ErrorIds.EmptyFilter)
+            {
+                // Same error, with the CLI's way to empty a namespace instead of the cmdlet's.
+                throw new VectorOpsException(ex.ErrorId, ex.Category,
+                    "The filter is empty. An empty filter would match every record, so it is refused; to delete a whole namespace use 'vectorops clear --namespace NS'.",
+                    ex.Target, ex);
+            }
+        }
+
+        /// <summary>
+        /// Builds the settings from the options and the environment and connects. Secrets come only from the
+        /// environment or --api-key-file, and go straight into a <see cref="Secret"/>.
+        /// </summary>
+        public VectorConnection Connect(bool pathIsStore = true)
+        {
+            var s = BuildSettings(pathIsStore);
+            var connection = ConnectCommand.Connect(s, makeDefault: false);
+            Host.WriteVerbose($"Connected to {connection.Provider} index '{connection.Index}' at {connection.Endpoint}" +
+                              (connection.Credential is null ? "" : $" (credential {connection.Credential})") +
+                              $"; default namespace '{connection.Namespace}'.");
+            return connection;
+        }
+
+        internal ConnectionSettings BuildSettings(bool pathIsStore)
+        {
+            var o = Options;
+            var s = new ConnectionSettings
+            {
+                Provider = o.Value("provider") ?? Env("VECTOROPS_PROVIDER") ?? "Local",
+                Index = o.Value("index") ?? Env("VECTOROPS_INDEX"),
+                IndexHost = o.AbsoluteUri("index-host"),
+                BaseUri = o.AbsoluteUri("base-uri"),
+                ApiVersion = o.Value("api-version"),
+                RequestTimeout = o.Seconds("request-timeout"),
+                MaxAttempts = o.Int("max-attempts", 1, 100),
+                RequestsPerSecond = o.PositiveNumber("requests-per-second"),
+            };
+            if (s.Provider.Trim().Length == 0)
+                throw new VectorOpsException(ErrorIds.UnknownProvider, VectorOpsErrorCategory.InvalidArgument,
+                    "--provider is empty. Known providers: " + string.Join(", ", ProviderRegistry.Names) + ".", s.Provider);
+
+            var store = o.Value("store");
+            var path = pathIsStore ? o.Value("path") : null;
+            if (store != null && path != null)
+                throw new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,
+                    "Give the store with --store or --path, not both.", "--path");
+            s.Path = store ?? path ?? Env("VECTOROPS_PATH");
+
+            var namespaces = o.Values("namespace");
+            if (namespaces.Count == 1) s.DefaultNamespace = namespaces[0];
+
+            foreach (var kv in o.Values("option"))
+            {
+                var eq = kv.IndexOf('=');
+                if (eq <= 0)
+                    throw new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,
+                        "--option expects KEY=VALUE.", "--option");
+                s.Options[kv.Substring(0, eq).Trim()] = kv.Substring(eq + 1);
+            }
+
+            var cloudflare = IsProvider(s.Provider, "CloudflareVectorize", "Cloudflare", "Vectorize");
+            s.AccountId = o.Value("account-id") ?? (cloudflare ? Env("CLOUDFLARE_ACCOUNT_ID") : null);
+            s.ApiKey = ReadSecret(s.Provider, cloudflare);
+
+            if (Host.TraceEnabled) s.Trace = Host.WriteVerbose;
+            return s;
+        }
+
+        private Secret? ReadSecret(string provider, bool cloudflare)
+        {
+            var file = Options.Value("api-key-file");
+            if (file != null)
+            {
+                if (!File.Exists(file))
+                    throw new VectorOpsException(ErrorIds.InputFileNotFound, VectorOpsErrorCategory.ObjectNotFound,
+                        $"The API key file '{file}' does not exist.", file);
+                WarnIfShared(file);
+                var text = File.ReadAllText(file).Trim();
+                if (text.Length == 0)
+                    throw new VectorOpsException(ErrorIds.MissingCredential, VectorOpsErrorCategory.InvalidArgument,
+                        $"The API key file '{file}' is empty.", file);
+                return Secret.FromPlainText(text);
+            }
+            if (IsProvider(provider, "Local")) return null;
+            string? value = null;
+            if (IsProvider(provider, "Pinecone")) value = Env("PINECONE_API_KEY");
+            else if (cloudflare) value = Env("CLOUDFLARE_API_TOKEN");
+            value ??= Env("VECTOROPS_API_KEY");
+            return Secret.FromPlainText(value?.Trim());
+        }
+
+        private void WarnIfShared(string file)
+        {
+            if (OperatingSystem.IsWindows()) return;
+            try
+            {
+                var mode = File.GetUnixFileMode(file);
+                if ((mode & (UnixFileMode.GroupRead | UnixFileMode.OtherRead)) != 0)
+                    Host.WriteWarning($"The API key file '{file}' is readable by other users; chmod 600 it.");
+            }
+            catch (IOException)
+            {
+                // Not worth failing over.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+
+        private static bool IsProvider(string given, params string[] names)
+        {
+            foreach (var n in names)
+                if (string.Equals(given.Trim(), n, StringComparison.OrdinalIgnoreCase)) return true;
+            return false;
+        }
+
+        private static string? Env(string name)
+        {
+            var v = Environment.GetEnvironmentVariable(name);
+            return string.IsNullOrEmpty(v) ? null : v;
+        }
+
+        /// <summary>Reports one bad input line (or value), up to <see cref="ShownInputErrors"/>; counts them all.</summary>
+        public void ReportInput(VectorOpsException ex, string where, ref int count)
+        {
+            count++;
+            if (count <= ShownInputErrors)
+                Host.WriteError(new VectorOpsError(ex.ErrorId, ex.Category, ex.Target,
+                    new VectorOpsException(ex.ErrorId, ex.Category, where + ex.Message, ex.Target, ex)));
+            else
+                Host.Tally.InputErrors++;
+        }
+
+        /// <summary>After a validation pass: says how many more errors there were and that nothing was sent.</summary>
+        public bool StopIfInvalid(int count, string nothing)
+        {
+            if (count == 0) return false;
+            if (count > ShownInputErrors)
+                Host.WriteInfo($"vectorops: ... and {count - ShownInputErrors:N0} more invalid line(s) not shown.");
+            Host.WriteInfo($"vectorops: {count:N0} invalid input(s): {nothing}");
+            return true;
+        }
+    }
+}

@@ -1,0 +1,244 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Reflection;
+using System.Text;
+
+namespace VectorOps.Cli
+{
+    /// <summary>The commands, their options and their help text.</summary>
+    internal static class CommandTable
+    {
+        // Connection and output options, accepted by every command.
+        private static readonly OptionSpec Provider = new OptionSpec("provider", "NAME", "Provider: Local (default), Pinecone, CloudflareVectorize, ... (env VECTOROPS_PROVIDER).");
+        private static readonly OptionSpec Store = new OptionSpec("store", "FILE", "Local store file (env VECTOROPS_PATH).");
+        private static readonly OptionSpec StorePath = new OptionSpec("path", "FILE", "Same as --store.");
+        private static readonly OptionSpec Index = new OptionSpec("index", "NAME", "Index (collection) name (env VECTOROPS_INDEX).");
+        private static readonly OptionSpec IndexHost = new OptionSpec("index-host", "URI", "Data-plane host of the index (Pinecone; https:// is assumed for a bare host).");
+        private static readonly OptionSpec ApiVersion = new OptionSpec("api-version", "VERSION", "Provider API version (Pinecone: 2026-04, 2025-10).");
+        private static readonly OptionSpec AccountId = new OptionSpec("account-id", "ID", "Cloudflare account id (env CLOUDFLARE_ACCOUNT_ID).");
+        private static readonly OptionSpec BaseUri = new OptionSpec("base-uri", "URI", "API base URI override (HTTPS unless loopback).");
+        private static readonly OptionSpec ApiKeyFile = new OptionSpec("api-key-file", "FILE", "Read the API key or token from FILE (instead of the environment).");
+        private static readonly OptionSpec ProviderOption = new OptionSpec("option", "KEY=VALUE", "Provider-specific setting, passed through (repeatable).", repeatable: true);
+        private static readonly OptionSpec RequestTimeout = new OptionSpec("request-timeout", "SECONDS", "Timeout of one request.");
+        private static readonly OptionSpec MaxAttempts = new OptionSpec("max-attempts", "N", "Most attempts of one request, retries included (1 = no retry).");
+        private static readonly OptionSpec RequestsPerSecond = new OptionSpec("requests-per-second", "N", "Requests per second this client allows itself (default: the provider's published limit).");
+        private static readonly OptionSpec Json = new OptionSpec("json", null, "Machine output on stdout: one JSON object a line.");
+        private static readonly OptionSpec Verbose = new OptionSpec("verbose", null, "Explain each step on stderr.");
+        private static readonly OptionSpec Debug = new OptionSpec("debug", null, "Even more detail on stderr (inner errors).");
+        private static readonly OptionSpec Progress = new OptionSpec("progress", null, "Show the progress line even when stderr is not a terminal.");
+
+        // Writes.
+        private static readonly OptionSpec WhatIf = new OptionSpec("what-if", null, "Preview: print what would change (\"What if: ...\" on stderr, WhatIf mutations on stdout); send nothing.");
+        private static readonly OptionSpec Yes = new OptionSpec("yes", null, "Confirm without a prompt (required when stdin is not a terminal).");
+        private static readonly OptionSpec Force = new OptionSpec("force", null, "Skip the extra question of --filter/--prefix deletes. Never skips --what-if.");
+        private static readonly OptionSpec Throttle = new OptionSpec("throttle", "N", "Requests in flight at once (default: the provider's).");
+        private static readonly OptionSpec BatchSize = new OptionSpec("batch-size", "N", "Ids or records per request (default and maximum: the provider's cap).");
+
+        private static readonly OptionSpec Backup = new OptionSpec("backup", "FILE",
+            "Append the records to FILE (JSON Lines, flushed to disk) before each batch is deleted; bring them back with 'vectorops restore --path FILE'.");
+        private static readonly OptionSpec YesNoOp = new OptionSpec("yes", null, "Accepted for uniform scripts; upserts are not confirmed.");
+
+        private static OptionSpec Namespace(string help) => new OptionSpec("namespace", "NS", help, repeatable: true);
+
+        private static readonly OptionSpec[] ConnectionOptions =
+        {
+            Provider, Store, Index, IndexHost, ApiVersion, AccountId, BaseUri, ApiKeyFile, ProviderOption, RequestTimeout,
+            MaxAttempts, RequestsPerSecond, Json, Verbose, Debug, Progress,
+        };
+
+        private static OptionSpec[] Common(bool pathIsStore = true) =>
+            pathIsStore
+                ? ConnectionOptions.Take(2).Concat(new[] { StorePath }).Concat(ConnectionOptions.Skip(2)).ToArray()
+                : ConnectionOptions;
+
+        public static readonly IReadOnlyList<CommandSpec> Commands = new[]
+        {
+            new CommandSpec("remove", "Delete records by id, id file, metadata filter or id prefix.",
+                "vectorops remove (--id ID... | --ids-from FILE|- | --filter JSON | --prefix P | --retry-from FILE) [options]",
+                "Deletes in batches of the provider's cap, one mutation reported per batch. Ids are streamed: any number of\n" +
+                "them goes through in flat memory. Every id is checked before the first batch is sent; one bad id and\n" +
+                "nothing is deleted. Each batch is confirmed (--yes, or a prompt when stdin is a terminal). Filter and\n" +
+                "prefix deletes first count the matches, then ask once more unless --force.",
+                new[]
+                {
+                    new OptionSpec("id", "ID", "Id to delete (repeatable).", repeatable: true),
+                    new OptionSpec("ids-from", "FILE", "File of ids, one a line ('-': stdin; needs --yes or --what-if)."),
+                    new OptionSpec("filter", "JSON", "Metadata filter, Pinecone syntax, e.g. '{\"genre\":{\"$eq\":\"drama\"}}'."),
+                    new OptionSpec("filter-file", "FILE", "Read the filter JSON from FILE."),
+                    new OptionSpec("prefix", "P", "Delete the records whose id starts with P (never empty)."),
+                    new OptionSpec("retry-from", "FILE", "Send again exactly the ids of the Failed and Skipped mutations in FILE (as written by --json; '-': stdin)."),
+                    Namespace("Namespace (default: the provider's). Repeatable with --filter and --prefix."),
+                    WhatIf, Yes, Force, Throttle, BatchSize, Backup,
+                },
+                Common(),
+                new[]
+                {
+                    "vectorops remove --store ./vectors.db --index demo --id doc-1 --id doc-2 --yes",
+                    "vectorops remove --provider Pinecone --index-host https://idx-abc.svc.pinecone.io --ids-from ids.txt --yes --json > run.jsonl",
+                    "vectorops remove --provider Pinecone --index-host https://idx-abc.svc.pinecone.io --retry-from run.jsonl --yes",
+                    "vectorops remove --index demo --filter '{\"source\":{\"$eq\":\"old\"}}' --what-if",
+                    "vectorops remove --index demo --prefix tmp- --yes --force",
+                }),
+            new CommandSpec("clear", "Delete every record of one or more namespaces.",
+                "vectorops clear --namespace NS [--namespace NS...] [--remove-namespace] [options]",
+                "High impact: asks for confirmation (--yes, or a prompt when stdin is a terminal). The default namespace\n" +
+                "too must be named explicitly. With --backup the namespace is cleared by id, batch by batch, each batch's\n" +
+                "records written to the backup before its delete is sent.",
+                new[]
+                {
+                    Namespace("Namespace to clear (repeatable; required)."),
+                    new OptionSpec("remove-namespace", null, "Also remove the namespace itself, where the provider has one."),
+                    WhatIf, Yes, Backup,
+                    new OptionSpec("throttle", "N", "With --backup: delete requests in flight at once (default: the provider's)."),
+                },
+                Common(),
+                new[] { "vectorops clear --index demo --namespace staging --what-if", "vectorops clear --index demo --namespace staging --yes" }),
+            new CommandSpec("get", "Read records by id, id prefix or filter (all records when none is given).",
+                "vectorops get [--id ID... | --prefix P | --filter JSON] [--first N] [--ids-only] [options]",
+                "Read only.",
+                new[]
+                {
+                    new OptionSpec("id", "ID", "Id to fetch (repeatable).", repeatable: true),
+                    new OptionSpec("prefix", "P", "Records whose id starts with P."),
+                    new OptionSpec("filter", "JSON", "Records matching a metadata filter."),
+                    new OptionSpec("filter-file", "FILE", "Read the filter JSON from FILE."),
+                    new OptionSpec("first", "N", "At most N records."),
+                    new OptionSpec("ids-only", null, "List ids only (no fetch) with --prefix, --filter or no selection."),
+                    Namespace("Namespace (default: the provider's)."),
+                },
+                Common(),
+                new[] { "vectorops get --index demo --prefix doc- --first 10", "vectorops get --index demo --json > backup.jsonl" }),
+            new CommandSpec("namespaces", "List the namespaces with their record counts.",
+                "vectorops namespaces [--namespace NS] [options]",
+                "Read only. With --namespace, only that namespace.",
+                new[] { Namespace("Show only this namespace.") },
+                Common(),
+                new[] { "vectorops namespaces --index demo" }),
+            new CommandSpec("add", "Upsert records from a JSON Lines file or stdin.",
+                "vectorops add [--path FILE.jsonl | < FILE.jsonl] [options]",
+                "Each line: {\"id\", \"values\", \"sparseValues\": {\"indices\", \"values\"}, \"metadata\", \"namespace\"}\n" +
+                "(the shape `get --json` writes). Every line is checked before the first batch is sent. In this command\n" +
+                "--path is the record file; give the local store with --store or VECTOROPS_PATH.",
+                new[]
+                {
+                    new OptionSpec("path", "FILE", "JSON Lines record file ('-' or absent: stdin)."),
+                    Namespace("Namespace for records that name none."),
+                    WhatIf, YesNoOp, Throttle, BatchSize,
+                },
+                Common(pathIsStore: false),
+                new[]
+                {
+                    "vectorops add --store ./vectors.db --index demo --path records.jsonl",
+                    "vectorops --store ./vectors.db --index demo add --path records.jsonl   (options before the command: --path is the store)",
+                }),
+            new CommandSpec("restore", "Put back the records of a backup file written by --backup.",
+                "vectorops restore --path BACKUP.jsonl [options]",
+                "Upserts every record of the backup (each line names its namespace) into the connected index: the same as\n" +
+                "add, under the name you look for after a delete. Every line is checked before the first batch is sent.\n" +
+                "In this command --path is the backup file; give the local store with --store or VECTOROPS_PATH.",
+                new[]
+                {
+                    new OptionSpec("path", "FILE", "The backup file ('-' or absent: stdin)."),
+                    Namespace("Namespace for records that name none."),
+                    WhatIf, YesNoOp, Throttle, BatchSize,
+                },
+                Common(pathIsStore: false),
+                new[] { "vectorops restore --store ./vectors.db --index demo --path backup.jsonl" }),
+            new CommandSpec("wait", "Wait until acknowledged mutations are applied.",
+                "vectorops wait [--from FILE | < FILE] [--timeout SECONDS] [options]",
+                "Reads mutations as JSON Lines (the --json output of remove, clear or add), polls the provider, and\n" +
+                "writes each mutation again when it is applied (Completed). Mutations not Acknowledged pass through.\n" +
+                "Exit code 1 when some were not applied within the timeout.",
+                new[]
+                {
+                    new OptionSpec("from", "FILE", "Mutation file ('-' or absent: stdin)."),
+                    new OptionSpec("timeout", "SECONDS", "How long to wait (default 300)."),
+                    new OptionSpec("poll-interval", "SECONDS", "Time between polls (default 1)."),
+                },
+                Common(),
+                new[] { "vectorops remove --provider CloudflareVectorize --index docs --ids-from ids.txt --yes --json | vectorops wait --provider CloudflareVectorize --index docs --json" }),
+            new CommandSpec("stats", "Index statistics: dimension, record counts per namespace.",
+                "vectorops stats [options]",
+                "Read only.",
+                Array.Empty<OptionSpec>(),
+                Common(),
+                new[] { "vectorops stats --index demo --json" }),
+        };
+
+        /// <summary>The options that may come before the command (connection and output).</summary>
+        public static readonly CommandSpec Global = new CommandSpec("vectorops", "", "", "", Array.Empty<OptionSpec>(), Common(), Array.Empty<string>());
+
+        public static CommandSpec? Find(string name) => Commands.FirstOrDefault(c => c.Name == name);
+
+        public static string Version
+        {
+            get
+            {
+                var a = typeof(CommandTable).Assembly;
+                var v = a.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? a.GetName().Version?.ToString() ?? "0";
+                var plus = v.IndexOf('+');
+                return plus < 0 ? v : v.Substring(0, plus);
+            }
+        }
+
+        public static string GeneralHelp()
+        {
+            var sb = new StringBuilder();
+            sb.AppendLine($"vectorops {Version}: delete and maintain records in vector databases, safely.");
+            sb.AppendLine();
+            sb.AppendLine("Usage: vectorops [connection options] COMMAND [options]");
+            sb.AppendLine("       vectorops help COMMAND   (or: vectorops COMMAND --help)");
+            sb.AppendLine();
+            sb.AppendLine("Commands:");
+            foreach (var c in Commands) sb.AppendLine($"  {c.Name,-12}{c.Summary}");
+            sb.AppendLine($"  {"help",-12}This text, or a command's.");
+            sb.AppendLine();
+            sb.AppendLine("Options every command takes (before or after the command; before it, --path is the store):");
+            AppendOptions(sb, Common());
+            sb.AppendLine();
+            AppendFooter(sb);
+            return sb.ToString();
+        }
+
+        public static string CommandHelp(CommandSpec c)
+        {
+            var sb = new StringBuilder();
+            sb.AppendLine($"vectorops {c.Name}: {c.Summary}");
+            sb.AppendLine();
+            sb.AppendLine("Usage: " + c.Usage);
+            sb.AppendLine();
+            foreach (var line in c.Description.Split('\n')) sb.AppendLine(line);
+            sb.AppendLine();
+            if (c.Options.Count > 0)
+            {
+                sb.AppendLine("Options:");
+                AppendOptions(sb, c.Options);
+                sb.AppendLine();
+            }
+            sb.AppendLine("Connection and output:");
+            AppendOptions(sb, c.CommonOptions);
+            sb.AppendLine();
+            sb.AppendLine("Examples:");
+            foreach (var e in c.Examples) sb.AppendLine("  " + e);
+            sb.AppendLine();
+            AppendFooter(sb);
+            return sb.ToString();
+        }
+
+        private static void AppendOptions(StringBuilder sb, IEnumerable<OptionSpec> options)
+        {
+            foreach (var o in options) sb.AppendLine($"  {o.Usage,-28}{o.Help}");
+        }
+
+        private static void AppendFooter(StringBuilder sb)
+        {
+            sb.AppendLine("Secrets are never taken on the command line: PINECONE_API_KEY, CLOUDFLARE_API_TOKEN (with");
+            sb.AppendLine("CLOUDFLARE_ACCOUNT_ID), VECTOROPS_API_KEY for other providers, or --api-key-file FILE.");
+            sb.AppendLine("Output: a table on stdout, or JSON Lines with --json; errors, warnings, progress and \"What if:\" on stderr.");
+            sb.AppendLine("Ctrl+C stops: no new batch starts, batches in flight finish and are reported; a second Ctrl+C exits at once.");
+            sb.AppendLine("Exit codes: 0 all done; 1 a batch failed or was skipped, the run was stopped, or a wait timed out;");
+            sb.AppendLine("            2 bad input or confirmation refused (nothing deleted).");
+        }
+    }
+}

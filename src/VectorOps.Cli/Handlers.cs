@@ -1,0 +1,501 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text.Json;
+using VectorOps.Commands;
+using VectorOps.Connections;
+using VectorOps.Errors;
+using VectorOps.Model;
+using VectorOps.Providers;
+using VectorOps.Serialization;
+
+namespace VectorOps.Cli
+{
+    /// <summary>
+    /// One handler per command: checks what can be checked without a connection, connects, validates the whole
+    /// input (streaming), and only then drives the Core command. Bad input therefore never sends anything.
+    /// </summary>
+    internal static class Handlers
+    {
+        /// <summary>Ids handed to RemoveByIdsCommand per call; it re-batches them to the provider's cap.</summary>
+        private const int IdChunk = 1000;
+
+        public static void Run(string command, CommandContext c)
+        {
+            switch (command)
+            {
+                case "remove": Remove(c); break;
+                case "clear": Clear(c); break;
+                case "get": Get(c); break;
+                case "namespaces": Namespaces(c); break;
+                case "add":
+                case "restore": Add(c); break;
+                case "wait": Wait(c); break;
+                case "stats": Stats(c); break;
+                default: throw new InvalidOperationException("No handler for " + command);
+            }
+        }
+
+        // ---------------------------------------------------------------- remove
+
+        private static void Remove(CommandContext c)
+        {
+            var o = c.Options;
+            var byIds = o.Has("id") || o.Has("ids-from");
+            var byFilter = o.Has("filter") || o.Has("filter-file");
+            var byPrefix = o.Has("prefix");
+            var retry = o.Has("retry-from");
+            var modes = (byIds ? 1 : 0) + (byFilter ? 1 : 0) + (byPrefix ? 1 : 0) + (retry ? 1 : 0);
+            if (modes == 0)
+                throw Input(ErrorIds.InvalidArgument,
+                    "Say what to delete: --id ID, --ids-from FILE, --filter JSON, --prefix P or --retry-from FILE. Run 'vectorops remove --help'.", null);
+            if (modes > 1)
+                throw Input(ErrorIds.InvalidArgument,
+                    "Choose one way to select what to delete: --id/--ids-from, --filter, --prefix or --retry-from.", null);
+            if (!(byFilter || byPrefix)) c.SingleNamespace();
+
+            // Checks that need no connection: bad input never even opens the store.
+            var filter = byFilter ? c.Filter() : null;
+            var prefix = o.Value("prefix");
+            if (byPrefix && string.IsNullOrWhiteSpace(prefix))
+                throw Input(ErrorIds.InvalidPrefix,
+                    "The id prefix is empty. An empty prefix would match every record, so it is refused; to delete a whole namespace use 'vectorops clear --namespace NS'.",
+                    prefix);
+            var options = new RemoveOptions
+            {
+                Force = o.Has("force"),
+                ThrottleLimit = o.Int("throttle", 1),
+                BatchSize = o.Int("batch-size", 1),
+                BackupPath = o.Value("backup"),
+            };
+            c.Host.ConfirmWrites = true;
+
+            if (byIds) RemoveByIds(c, options);
+            else if (retry) RetryFrom(c, options);
+            else
+            {
+                using var connection = c.Connect();
+                ScopedDeleteCommand cmd = filter != null
+                    ? new RemoveByFilterCommand(c.Host, connection, filter, options)
+                    : new RemoveByPrefixCommand(c.Host, connection, prefix!, options);
+                var namespaces = o.Values("namespace");
+                cmd.Execute(namespaces.Count == 0 ? null : namespaces.Distinct(StringComparer.Ordinal).Cast<string?>());
+                Summary(c);
+            }
+        }
+
+        private static void RemoveByIds(CommandContext c, RemoveOptions options)
+        {
+            var host = c.Host;
+            var ns = c.SingleNamespace();
+            var given = c.Options.Values("id");
+            var bad = 0;
+            foreach (var id in given)
+                if (id.Trim().Length == 0) c.ReportInput(BlankId(id), "--id: ", ref bad);
+            if (c.StopIfInvalid(bad, "nothing was deleted.")) return;
+
+            using var source = c.Options.Value("ids-from") is string file ? LineSource.Open(file, c.Console, "id file", "--ids-from") : null;
+            using var connection = c.Connect();
+            var provider = connection.ProviderInstance;
+            var cmd = new RemoveByIdsCommand(host, connection, options);
+            provider.ValidateNamespace(string.IsNullOrEmpty(ns) ? connection.Namespace : ns!);
+
+            // Pass 1: every id is checked (streaming) before anything is sent.
+            foreach (var id in given)
+                if (InvalidId(provider, id) is VectorOpsException ex) c.ReportInput(ex, "--id: ", ref bad);
+            long total = given.Count;
+            if (source != null)
+            {
+                if (source.IsStandardInput && c.Console.InputIsTerminal)
+                    host.WriteInfo("Reading ids from the terminal, one a line; end with Ctrl+D.");
+                foreach (var (text, n) in source.FirstPass())
+                {
+                    if (host.Stopped)
+                    {
+                        host.WriteInfo("Stopped while checking the ids: nothing was deleted.");
+                        return;
+                    }
+                    if (text.Length == 0) continue;
+                    if (InvalidId(provider, text) is VectorOpsException ex) c.ReportInput(ex, $"Line {n} of {source.Name}: ", ref bad);
+                    else total++;
+                }
+            }
+            if (c.StopIfInvalid(bad, "nothing was deleted.")) return;
+            if (total == 0)
+            {
+                host.WriteWarning($"{source?.Name ?? "The input"} holds no ids: nothing to delete.");
+                return;
+            }
+            host.WriteVerbose($"{total:N0} id(s) checked; deleting from namespace '{(string.IsNullOrEmpty(ns) ? connection.Namespace : ns)}' of {provider.Name} index '{provider.Index}'.");
+
+            // Pass 2: streamed into the command, which batches to the provider's cap.
+            if (given.Count > 0) cmd.Add(given, ns);
+            if (source != null)
+            {
+                var chunk = new List<string>(IdChunk);
+                foreach (var (text, n) in source.SecondPass())
+                {
+                    if (host.Stopped)
+                    {
+                        host.WriteInfo($"Stopped: ids from line {n:N0} of {source.Name} on were not read (resume with: tail -n +{n} FILE).");
+                        break;
+                    }
+                    if (text.Length == 0) continue;
+                    chunk.Add(text);
+                    if (chunk.Count == IdChunk)
+                    {
+                        cmd.Add(chunk, ns);
+                        chunk.Clear();
+                    }
+                }
+                // Ids already read are always handed over: sent, or reported Skipped when the run was stopped.
+                if (chunk.Count > 0) cmd.Add(chunk, ns);
+            }
+            cmd.Complete();
+            Summary(c);
+        }
+
+        private static void RetryFrom(CommandContext c, RemoveOptions options)
+        {
+            var host = c.Host;
+            using var source = LineSource.Open(c.Options.Value("retry-from")!, c.Console, "mutation file", "--retry-from");
+            using var connection = c.Connect();
+            var provider = connection.ProviderInstance;
+            var cmd = new RemoveByIdsCommand(host, connection, options);
+
+            int bad = 0, retried = 0, passed = 0;
+            long ids = 0;
+            foreach (var (text, n) in source.FirstPass())
+            {
+                if (text.Trim().Length == 0) continue;
+                VectorMutation m;
+                try
+                {
+                    m = CliJson.ParseMutation(text, source.Name, n);
+                }
+                catch (VectorOpsException ex)
+                {
+                    c.ReportInput(ex, "", ref bad);
+                    continue;
+                }
+                if (!NeedsRetry(m))
+                {
+                    passed++;
+                    continue;
+                }
+                var where = $"Line {n} of {source.Name}: ";
+                if (RetryProblem(m, connection) is VectorOpsException problem)
+                {
+                    c.ReportInput(problem, where, ref bad);
+                    continue;
+                }
+                foreach (var id in m.Ids!)
+                    if (InvalidId(provider, id) is VectorOpsException ex) c.ReportInput(ex, where, ref bad);
+                retried++;
+                ids += m.Ids!.Count;
+            }
+            if (c.StopIfInvalid(bad, "nothing was deleted.")) return;
+            if (retried == 0)
+            {
+                host.WriteInfo($"Nothing to retry: none of the {passed:N0} mutation(s) in {source.Name} failed or was skipped.");
+                return;
+            }
+            host.WriteVerbose($"Sending again {ids:N0} id(s) of {retried:N0} failed or skipped batch(es); {passed:N0} other mutation(s) left alone.");
+
+            foreach (var (text, n) in source.SecondPass())
+            {
+                if (host.Stopped)
+                {
+                    host.WriteInfo($"Stopped: mutations from line {n:N0} of {source.Name} on were not read.");
+                    break;
+                }
+                if (text.Trim().Length == 0) continue;
+                var m = CliJson.ParseMutation(text, source.Name, n);
+                if (NeedsRetry(m)) cmd.Retry(m);
+            }
+            cmd.Complete();
+            Summary(c);
+        }
+
+        private static bool NeedsRetry(VectorMutation m) => m.Status == MutationStatus.Failed || m.Status == MutationStatus.Skipped;
+
+        /// <summary>Why this failed or skipped mutation cannot be sent again as a delete by id; null when it can.</summary>
+        private static VectorOpsException? RetryProblem(VectorMutation m, VectorConnection connection)
+        {
+            var provider = connection.ProviderInstance;
+            if (m.Operation == MutationOperation.Upsert)
+                return Input(ErrorIds.InvalidInputObject,
+                    "this is an Upsert mutation: --retry-from sends deletes again and never deletes the ids of an upsert. Run 'vectorops add' again for those records.", m.Operation.ToString());
+            if (m.Operation == MutationOperation.ClearNamespace)
+                return Input(ErrorIds.InvalidInputObject,
+                    $"a ClearNamespace mutation carries no ids; run 'vectorops clear --namespace {m.Namespace}' again.", m.Operation.ToString());
+            if (m.Ids is null || m.Ids.Count == 0)
+                return Input(ErrorIds.InvalidInputObject,
+                    $"this {m.Operation} mutation carries no ids (a native filter delete, or one declined before its ids were listed), so it cannot be sent again by id; run the original remove again.",
+                    m.Operation.ToString());
+            if (!string.Equals(m.Provider, provider.Name, StringComparison.OrdinalIgnoreCase) ||
+                !string.Equals(m.Index, provider.Index, StringComparison.Ordinal))
+                return Input(ErrorIds.InvalidInputObject,
+                    $"this mutation belongs to {m.Provider} index '{m.Index}', not to the connected {provider.Name} index '{provider.Index}'.", m.Index);
+            try
+            {
+                provider.ValidateNamespace(string.IsNullOrEmpty(m.Namespace) ? connection.Namespace : m.Namespace!);
+            }
+            catch (VectorOpsException ex)
+            {
+                return ex;
+            }
+            return null;
+        }
+
+        private static VectorOpsException? InvalidId(IVectorProvider provider, string id)
+        {
+            if (id.Trim().Length == 0) return BlankId(id);
+            try
+            {
+                provider.ValidateId(id);
+                return null;
+            }
+            catch (VectorOpsException ex)
+            {
+                return ex;
+            }
+        }
+
+        private static VectorOpsException BlankId(string id) =>
+            Input(ErrorIds.InvalidId, "A record id is empty or blank.", id);
+
+        // ---------------------------------------------------------------- clear
+
+        private static void Clear(CommandContext c)
+        {
+            var host = c.Host;
+            host.ConfirmWrites = true;
+            var namespaces = c.Options.Values("namespace").Distinct(StringComparer.Ordinal).ToList();
+            var throttle = c.Options.Int("throttle", 1);
+            using var connection = c.Connect();
+            var provider = connection.ProviderInstance;
+            var cmd = new ClearNamespaceCommand(host, connection, c.Options.Has("remove-namespace"), c.Options.Value("backup"), throttle);
+            if (namespaces.Count == 0)
+            {
+                cmd.Clear(null); // reports InvalidNamespace, naming the default namespace
+                return;
+            }
+
+            var bad = 0;
+            foreach (var ns in namespaces)
+            {
+                try
+                {
+                    if (ns.Length == 0)
+                        throw Input(ErrorIds.InvalidNamespace,
+                            $"--namespace is empty. Name the namespace to clear (the default namespace too, by its name: {provider.DefaultNamespace}).", ns);
+                    provider.ValidateNamespace(ns);
+                }
+                catch (VectorOpsException ex)
+                {
+                    c.ReportInput(ex, "", ref bad);
+                }
+            }
+            if (c.StopIfInvalid(bad, "nothing was cleared.")) return;
+
+            for (var i = 0; i < namespaces.Count; i++)
+            {
+                if (host.Stopped)
+                {
+                    host.WriteInfo("Stopped: not cleared: " + string.Join(", ", namespaces.Skip(i).Select(n => "'" + n + "'")) + ".");
+                    break;
+                }
+                cmd.Clear(namespaces[i]);
+            }
+            cmd.Complete();
+            Summary(c);
+        }
+
+        // ---------------------------------------------------------------- get, namespaces, stats
+
+        private static void Get(CommandContext c)
+        {
+            var o = c.Options;
+            var ids = o.Values("id");
+            var byPrefix = o.Has("prefix");
+            var byFilter = o.Has("filter") || o.Has("filter-file");
+            if ((ids.Count > 0 ? 1 : 0) + (byPrefix ? 1 : 0) + (byFilter ? 1 : 0) > 1)
+                throw Input(ErrorIds.InvalidArgument, "Choose one of --id, --prefix and --filter (or none, to list every record).", null);
+            if (o.Has("ids-only") && ids.Count > 0)
+                throw Input(ErrorIds.InvalidArgument, "--ids-only lists ids with --prefix, --filter or no selection; with --id you already have them.", "--ids-only");
+            var prefix = o.Value("prefix");
+            if (byPrefix && string.IsNullOrWhiteSpace(prefix))
+                throw Input(ErrorIds.InvalidPrefix, "The id prefix is empty; leave --prefix out to list every record.", prefix);
+            var filter = byFilter ? c.Filter() : null;
+            var first = o.Int("first", 1);
+            var ns = c.SingleNamespace();
+            var bad = 0;
+            foreach (var id in ids)
+                if (id.Trim().Length == 0) c.ReportInput(BlankId(id), "--id: ", ref bad);
+            if (c.StopIfInvalid(bad, "nothing was read.")) return;
+
+            using var connection = c.Connect();
+            var cmd = new GetRecordsCommand(c.Host, connection) { First = first, IdsOnly = o.Has("ids-only") };
+            if (ids.Count > 0)
+            {
+                cmd.AddIds(ids, ns);
+                cmd.Complete();
+            }
+            else if (filter != null) cmd.ByFilter(filter, ns);
+            else cmd.ByPrefix(prefix, ns);
+        }
+
+        private static void Namespaces(CommandContext c)
+        {
+            var name = c.SingleNamespace();
+            using var connection = c.Connect();
+            new GetNamespacesCommand(c.Host, connection).Execute(name);
+        }
+
+        private static void Stats(CommandContext c)
+        {
+            using var connection = c.Connect();
+            var stats = connection.ProviderInstance.GetStatsAsync(c.Host.CancellationToken).GetAwaiter().GetResult();
+            c.Host.WriteObject(stats);
+        }
+
+        // ---------------------------------------------------------------- add
+
+        private static void Add(CommandContext c)
+        {
+            var host = c.Host;
+            var o = c.Options;
+            host.ConfirmWrites = false;
+            var ns = c.SingleNamespace();
+            var throttle = o.Int("throttle", 1);
+            var batch = o.Int("batch-size", 1);
+            using var source = LineSource.Open(o.Value("path") ?? "-", c.Console, "record file", "--path");
+            using var connection = c.Connect(pathIsStore: false);
+            var provider = connection.ProviderInstance;
+            var cmd = new AddRecordsCommand(host, connection, throttle, batch) { Namespace = ns };
+
+            if (source.IsStandardInput && c.Console.InputIsTerminal)
+                host.WriteInfo("Reading records (JSON Lines) from the terminal; end with Ctrl+D.");
+            var bad = 0;
+            long count = 0;
+            foreach (var (text, n) in source.FirstPass())
+            {
+                if (host.Stopped)
+                {
+                    host.WriteInfo("Stopped while checking the records: nothing was written.");
+                    return;
+                }
+                if (text.Trim().Length == 0) continue;
+                var where = $"Line {n} of {source.Name}: ";
+                try
+                {
+                    var r = ParseRecord(text, source.Name, n);
+                    if (r.Id.Trim().Length == 0) throw Input(ErrorIds.InvalidId, "A record has an empty id.", r.Id);
+                    provider.ValidateId(r.Id);
+                    var target = r.Namespace ?? ns;
+                    provider.ValidateNamespace(string.IsNullOrEmpty(target) ? connection.Namespace : target!);
+                    count++;
+                }
+                catch (VectorOpsException ex)
+                {
+                    c.ReportInput(ex, ex.ErrorId == ErrorIds.InvalidRecordFile ? "" : where, ref bad);
+                }
+            }
+            if (c.StopIfInvalid(bad, "nothing was written.")) return;
+            if (count == 0)
+            {
+                host.WriteWarning($"{source.Name} holds no records: nothing to add.");
+                return;
+            }
+
+            foreach (var (text, n) in source.SecondPass())
+            {
+                if (host.Stopped)
+                {
+                    host.WriteInfo($"Stopped: records from line {n:N0} of {source.Name} on were not read.");
+                    break;
+                }
+                if (text.Trim().Length == 0) continue;
+                cmd.Add(ParseRecord(text, source.Name, n));
+            }
+            cmd.Complete();
+            Summary(c);
+        }
+
+        private static VectorRecord ParseRecord(string text, string source, long n)
+        {
+            try
+            {
+                return RecordJson.ParseLine(text);
+            }
+            catch (Exception ex) when (ex is JsonException || ex is FormatException || ex is InvalidOperationException ||
+                                       ex is KeyNotFoundException || ex is OverflowException || ex is ArgumentException)
+            {
+                throw new VectorOpsException(ErrorIds.InvalidRecordFile, VectorOpsErrorCategory.InvalidData,
+                    $"Line {n} of {source} is not a valid record: {ex.Message}", source + ":" + n, ex);
+            }
+        }
+
+        // ---------------------------------------------------------------- wait
+
+        private static void Wait(CommandContext c)
+        {
+            var host = c.Host;
+            var o = c.Options;
+            var timeout = o.Seconds("timeout") ?? TimeSpan.FromMinutes(5);
+            var poll = o.Seconds("poll-interval") ?? TimeSpan.FromSeconds(1);
+            using var source = LineSource.Open(o.Value("from") ?? "-", c.Console, "mutation file", "--from");
+            if (source.IsStandardInput && c.Console.InputIsTerminal)
+                host.WriteInfo("Reading mutations (JSON Lines) from the terminal; end with Ctrl+D.");
+            var mutations = new List<VectorMutation>();
+            var bad = 0;
+            foreach (var (text, n) in source.FirstPass())
+            {
+                if (text.Trim().Length == 0) continue;
+                try
+                {
+                    mutations.Add(CliJson.ParseMutation(text, source.Name, n));
+                }
+                catch (VectorOpsException ex)
+                {
+                    c.ReportInput(ex, "", ref bad);
+                }
+            }
+            if (c.StopIfInvalid(bad, "nothing was waited for.")) return;
+
+            using var connection = c.Connect();
+            var cmd = new WaitMutationCommand(host, connection) { Timeout = timeout, PollInterval = poll };
+            foreach (var m in mutations) cmd.Add(m);
+            cmd.Complete();
+        }
+
+        // ---------------------------------------------------------------- shared
+
+        private static void Summary(CommandContext c)
+        {
+            var t = c.Host.Tally;
+            var batches = t.Completed + t.Acknowledged + t.Failed + t.Skipped + t.WhatIf;
+            if (batches == 0) return;
+            if (t.Sent == 0 && t.Declined == batches) return; // the refusal was explained already
+            if (t.WhatIf == batches)
+            {
+                c.Host.WriteInfo($"What if: {t.WhatIf:N0} batch(es) previewed; nothing was sent.");
+                return;
+            }
+            var parts = new List<string>();
+            if (t.Completed > 0) parts.Add($"{t.Completed:N0} completed");
+            if (t.Acknowledged > 0) parts.Add($"{t.Acknowledged:N0} acknowledged (applied later; see 'vectorops wait')");
+            if (t.Failed > 0) parts.Add($"{t.Failed:N0} failed");
+            if (t.Skipped > 0) parts.Add($"{t.Skipped:N0} skipped");
+            if (t.WhatIf > 0) parts.Add($"{t.WhatIf:N0} previewed");
+            c.Host.WriteInfo($"{batches:N0} batch(es): {string.Join(", ", parts)}; {t.RequestedSent.ToString("N0", CultureInfo.InvariantCulture)} record(s) requested in the batches sent.");
+            if ((t.Failed > 0 || t.StoppedSkips > 0 || (t.Declined > 0 && t.Sent > 0)) && c.Options.Command == "remove")
+                c.Host.WriteInfo("To send the failed and skipped batches again: vectorops remove --retry-from RUN.jsonl --yes (RUN.jsonl: this run's --json output).");
+        }
+
+        private static VectorOpsException Input(string errorId, string message, object? target) =>
+            new VectorOpsException(errorId, VectorOpsErrorCategory.InvalidArgument, message, target);
+    }
+}

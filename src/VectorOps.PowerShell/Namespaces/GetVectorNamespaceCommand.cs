@@ -1,0 +1,23 @@
+using System.Management.Automation;
+using VectorOps.Commands;
+using VectorOps.Model;
+
+namespace VectorOps.PowerShell.Cmdlets
+{
+    /// <summary>Lists the namespaces of the connected index with their record counts.</summary>
+    [Cmdlet(VerbsCommon.Get, "VectorNamespace")]
+    [OutputType(typeof(NamespaceInfo))]
+    public sealed class GetVectorNamespaceCommand : VectorCmdletBase
+    {
+        /// <summary>Only the namespace of this exact name.</summary>
+        [Parameter(Position = 0)]
+        [ValidateNotNullOrEmpty]
+        public string? Name { get; set; }
+
+        protected override void EndProcessing()
+        {
+            var command = Guard(() => new GetNamespacesCommand(CommandHost, EffectiveConnection));
+            Guard(() => command.Execute(Name));
+        }
+    }
+}

@@ -1,0 +1,149 @@
+using System.Management.Automation;
+using VectorOps.Commands;
+using VectorOps.Errors;
+using VectorOps.Filtering;
+using VectorOps.Model;
+using VectorOps.PowerShell.Input;
+
+namespace VectorOps.PowerShell.Cmdlets
+{
+    /// <summary>
+    /// Deletes records by id (streamed from the pipeline into batches), by metadata filter, or by id prefix, and
+    /// retries failed batches from their mutation objects. Writes one VectorMutation per batch.
+    /// </summary>
+    /// <remarks>
+    /// Pipeline binding: a string binds -Id by value; an object with an Id (or VectorId, Key, RecordId) property
+    /// binds -Id by property name together with its Namespace (VectorRecord objects from Get-VectorRecord do);
+    /// a VectorMutation binds -InputObject. Other objects are refused by the Id transformation instead of being
+    /// turned into strings, so they never become ids.
+    /// </remarks>
+    [Cmdlet(VerbsCommon.Remove, "VectorRecord", DefaultParameterSetName = IdSet,
+        SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(VectorMutation))]
+    public sealed class RemoveVectorRecordCommand : VectorCmdletBase
+    {
+        private const string IdSet = "Id";
+        private const string InputObjectSet = "InputObject";
+        private const string FilterSet = "Filter";
+        private const string PrefixSet = "Prefix";
+
+        private RemoveByIdsCommand? _byIds;
+        private ScopedDeleteCommand? _scoped;
+
+        /// <summary>Ids of the records to delete.</summary>
+        [Parameter(ParameterSetName = IdSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("VectorId", "Key", "RecordId")]
+        [AllowEmptyString]
+        [StringIdentifierTransformation]
+        public string[]? Id { get; set; }
+
+        /// <summary>Mutations of an earlier run (Failed, Skipped or WhatIf): their ids are deleted again, exactly.</summary>
+        [Parameter(ParameterSetName = InputObjectSet, Mandatory = true, ValueFromPipeline = true)]
+        [ValidateNotNull]
+        public VectorMutation[]? InputObject { get; set; }
+
+        /// <summary>A metadata filter: a hashtable or a JSON object string in Pinecone's filter language.</summary>
+        [Parameter(ParameterSetName = FilterSet, Mandatory = true)]
+        [AllowNull]
+        [AllowEmptyString]
+        public object? Filter { get; set; }
+
+        /// <summary>Deletes the records whose id starts with this prefix.</summary>
+        [Parameter(ParameterSetName = PrefixSet, Mandatory = true)]
+        [AllowNull]
+        [AllowEmptyString]
+        public string? Prefix { get; set; }
+
+        /// <summary>
+        /// The namespace (default: the connection's). With -Filter or -Prefix, several run one after the other;
+        /// with -Id, one per input (records piped in bring their own).
+        /// </summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [StringIdentifierTransformation]
+        public string[]? Namespace { get; set; }
+
+        /// <summary>Skips confirmation prompts (never -WhatIf, never an explicit -Confirm).</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        /// <summary>Most delete requests in flight at once (default: the provider's).</summary>
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int? ThrottleLimit { get; set; }
+
+        /// <summary>Ids per delete request (default and maximum: the provider's limit).</summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int? BatchSize { get; set; }
+
+        /// <summary>A JSON Lines file the records are appended to (and flushed) before their batch is deleted.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? BackupPath { get; set; }
+
+        protected override bool ForceRequested => Force.IsPresent;
+
+        private RemoveOptions Options => new RemoveOptions
+        {
+            Force = Force.IsPresent,
+            ThrottleLimit = ThrottleLimit,
+            BatchSize = BatchSize,
+            BackupPath = BackupPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(BackupPath),
+        };
+
+        protected override void BeginProcessing()
+        {
+            // Filter and prefix are checked before any input is read: a bad or empty one stops everything.
+            if (ParameterSetName == FilterSet)
+            {
+                var filter = Guard(() => MetadataFilter.Parse(InputNormalizer.Normalize(Filter)));
+                _scoped = Guard(() => new RemoveByFilterCommand(CommandHost, EffectiveConnection, filter, Options));
+            }
+            else if (ParameterSetName == PrefixSet)
+            {
+                _scoped = Guard(() => new RemoveByPrefixCommand(CommandHost, EffectiveConnection, Prefix!, Options));
+            }
+        }
+
+        protected override void ProcessRecord()
+        {
+            switch (ParameterSetName)
+            {
+                case IdSet:
+                    var ns = SingleNamespace();
+                    var ids = ById();
+                    Guard(() => ids.Add(Id, ns));
+                    break;
+                case InputObjectSet:
+                    foreach (var mutation in InputObject ?? new VectorMutation[0])
+                    {
+                        if (mutation is null) continue;
+                        var retry = ById();
+                        Guard(() => retry.Retry(mutation));
+                    }
+                    break;
+                default:
+                    Guard(() => _scoped!.Execute(Namespace));
+                    break;
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            if (_byIds != null) Guard(() => _byIds.Complete());
+        }
+
+        /// <summary>The one id command of this invocation, created at the first input (the set is known by then).</summary>
+        private RemoveByIdsCommand ById() => _byIds ??= Guard(() => new RemoveByIdsCommand(CommandHost, EffectiveConnection, Options));
+
+        private string? SingleNamespace()
+        {
+            var ns = Namespace;
+            if (ns is null || ns.Length == 0) return null;
+            if (ns.Length > 1)
+                Terminate(new VectorOpsException(ErrorIds.InvalidNamespace, VectorOpsErrorCategory.InvalidArgument,
+                    "With -Id give one namespace per input (pipe objects with their own Namespace to delete in several).", ns));
+            return ns[0];
+        }
+    }
+}

@@ -1,0 +1,402 @@
+#Requires -Version 7.2
+# Pester 5 tests of the built module (module/VectorOps) in a real PowerShell 7 engine.
+# Each It builds its own store under $TestDrive: no test depends on another or on their order.
+# Run: ./build.ps1 -Task Test   (or Invoke-Pester ./tests/Pester after dotnet build)
+
+BeforeAll {
+    $script:RepoRoot = (Resolve-Path -LiteralPath (Join-Path $PSScriptRoot '..' '..')).Path
+    $script:ModuleDir = Join-Path $RepoRoot 'module' 'VectorOps'
+    $script:ModuleManifest = Join-Path $ModuleDir 'VectorOps.psd1'
+    $script:Pwsh = (Get-Process -Id $PID).Path
+
+    if (-not (Test-Path -LiteralPath $ModuleManifest)) {
+        throw "Build the module first (dotnet build): $ModuleManifest is missing."
+    }
+    Import-Module -Name $ModuleManifest -Force -ErrorAction Stop
+
+    # A new local store with the given ids in one namespace; it becomes the session's connection.
+    function New-TestStore {
+        param(
+            [string[]] $Id = @('a', 'b', 'c'),
+            [string] $Namespace = 'default'
+        )
+        $path = Join-Path $TestDrive ('store-' + [guid]::NewGuid().ToString('N') + '.db')
+        $connection = Connect-VectorIndex -Provider Local -Path $path -Index test -PassThru
+        if ($Id.Count -gt 0) {
+            $Id | ForEach-Object { @{ id = $_; values = 0.1, 0.2, 0.3; metadata = @{ group = 'g'; n = 1 } } } |
+                Add-VectorRecord -Namespace $Namespace -Confirm:$false | Out-Null
+        }
+        [pscustomobject]@{ Path = $path; Connection = $connection }
+    }
+
+    # The ids of a namespace, sorted and joined with commas ('' when empty): one string compares unambiguously.
+    function Get-RecordId {
+        param($Connection, [string] $Namespace = 'default')
+        (@(Get-VectorRecord -Connection $Connection -Namespace $Namespace -IdOnly | ForEach-Object Id) | Sort-Object) -join ','
+    }
+
+    # Runs a script block and returns the FullyQualifiedErrorId of the error that stopped it (null if none).
+    function Get-ErrorId {
+        param([scriptblock] $ScriptBlock)
+        try {
+            & $ScriptBlock
+            $null
+        }
+        catch {
+            $_.FullyQualifiedErrorId
+        }
+    }
+
+    # Runs commands in a child pwsh -NonInteractive (no prompt possible) with the module imported and the store
+    # connected; returns the exit code and the output.
+    function Invoke-NonInteractive {
+        param([string] $StorePath, [string] $Command)
+        $escape = { param($t) "'" + ($t -replace "'", "''") + "'" }
+        $script = @(
+            '$ErrorActionPreference = "Stop"'
+            'Import-Module -Name ' + (& $escape $ModuleManifest)
+            'Connect-VectorIndex -Provider Local -Path ' + (& $escape $StorePath) + ' -Index test'
+            'try { ' + $Command + ' | Out-Null; exit 0 } catch { Write-Output $_.FullyQualifiedErrorId; exit 3 }'
+        ) -join [Environment]::NewLine
+        $output = & $Pwsh -NoProfile -NonInteractive -Command $script 2>&1
+        [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = ($output | Out-String) }
+    }
+}
+
+AfterAll {
+    Disconnect-VectorIndex -ErrorAction Ignore
+    Remove-Module -Name VectorOps -Force -ErrorAction Ignore
+}
+
+Describe 'The built module' {
+    It 'exports exactly the cmdlets of its manifest' {
+        $manifest = Import-PowerShellDataFile -LiteralPath $ModuleManifest
+        $exported = @((Get-Command -Module VectorOps -CommandType Cmdlet).Name | Sort-Object)
+        ($exported -join ',') | Should -BeExactly ((@($manifest.CmdletsToExport) | Sort-Object) -join ',')
+        $exported | Should -Contain 'Wait-VectorMutation'
+    }
+
+    It 'loads VectorOps.Core and its dependencies into the module''s own load context, from Dependencies' {
+        $store = New-TestStore -Id 'x'
+        Get-RecordId -Connection $store.Connection | Should -BeExactly 'x'
+        $dependencies = Join-Path $ModuleDir 'Dependencies'
+        foreach ($name in 'VectorOps.Core', 'Microsoft.Data.Sqlite', 'SQLitePCLRaw.core') {
+            $loaded = @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq $name })
+            $loaded | Should -HaveCount 1 -Because "$name is loaded once"
+            $loaded[0].Location | Should -BeLike (Join-Path $dependencies '*')
+            $context = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($loaded[0])
+            $context | Should -Not -Be ([System.Runtime.Loader.AssemblyLoadContext]::Default)
+            $context.Name | Should -BeExactly 'VectorOps.PowerShell'
+        }
+    }
+
+    It 'keeps only the module assemblies at the module root' {
+        ((Get-ChildItem -LiteralPath $ModuleDir -Filter *.dll).Name | Sort-Object) -join ',' |
+            Should -BeExactly 'VectorOps.PowerShell.dll,VectorOps.PowerShell.Isolation.dll'
+    }
+}
+
+Describe 'Connect-VectorIndex' {
+    It 'opens a local store in a temp file and makes it the session connection' {
+        $path = Join-Path $TestDrive 'connect.db'
+        $c = Connect-VectorIndex -Provider Local -Path $path -Index demo -Namespace docs -PassThru
+        $c.Provider | Should -BeExactly 'Local'
+        $c.Index | Should -BeExactly 'demo'
+        $c.Namespace | Should -BeExactly 'docs'
+        (Get-VectorConnection).Index | Should -BeExactly 'demo'
+        Test-Path -LiteralPath $path | Should -BeTrue
+    }
+
+    It 'writes nothing without -PassThru' {
+        Connect-VectorIndex -Provider Local -Path (Join-Path $TestDrive 'quiet.db') -Index q | Should -BeNullOrEmpty
+    }
+
+    It 'refuses an unknown provider with UnknownProvider' {
+        Get-ErrorId { Connect-VectorIndex -Provider NoSuchDb -Index x -ErrorAction Stop } |
+            Should -BeExactly 'UnknownProvider,VectorOps.PowerShell.Cmdlets.ConnectVectorIndexCommand'
+    }
+
+    It 'never shows an API key, whether the connection succeeds or not' {
+        $secretText = 'pcsk_THIS-IS-A-SECRET-' + [guid]::NewGuid().ToString('N')
+        $key = ConvertTo-SecureString -String $secretText -AsPlainText -Force
+        $seen = try {
+            Connect-VectorIndex -Provider Pinecone -IndexHost 'https://127.0.0.1:9' -Index films -ApiKey $key -PassThru -Verbose -ErrorAction Stop 4>&1 |
+                Format-List -Property * | Out-String
+            Get-VectorConnection | Format-List -Property * | Out-String
+        }
+        catch {
+            $_ | Format-List -Property * -Force | Out-String
+            $_.Exception | Format-List -Property * -Force | Out-String
+        }
+        ($seen -join "`n") | Should -Not -Match ([regex]::Escape($secretText))
+        Disconnect-VectorIndex -ErrorAction Ignore
+    }
+}
+
+Describe 'Remove-VectorRecord pipeline binding' {
+    It 'binds piped strings to -Id by value' {
+        $store = New-TestStore
+        $m = 'a', 'b' | Remove-VectorRecord -Confirm:$false
+        Get-RecordId -Connection $store.Connection | Should -BeExactly 'c'
+        $m | Should -HaveCount 1
+        $m.Status | Should -Be 'Completed'
+        $m.Operation | Should -Be 'DeleteByIds'
+        $m.RequestedCount | Should -Be 2
+        ($m.Ids | Sort-Object) -join ',' | Should -BeExactly 'a,b'
+    }
+
+    It 'binds objects with Id and Namespace properties by property name' {
+        $store = New-TestStore -Namespace films
+        [pscustomobject]@{ Id = 'a'; Namespace = 'films' } | Remove-VectorRecord -Confirm:$false | Out-Null
+        Get-RecordId -Connection $store.Connection -Namespace films | Should -BeExactly 'b,c'
+    }
+
+    It 'binds the VectorId and Key aliases by property name' {
+        $store = New-TestStore -Namespace films
+        @(
+            [pscustomobject]@{ VectorId = 'a'; Namespace = 'films' }
+            [pscustomobject]@{ Key = 'b'; Namespace = 'films' }
+        ) | Remove-VectorRecord -Confirm:$false | Out-Null
+        Get-RecordId -Connection $store.Connection -Namespace films | Should -BeExactly 'c'
+    }
+
+    It 'deletes the records piped from Get-VectorRecord, in their own namespace' {
+        $store = New-TestStore -Id 'keep-1', 'tmp-1', 'tmp-2' -Namespace films
+        @{ id = 'tmp-1'; values = 1, 2, 3 } | Add-VectorRecord -Namespace default -Confirm:$false | Out-Null
+        Get-VectorRecord -Namespace films -Prefix tmp- | Remove-VectorRecord -Confirm:$false | Out-Null
+        Get-RecordId -Connection $store.Connection -Namespace films | Should -BeExactly 'keep-1'
+        Get-RecordId -Connection $store.Connection -Namespace default | Should -BeExactly 'tmp-1'
+    }
+
+    It 'binds VectorMutation objects to -InputObject and deletes exactly their ids' {
+        $store = New-TestStore
+        $preview = 'a', 'b' | Remove-VectorRecord -WhatIf
+        $preview.Status | Should -Be 'WhatIf'
+        Get-RecordId -Connection $store.Connection | Should -BeExactly 'a,b,c'
+        $done = $preview | Remove-VectorRecord -Confirm:$false
+        $done.Status | Should -Be 'Completed'
+        Get-RecordId -Connection $store.Connection | Should -BeExactly 'c'
+    }
+
+    It 'refuses objects that carry no id instead of turning them into strings' {
+        $store = New-TestStore
+        Get-ErrorId { [pscustomobject]@{ Name = 'a' } | Remove-VectorRecord -Confirm:$false -ErrorAction Stop } |
+            Should -BeLike 'InputObjectNotBound*'
+        Get-ErrorId { [pscustomobject]@{ Identifier = 'a'; Count = 1 } | Remove-VectorRecord -Confirm:$false -ErrorAction Stop } |
+            Should -BeLike 'InputObjectNotBound*'
+        Get-RecordId -Connection $store.Connection | Should -BeExactly 'a,b,c'
+    }
+}
+
+Describe '-WhatIf, -Confirm and -Force' {
+    It 'leaves every record under -WhatIf, by <Name>' -ForEach @(
+        @{ Name = 'id'; Run = { Remove-VectorRecord -Id a, b -WhatIf } }
+        @{ Name = 'filter'; Run = { Remove-VectorRecord -Filter @{ group = 'g' } -WhatIf } }
+        @{ Name = 'prefix'; Run = { Remove-VectorRecord -Prefix a -WhatIf } }
+        @{ Name = 'filter with -Force'; Run = { Remove-VectorRecord -Filter '{"group":"g"}' -Force -WhatIf } }
+        @{ Name = 'namespace'; Run = { Clear-VectorNamespace -Namespace default -WhatIf } }
+        @{ Name = 'namespace with -Force'; Run = { Clear-VectorNamespace -Namespace default -Force -WhatIf } }
+    ) {
+        $store = New-TestStore
+        $before = Get-RecordId -Connection $store.Connection
+        $out = & $Run
+        Get-RecordId -Connection $store.Connection | Should -BeExactly $before
+        $out | Should -Not -BeNullOrEmpty
+        $out | ForEach-Object { $_.Status | Should -Be 'WhatIf' }
+    }
+
+    It 'leaves every record when $WhatIfPreference is set' {
+        $store = New-TestStore
+        $WhatIfPreference = $true
+        try {
+            Remove-VectorRecord -Id a -Force | Out-Null
+        }
+        finally {
+            $WhatIfPreference = $false
+        }
+        Get-RecordId -Connection $store.Connection | Should -BeExactly 'a,b,c'
+    }
+
+    It 'deletes with -Confirm:$false' {
+        $store = New-TestStore
+        Remove-VectorRecord -Filter @{ group = 'g' } -Confirm:$false -Force | Out-Null
+        Get-RecordId -Connection $store.Connection | Should -BeExactly ''
+    }
+
+    It 'deletes by prefix with -Force' {
+        $store = New-TestStore -Id 'doc-1', 'doc-2', 'img-1'
+        $m = Remove-VectorRecord -Prefix doc- -Force -Confirm:$false
+        $m.Operation | Should -Be 'DeleteByPrefix'
+        Get-RecordId -Connection $store.Connection | Should -BeExactly 'img-1'
+    }
+}
+
+Describe 'Errors' {
+    It 'refuses an empty filter with EmptyFilter and deletes nothing (<Name>)' -ForEach @(
+        @{ Name = 'hashtable'; Filter = @{} }
+        @{ Name = 'JSON'; Filter = '{}' }
+        @{ Name = 'empty string'; Filter = '' }
+    ) {
+        $store = New-TestStore
+        Get-ErrorId { Remove-VectorRecord -Filter $Filter -Force -Confirm:$false -ErrorAction Stop } |
+            Should -BeExactly 'EmptyFilter,VectorOps.PowerShell.Cmdlets.RemoveVectorRecordCommand'
+        Get-RecordId -Connection $store.Connection | Should -BeExactly 'a,b,c'
+    }
+
+    It 'refuses an empty prefix with InvalidPrefix' {
+        $store = New-TestStore
+        Get-ErrorId { Remove-VectorRecord -Prefix '' -Force -Confirm:$false -ErrorAction Stop } |
+            Should -BeExactly 'InvalidPrefix,VectorOps.PowerShell.Cmdlets.RemoveVectorRecordCommand'
+        Get-RecordId -Connection $store.Connection | Should -BeExactly 'a,b,c'
+    }
+
+    It 'reports an unknown filter operator with its id, category and target' {
+        $null = New-TestStore
+        try {
+            Remove-VectorRecord -Filter @{ year = @{ '$foo' = 1 } } -Confirm:$false -ErrorAction Stop
+            throw 'not reached'
+        }
+        catch {
+            $_.FullyQualifiedErrorId | Should -BeExactly 'UnknownFilterOperator,VectorOps.PowerShell.Cmdlets.RemoveVectorRecordCommand'
+            $_.CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $_.TargetObject | Should -BeExactly '$foo'
+        }
+    }
+
+    It 'reports a blank id as InvalidVectorId, catchable with -ErrorAction Stop, and deletes nothing of that input' {
+        $store = New-TestStore
+        Get-ErrorId { Remove-VectorRecord -Id 'a', ' ' -Confirm:$false -ErrorAction Stop } |
+            Should -BeExactly 'InvalidVectorId,VectorOps.PowerShell.Cmdlets.RemoveVectorRecordCommand'
+        Get-RecordId -Connection $store.Connection | Should -BeExactly 'a,b,c'
+    }
+
+    It 'says NotConnected when there is no connection' {
+        Disconnect-VectorIndex -ErrorAction Ignore
+        Get-ErrorId { Get-VectorNamespace -ErrorAction Stop } |
+            Should -BeExactly 'NotConnected,VectorOps.PowerShell.Cmdlets.GetVectorNamespaceCommand'
+    }
+
+    It 'reports a bad pipeline record as InvalidRecord and adds the others' {
+        $store = New-TestStore -Id @()
+        $errors = @()
+        @(
+            @{ id = 'ok-1'; values = 1, 2, 3 }
+            @{ values = 1, 2, 3 }
+            [pscustomobject]@{ id = 'ok-2'; values = 1, 2, 3; metadata = [pscustomobject]@{ genre = 'drama' } }
+        ) | Add-VectorRecord -Confirm:$false -ErrorVariable errors -ErrorAction SilentlyContinue | Out-Null
+        $errors | Should -HaveCount 1
+        $errors[0].FullyQualifiedErrorId | Should -BeExactly 'InvalidRecord,VectorOps.PowerShell.Cmdlets.AddVectorRecordCommand'
+        Get-RecordId -Connection $store.Connection | Should -BeExactly 'ok-1,ok-2'
+        (Get-VectorRecord -Id ok-2).Metadata['genre'] | Should -BeExactly 'drama'
+    }
+}
+
+Describe 'Backups before deletes' {
+    It 'writes the records to -BackupPath before deleting them, and they can be added back' {
+        $store = New-TestStore
+        $backup = Join-Path $TestDrive ('backup-' + [guid]::NewGuid().ToString('N') + '.jsonl')
+        Remove-VectorRecord -Id a, b -BackupPath $backup -Confirm:$false | Out-Null
+        Get-RecordId -Connection $store.Connection | Should -BeExactly 'c'
+        @(Get-Content -LiteralPath $backup | Where-Object { $_ -match '\S' }) | Should -HaveCount 2
+        Add-VectorRecord -Path $backup -Confirm:$false | Out-Null
+        Get-RecordId -Connection $store.Connection | Should -BeExactly 'a,b,c'
+    }
+
+    It 'refuses a backup path that cannot be written, before deleting anything' {
+        $store = New-TestStore
+        $backup = Join-Path $TestDrive 'no-such-folder' 'backup.jsonl'
+        Get-ErrorId { Remove-VectorRecord -Id a -BackupPath $backup -Confirm:$false -ErrorAction Stop } |
+            Should -BeExactly 'BackupPathNotWritable,VectorOps.PowerShell.Cmdlets.RemoveVectorRecordCommand'
+        Get-RecordId -Connection $store.Connection | Should -BeExactly 'a,b,c'
+    }
+}
+
+Describe 'Clear-VectorNamespace' {
+    It 'refuses to run under -NonInteractive without -Force or -Confirm:$false, and deletes nothing' {
+        $store = New-TestStore
+        $result = Invoke-NonInteractive -StorePath $store.Path -Command 'Clear-VectorNamespace -Namespace default'
+        $result.ExitCode | Should -Be 3 -Because $result.Output
+        $result.Output | Should -Match 'ConfirmationRequired'
+        Get-RecordId -Connection $store.Connection | Should -BeExactly 'a,b,c'
+    }
+
+    It 'runs under -NonInteractive with <Switch>: the prompt is skipped' -ForEach @(
+        @{ Switch = '-Force' }
+        @{ Switch = '-Confirm:$false' }
+    ) {
+        $store = New-TestStore
+        $result = Invoke-NonInteractive -StorePath $store.Path -Command "Clear-VectorNamespace -Namespace default $Switch"
+        $result.ExitCode | Should -Be 0 -Because $result.Output
+        Get-RecordId -Connection $store.Connection | Should -BeExactly ''
+    }
+
+    It 'clears the namespaces piped from Get-VectorNamespace and no other' {
+        $store = New-TestStore -Namespace films
+        'x', 'y' | ForEach-Object { @{ id = $_; values = 1, 2, 3 } } | Add-VectorRecord -Namespace default -Confirm:$false | Out-Null
+        $m = Get-VectorNamespace -Name films | Clear-VectorNamespace -Force
+        $m.Operation | Should -Be 'ClearNamespace'
+        Get-RecordId -Connection $store.Connection -Namespace films | Should -BeExactly ''
+        Get-RecordId -Connection $store.Connection -Namespace default | Should -BeExactly 'x,y'
+    }
+}
+
+Describe 'Reading, adding and waiting' {
+    It 'reads records by piped id, by filter and with -First' {
+        $null = New-TestStore -Id 'a', 'b', 'c', 'd'
+        ('b', 'c' | Get-VectorRecord).Id -join ',' | Should -BeExactly 'b,c'
+        @(Get-VectorRecord -Filter @{ group = 'g' }).Count | Should -Be 4
+        @(Get-VectorRecord -First 2).Count | Should -Be 2
+        (Get-VectorRecord -Id a).Values | Should -HaveCount 3
+    }
+
+    It 'adds records from a JSON Lines file' {
+        $store = New-TestStore -Id @()
+        $file = Join-Path $TestDrive ('records-' + [guid]::NewGuid().ToString('N') + '.jsonl')
+        Set-Content -LiteralPath $file -Value @(
+            '{"id":"j1","values":[0.1,0.2],"metadata":{"genre":"drama"}}'
+            '{"id":"j2","values":[0.3,0.4]}'
+        )
+        $m = Add-VectorRecord -Path $file -Confirm:$false
+        $m.Operation | Should -Be 'Upsert'
+        Get-RecordId -Connection $store.Connection | Should -BeExactly 'j1,j2'
+    }
+
+    It 'passes mutations that are already applied through Wait-VectorMutation' {
+        $null = New-TestStore
+        $m = Remove-VectorRecord -Id a -Confirm:$false | Wait-VectorMutation -Timeout 5
+        $m.Status | Should -Be 'Completed'
+    }
+}
+
+Describe 'Help and format' {
+    It 'Get-Help <_> -Examples shows at least two examples' -ForEach @(
+        'Add-VectorRecord', 'Clear-VectorNamespace', 'Connect-VectorIndex', 'Disconnect-VectorIndex', 'Get-VectorConnection',
+        'Get-VectorNamespace', 'Get-VectorRecord', 'Remove-VectorRecord', 'Wait-VectorMutation'
+    ) {
+        $help = Get-Help -Name $_ -Examples
+        @($help.examples.example).Count | Should -BeGreaterOrEqual 2
+        ($help | Out-String) | Should -Match 'Example 2'
+        (Get-Help -Name $_).Synopsis | Should -Not -BeNullOrEmpty
+    }
+
+    It 'documents Remove-VectorRecord -Id with its pipeline input' {
+        $p = Get-Help -Name Remove-VectorRecord -Parameter Id
+        $p.pipelineInput | Should -Match 'ByValue'
+        $p.pipelineInput | Should -Match 'ByPropertyName'
+    }
+
+    It 'shows mutations as a table of status, operation, namespace, counts, attempts, mutation id and error' {
+        $null = New-TestStore
+        $text = 'a', 'b' | Remove-VectorRecord -WhatIf | Out-String -Width 200
+        $header = ($text -split "`r?`n" | Where-Object { $_ -match '\S' } | Select-Object -First 1)
+        $header | Should -Match '^\s*Status\s+Operation\s+Namespace\s+RequestedCount\s+Attempts\s+ProviderMutationId\s+Error\s*$'
+        $text | Should -Match 'WhatIf\s+DeleteByIds\s+default\s+2'
+    }
+
+    It 'shows connections and namespaces compactly' {
+        $store = New-TestStore
+        ($store.Connection | Out-String) | Should -Match 'Provider\s+Index\s+Namespace'
+        (Get-VectorNamespace | Out-String) | Should -Match 'Name\s+RecordCount'
+        (Get-VectorRecord -Id a | Out-String -Width 200) | Should -Match 'group=g'
+    }
+}

@@ -1,0 +1,84 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+using Xunit;
+
+namespace VectorOps.Tests.Module
+{
+    /// <summary>The manifest against the code, and the module folder that dotnet build assembles.</summary>
+    public class ManifestTests
+    {
+        private static readonly string Text = File.ReadAllText(RepoPaths.Manifest);
+
+        private static string Scalar(string key)
+        {
+            var m = Regex.Match(Text, @"^\s*" + key + @"\s*=\s*'([^']*)'", RegexOptions.Multiline);
+            Assert.True(m.Success, key + " is not in the manifest");
+            return m.Groups[1].Value;
+        }
+
+        private static List<string> List(string key)
+        {
+            var m = Regex.Match(Text, @"^\s*" + key + @"\s*=\s*@\(([^)]*)\)", RegexOptions.Multiline);
+            Assert.True(m.Success, key + " is not in the manifest");
+            return Regex.Matches(m.Groups[1].Value, "'([^']*)'").Select(x => x.Groups[1].Value).ToList();
+        }
+
+        [Fact]
+        public void CmdletsToExport_are_exactly_the_cmdlet_classes_in_alphabetical_order()
+        {
+            var exported = List("CmdletsToExport");
+            Assert.Equal(CmdletMetadata.All.Select(c => c.Name).OrderBy(n => n, StringComparer.Ordinal), exported.OrderBy(n => n, StringComparer.Ordinal));
+            Assert.Equal(exported.OrderBy(n => n, StringComparer.Ordinal), exported);
+            Assert.Empty(List("FunctionsToExport"));
+            Assert.Empty(List("AliasesToExport"));
+        }
+
+        [Fact]
+        public void ModuleVersion_is_the_assembly_version_of_the_module_and_the_core()
+        {
+            var version = new Version(Scalar("ModuleVersion"));
+            var module = typeof(VectorOps.PowerShell.Cmdlets.VectorCmdletBase).Assembly.GetName().Version!;
+            var core = typeof(VectorOps.Model.VectorRecord).Assembly.GetName().Version!;
+            Assert.Equal(version, new Version(module.Major, module.Minor, module.Build));
+            Assert.Equal(version, new Version(core.Major, core.Minor, core.Build));
+        }
+
+        [Fact]
+        public void RootModule_and_FormatsToProcess_exist_in_the_assembled_module()
+        {
+            Assert.Equal("VectorOps.PowerShell.dll", Scalar("RootModule"));
+            Assert.True(File.Exists(Path.Combine(RepoPaths.ModuleDir, Scalar("RootModule"))));
+            var formats = List("FormatsToProcess");
+            Assert.NotEmpty(formats);
+            foreach (var f in formats) Assert.True(File.Exists(Path.Combine(RepoPaths.ModuleDir, f)), f);
+            Assert.Equal(File.ReadAllText(RepoPaths.Manifest), File.ReadAllText(Path.Combine(RepoPaths.ModuleDir, "VectorOps.psd1")));
+        }
+
+        [Fact]
+        public void The_module_folder_keeps_only_the_module_at_its_root_and_the_rest_in_Dependencies()
+        {
+            var root = Directory.GetFiles(RepoPaths.ModuleDir).Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal).ToList();
+            Assert.Contains("VectorOps.PowerShell.dll", root);
+            Assert.Contains("VectorOps.PowerShell.Isolation.dll", root);
+            Assert.Contains("VectorOps.psd1", root);
+            Assert.Contains("VectorOps.format.ps1xml", root);
+            // Nothing that could clash sits next to the root module: every other assembly is in Dependencies.
+            Assert.Equal(new[] { "VectorOps.PowerShell.Isolation.dll", "VectorOps.PowerShell.dll" },
+                root.Where(n => n!.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)).ToArray());
+
+            var deps = Directory.GetFiles(RepoPaths.DependencyDir, "*.dll").Select(Path.GetFileNameWithoutExtension).ToList();
+            foreach (var name in new[] { "VectorOps.Core", "System.Text.Json", "Polly.Core", "Microsoft.Data.Sqlite", "SQLitePCLRaw.core",
+                                         "SQLitePCLRaw.provider.e_sqlite3", "SQLitePCLRaw.batteries_v2" })
+                Assert.Contains(name, deps);
+            // The engine provides System.Management.Automation; the reference assembly must never ship.
+            Assert.DoesNotContain("System.Management.Automation", deps);
+            Assert.True(File.Exists(Path.Combine(RepoPaths.DependencyDir, "runtimes", "linux-x64", "native", "libe_sqlite3.so")));
+            Assert.True(File.Exists(Path.Combine(RepoPaths.DependencyDir, "runtimes", "win-x64", "native", "e_sqlite3.dll")));
+            Assert.True(File.Exists(Path.Combine(RepoPaths.DependencyDir, "runtimes", "osx-arm64", "native", "libe_sqlite3.dylib")));
+            Assert.False(Directory.Exists(Path.Combine(RepoPaths.DependencyDir, "runtimes", "android-arm64")));
+        }
+    }
+}
