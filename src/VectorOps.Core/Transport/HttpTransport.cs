@@ -27,8 +27,8 @@ namespace VectorOps.Transport
         private readonly ResiliencePipeline<TransportResponse> _pipeline;
         private readonly RequestPacer? _pacer;
 
-        /// <summary>The pacer a request uses (a provider may pass its own), so that a Retry-After pauses that one.</summary>
-        private static readonly ResiliencePropertyKey<RequestPacer?> PacerKey = new ResiliencePropertyKey<RequestPacer?>("VectorOps.Pacer");
+        /// <summary>The pacer of the request being retried, so a Retry-After pauses the scope it came from.</summary>
+        private static readonly ResiliencePropertyKey<RequestPacer> PacerKey = new ResiliencePropertyKey<RequestPacer>("VectorOps.Pacer");
 
         public HttpTransport(Uri baseUri, TransportOptions options, HttpMessageInvoker? client = null)
         {
@@ -79,7 +79,7 @@ namespace VectorOps.Transport
                     {
                         var why = args.Outcome.Exception != null ? Describe(args.Outcome.Exception) : "HTTP " + args.Outcome.Result!.StatusCode;
                         if (args.Outcome.Result?.RetryAfter is TimeSpan ra)
-                            (args.Context.Properties.TryGetValue(PacerKey, out var used) ? used : _pacer)?.Pause(ra);
+                            (args.Context.Properties.TryGetValue(PacerKey, out var scoped) ? scoped : _pacer)?.Pause(ra);
                         Trace($"retrying after {why}: attempt {args.AttemptNumber + 2} of {o.MaxAttempts} in {args.RetryDelay.TotalMilliseconds:0} ms");
                         return default;
                     },
@@ -125,7 +125,7 @@ namespace VectorOps.Transport
             var attempts = 0;
             TransportResponse response;
             var context = ResilienceContextPool.Shared.Get(cancellationToken);
-            context.Properties.Set(PacerKey, pacer);
+            if (pacer != null) context.Properties.Set(PacerKey, pacer);
             try
             {
                 response = await _pipeline.ExecuteAsync(async ctx =>

@@ -125,8 +125,57 @@ namespace VectorOps.Emulators.Infrastructure
             _ => "Injected error " + status + ".",
         };
 
+        /// <summary>
+        /// Clears the emulator's data (for POST /_emulator/reset); the journal and faults are cleared by the host.
+        /// </summary>
+        protected virtual void ResetState() { }
+
+        /// <summary>Empties data, journal and faults.</summary>
+        public void Reset()
+        {
+            ResetState();
+            Journal.Clear();
+            Faults.Clear();
+        }
+
+        /// <summary>
+        /// The admin paths under /_emulator/ (not part of any vendor's API, never journaled, no authentication):
+        /// GET /_emulator/journal answers a summary, for scripts (Pester, benchmarks) that run the emulator as a
+        /// program; POST /_emulator/reset empties it.
+        /// </summary>
+        private async Task<bool> Admin(HttpContext context)
+        {
+            var path = context.Request.Path.Value ?? "";
+            if (!path.StartsWith("/_emulator/", StringComparison.Ordinal)) return false;
+            if (path == "/_emulator/journal" && HttpMethods.IsGet(context.Request.Method))
+            {
+                var entries = Journal.Entries;
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync(System.Text.Json.JsonSerializer.Serialize(new
+                {
+                    requests = entries.Count,
+                    mutatingCalls = entries.Count(e => e.Mutating),
+                    deletedRecords = Journal.DeletedCount,
+                    faults = entries.Count(e => e.Fault != null),
+                    operations = entries.GroupBy(e => e.Operation).OrderBy(g => g.Key, StringComparer.Ordinal)
+                        .ToDictionary(g => g.Key, g => g.Count()),
+                    idCounts = entries.Where(e => e.Mutating && e.IdCount != null).Select(e => e.IdCount!.Value).ToArray(),
+                })).ConfigureAwait(false);
+                return true;
+            }
+            if (path == "/_emulator/reset" && HttpMethods.IsPost(context.Request.Method))
+            {
+                Reset();
+                context.Response.StatusCode = 204;
+                return true;
+            }
+            context.Response.StatusCode = 404;
+            return true;
+        }
+
         private async Task Intercept(HttpContext context, RequestDelegate next)
         {
+            if (await Admin(context).ConfigureAwait(false)) return;
             var request = context.Request;
             var entry = Journal.Begin(request.Method, request.Path.Value ?? "", request.QueryString.Value ?? "");
             context.Items[EntryKey] = entry;

@@ -46,6 +46,12 @@ namespace VectorOps.Emulators.Pinecone
 
         // ---- plumbing --------------------------------------------------------------------------------
 
+        protected override void ResetState()
+        {
+            Store.Clear();
+            Store.ReleaseIndexing();
+        }
+
         protected override void Classify(HttpRequest request, JournalEntry entry)
         {
             var path = request.Path.Value ?? "";

@@ -136,6 +136,19 @@ namespace VectorOps.Tests.EmulatorInfrastructure
         }
 
         [Fact]
+        public async Task AdminPaths_SummariseTheJournal_AndReset_WithoutBeingJournaled()
+        {
+            await Get("/a");
+            await _client.PostAsync(new Uri(_emulator.BaseUri, "/write"), new StringContent("{}", Encoding.UTF8, "application/json"));
+            var summary = System.Text.Json.JsonDocument.Parse(await (await Get("/_emulator/journal")).Content.ReadAsStringAsync()).RootElement;
+            Assert.Equal(2, summary.GetProperty("requests").GetInt32());
+            Assert.Equal(1, summary.GetProperty("mutatingCalls").GetInt32());
+            var reset = await _client.PostAsync(new Uri(_emulator.BaseUri, "/_emulator/reset"), null);
+            Assert.Equal(204, (int)reset.StatusCode);
+            Assert.Empty(_emulator.Journal.Entries);
+        }
+
+        [Fact]
         public void Prism_NotInstalled_FailsLoudlyWithTheInstallCommand()
         {
             var missing = Path.Combine(Path.GetTempPath(), "no-prism-here", "prism");

@@ -68,11 +68,8 @@ namespace VectorOps.Tests.Pinecone
         /// <summary>Empties the emulator, its journal and faults, and lifts any indexing hold.</summary>
         public void Reset()
         {
-            Emulator.Store.Clear();
-            Emulator.Store.ReleaseIndexing();
+            Emulator.Reset();
             Emulator.Store.IndexingLag = TimeSpan.Zero;
-            Emulator.Journal.Clear();
-            Emulator.Faults.Clear();
             Emulator.Options.PlainText401 = false;
             Control.Journal.Clear();
             Control.Faults.Clear();
