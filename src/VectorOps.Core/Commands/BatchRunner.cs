@@ -79,6 +79,7 @@ namespace VectorOps.Commands
                 m.ProviderMutationId = r.ProviderMutationId;
                 m.AffectedCount = r.AffectedCount;
                 m.Lsn = r.Lsn;
+                m.ProviderState = r.ProviderState;
                 m.Attempts = r.Attempts;
                 m.Status = r.Applied ? MutationStatus.Completed : MutationStatus.Acknowledged;
                 m.CompletedAt = DateTimeOffset.Now;

@@ -58,6 +58,13 @@ namespace VectorOps.Model
         /// <summary>The log sequence number of the write (Pinecone x-pinecone-request-lsn), used to wait for freshness.</summary>
         public long? Lsn { get; set; }
 
+        /// <summary>
+        /// Opaque text a provider attached to the acknowledged write so that Wait-VectorMutation (in this or a later
+        /// session, read back from JSON) can confirm it was applied (Vectorize: a digest of the upserted records).
+        /// Never holds a secret.
+        /// </summary>
+        public string? ProviderState { get; set; }
+
         public MutationStatus Status { get; set; }
 
         /// <summary>How many requests were made for this batch (retries included).</summary>

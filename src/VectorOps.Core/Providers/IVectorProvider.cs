@@ -86,6 +86,9 @@ namespace VectorOps.Providers
         /// <summary>Log sequence number of the write (Pinecone).</summary>
         public long? Lsn { get; set; }
 
+        /// <summary>Opaque text the provider needs to confirm later that the write was applied (copied to the mutation).</summary>
+        public string? ProviderState { get; set; }
+
         /// <summary>Requests made, retries included (at least 1 for a sent request).</summary>
         public int Attempts { get; set; } = 1;
 

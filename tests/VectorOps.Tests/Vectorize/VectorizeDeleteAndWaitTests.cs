@@ -123,6 +123,37 @@ namespace VectorOps.Tests.Vectorize
         }
 
         [Fact]
+        public void Overlapping_upserts_are_confirmed_in_this_session_and_in_another_by_reading_them_back()
+        {
+            var index = Fixture.NewIndex();
+            index.Seed("r-", 20); // r-00000..r-00019 exist: some upserts below are updates, not inserts
+            using var connection = Fixture.Connect(index.Name);
+            var add = new AddRecordsCommand(Host, connection, throttleLimit: 3, batchSize: 10);
+            for (var i = 0; i < 40; i++)
+                add.Add(new VectorRecord("r-" + i.ToString("D5", System.Globalization.CultureInfo.InvariantCulture))
+                {
+                    Values = new[] { i, 1f, 2f, 3f },
+                    Metadata = new Dictionary<string, object?> { ["i"] = (long)i, ["tag"] = "new" },
+                });
+            add.Complete();
+            var mutations = Host.Mutations.ToList();
+            Assert.Equal(4, mutations.Count);
+            Assert.All(mutations, m => Assert.StartsWith("vectorize-upsert-digest:v1:", m.ProviderState, StringComparison.Ordinal));
+
+            // Another session, from JSON (as `vectorops add | vectorops wait` does).
+            var copies = mutations.Select(m => JsonSerializer.Deserialize<VectorMutation>(JsonSerializer.Serialize(m))!).ToList();
+            using var second = Fixture.Connect(index.Name);
+            var waitHost = new Support.RecordingHost();
+            var wait = new WaitMutationCommand(waitHost, second) { PollInterval = TimeSpan.FromMilliseconds(100), Timeout = TimeSpan.FromSeconds(30) };
+            foreach (var m in copies) wait.Add(m);
+            wait.Complete();
+            Assert.Equal(0, wait.TimedOut);
+            Assert.All(copies, m => Assert.True(index.IsApplied(m.ProviderMutationId!)));
+            Assert.Equal(40, index.Count);
+            Assert.Contains("\"tag\":\"new\"", index.Get("r-00005")!.MetadataJson!, StringComparison.Ordinal);
+        }
+
+        [Fact]
         public void Waiting_times_out_with_a_clear_error_while_the_service_has_not_applied_the_mutation()
         {
             var index = Fixture.NewIndex();

@@ -31,6 +31,19 @@ namespace VectorOps.Providers.Vectorize
             return metadata is null || metadata.Count == 0 ? Add(h, "-") : Canonical(h, metadata);
         }
 
+        /// <summary>One digest of many records: their ids and digests, in ordinal order of id.</summary>
+        public static ulong Combine(IReadOnlyDictionary<string, ulong> records)
+        {
+            var h = Offset;
+            foreach (var id in records.Keys.OrderBy(k => k, StringComparer.Ordinal))
+            {
+                h = Add(h, "s" + id.Length.ToString(CultureInfo.InvariantCulture) + ":" + id);
+                var d = records[id];
+                for (var i = 0; i < 8; i++) h = (h ^ (byte)(d >> (8 * i))) * Prime;
+            }
+            return h;
+        }
+
         private static ulong Canonical(ulong h, object? v)
         {
             switch (v)

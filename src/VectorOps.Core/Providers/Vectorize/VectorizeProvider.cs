@@ -87,8 +87,6 @@ namespace VectorOps.Providers.Vectorize
         private readonly int _listPageSize;
         private readonly Action<string>? _trace;
         private readonly ConcurrentDictionary<string, DateTimeOffset> _acknowledgedBefore = new ConcurrentDictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-        private readonly ConcurrentDictionary<string, Dictionary<string, ulong>> _upsertDigests = new ConcurrentDictionary<string, Dictionary<string, ulong>>(StringComparer.Ordinal);
-        private readonly ConcurrentQueue<string> _upsertOrder = new ConcurrentQueue<string>();
         private long _clockOffsetTicks; // server clock minus local clock, from the last Date header
         private int _idNamespaceNoted;
 
@@ -266,23 +264,23 @@ namespace VectorOps.Providers.Vectorize
                 return c;
             }, cancellationToken).ConfigureAwait(false);
             var ack = Acknowledged(result, response);
-            RememberUpsert(ack.ProviderMutationId!, @namespace, records);
+            ack.ProviderState = UpsertState(@namespace, records);
             return ack;
         }
 
-        /// <summary>Most upsert mutations whose written content is remembered for <see cref="GetAppliedAsync"/>'s read check.</summary>
-        private const int MaxRememberedUpserts = 200;
+        private const string UpsertStatePrefix = "vectorize-upsert-digest:v1:";
 
-        private void RememberUpsert(string mutationId, string @namespace, IReadOnlyList<VectorRecord> records)
+        /// <summary>
+        /// A digest of what the upsert writes (each id's values, metadata and namespace; the last record of an id
+        /// wins, as in the service), kept on the mutation so a later wait can read the ids back and compare.
+        /// </summary>
+        private static string UpsertState(string @namespace, IReadOnlyList<VectorRecord> records)
         {
             var ns = IsDefault(@namespace) ? null : @namespace;
-            var digests = new Dictionary<string, ulong>(records.Count, StringComparer.Ordinal);
+            var written = new Dictionary<string, ulong>(StringComparer.Ordinal);
             foreach (var r in records)
-                digests[r.Id] = RecordDigest.Of(r.Values, r.Metadata, r.Namespace is null || IsDefault(r.Namespace) ? ns : r.Namespace);
-            _upsertDigests[mutationId] = digests;
-            _upsertOrder.Enqueue(mutationId);
-            while (_upsertOrder.Count > MaxRememberedUpserts && _upsertOrder.TryDequeue(out var old))
-                _upsertDigests.TryRemove(old, out _);
+                written[r.Id] = RecordDigest.Of(r.Values, r.Metadata, r.Namespace is null || IsDefault(r.Namespace) ? ns : r.Namespace);
+            return UpsertStatePrefix + RecordDigest.Combine(written).ToString("x16", CultureInfo.InvariantCulture);
         }
 
         private byte[] Ndjson(string @namespace, IReadOnlyList<VectorRecord> records)
@@ -429,9 +427,9 @@ namespace VectorOps.Providers.Vectorize
         /// 4. it is a delete whose ids get_by_ids no longer returns, once processing has reached its time
         ///    (processedUpToMutation is a mutation of this run that overlapped or followed it, or
         ///    processedUpToDatetime is past the moment it was sent). Rule 4 confirms deletes that ran
-        ///    concurrently with the last one applied, which the whole-second Date header cannot order. An upsert
-        ///    of this session is checked the same way: get_by_ids answers every record with the values, metadata
-        ///    and namespace it wrote (a digest of the last 200 upserts is kept for this).
+        ///    concurrently with the last one applied, which the whole-second Date header cannot order. An upsert is
+        ///    checked the same way: get_by_ids answers every record with the values, metadata and namespace it wrote
+        ///    (a digest carried by the mutation as ProviderState, so a later session can check it too).
         /// </summary>
         public async Task<IReadOnlyList<VectorMutation>> GetAppliedAsync(IReadOnlyList<VectorMutation> pending, CancellationToken cancellationToken)
         {
@@ -466,20 +464,20 @@ namespace VectorOps.Providers.Vectorize
                     var still = await GetByIdsAsync(ids, cancellationToken).ConfigureAwait(false);
                     if (still.Count == 0) applied.Add(m);
                 }
-                else if (m.Operation == MutationOperation.Upsert && _upsertDigests.TryGetValue(m.ProviderMutationId!, out var written))
+                else if (m.Operation == MutationOperation.Upsert && m.Ids != null && m.Ids.Count > 0 &&
+                         m.ProviderState != null && m.ProviderState.StartsWith(UpsertStatePrefix, StringComparison.Ordinal))
                 {
                     checks++;
-                    var seen = await GetManyAsync(written.Keys.ToList(), cancellationToken).ConfigureAwait(false);
-                    if (seen.Count == written.Count && seen.All(r => written.TryGetValue(r.Id, out var d) &&
-                            d == RecordDigest.Of(r.Values, r.Metadata, IsDefault(r.Namespace) ? null : r.Namespace)))
+                    var ids = m.Ids.Distinct(StringComparer.Ordinal).ToList();
+                    var seen = await GetManyAsync(ids, cancellationToken).ConfigureAwait(false);
+                    if (seen.Count != ids.Count) continue;
+                    var read = new Dictionary<string, ulong>(StringComparer.Ordinal);
+                    foreach (var r in seen) read[r.Id] = RecordDigest.Of(r.Values, r.Metadata, IsDefault(r.Namespace) ? null : r.Namespace);
+                    if (string.Equals(UpsertStatePrefix + RecordDigest.Combine(read).ToString("x16", CultureInfo.InvariantCulture), m.ProviderState, StringComparison.Ordinal))
                         applied.Add(m);
                 }
             }
-            foreach (var m in applied)
-            {
-                _acknowledgedBefore.TryRemove(m.ProviderMutationId!, out _);
-                _upsertDigests.TryRemove(m.ProviderMutationId!, out _);
-            }
+            foreach (var m in applied) _acknowledgedBefore.TryRemove(m.ProviderMutationId!, out _);
             return applied;
         }
 
