@@ -61,6 +61,9 @@ namespace VectorOps.Emulators.Infrastructure
                 o.AddServerHeader = false;
                 o.Limits.MaxRequestBodySize = 64L * 1024 * 1024;
             });
+            // No console lifetime: it would take over SIGTERM/Ctrl+C of the whole process (a test host, or the
+            // runner, which handles them itself).
+            builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, PassiveLifetime>();
             ConfigureServices(builder.Services);
             var app = builder.Build();
             app.Use(Intercept);
@@ -171,6 +174,12 @@ namespace VectorOps.Emulators.Infrastructure
             }
             context.Response.StatusCode = 404;
             return true;
+        }
+
+        private sealed class PassiveLifetime : Microsoft.Extensions.Hosting.IHostLifetime
+        {
+            public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+            public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
         }
 
         private async Task Intercept(HttpContext context, RequestDelegate next)

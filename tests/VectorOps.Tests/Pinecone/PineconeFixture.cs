@@ -35,7 +35,17 @@ namespace VectorOps.Tests.Pinecone
                 var data = Task.Run(() => PrismProxy.Start(RepoPaths.Spec("pinecone-db_data_2026-04.oas.yaml"), Emulator.BaseUri));
                 var legacy = Task.Run(() => PrismProxy.Start(RepoPaths.Spec("pinecone-db_data_2025-10.oas.yaml"), Emulator.BaseUri));
                 var control = Task.Run(() => PrismProxy.Start(RepoPaths.Spec("pinecone-db_control_2026-04.oas.yaml"), Control.BaseUri));
-                Task.WaitAll(data, legacy, control);
+                try
+                {
+                    Task.WaitAll(data, legacy, control);
+                }
+                catch (AggregateException)
+                {
+                    // Stop the ones that did start before failing.
+                    foreach (var t in new[] { data, legacy, control })
+                        if (t.Status == TaskStatus.RanToCompletion) t.Result.Dispose();
+                    throw;
+                }
                 Prism = data.Result;
                 LegacyPrism = legacy.Result;
                 ControlPrism = control.Result;
