@@ -202,7 +202,8 @@ namespace VectorOps.Cli
 
         public static bool IsInputCategory(VectorOpsErrorCategory c) =>
             c == VectorOpsErrorCategory.InvalidArgument || c == VectorOpsErrorCategory.ParserError ||
-            c == VectorOpsErrorCategory.InvalidData || c == VectorOpsErrorCategory.ObjectNotFound;
+            c == VectorOpsErrorCategory.InvalidData || c == VectorOpsErrorCategory.ObjectNotFound ||
+            c == VectorOpsErrorCategory.SecurityError; // e.g. InsecureEndpoint: refused before anything was sent
 
         public void WriteWarning(string message) => WriteErrLine("WARNING: " + message);
 

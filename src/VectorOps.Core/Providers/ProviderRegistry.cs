@@ -20,6 +20,7 @@ namespace VectorOps.Providers
             Register("Pinecone", PineconeProvider.Create);
             Register(VectorizeProvider.ProviderName, VectorizeProvider.Create);
             Register("Vectorize", VectorizeProvider.Create);
+            Register("Cloudflare", VectorizeProvider.Create);
         }
 
         public static void Register(string name, Func<ConnectionSettings, IVectorProvider> factory) => Factories[name] = factory;
