@@ -359,7 +359,7 @@ namespace VectorOps.Tests.Local
         }
 
         [Fact]
-        public async Task A_prefix_that_no_id_can_have_is_refused()
+        public void A_prefix_that_no_id_can_have_is_refused()
         {
             using var store = new TestStore();
             var ex = Assert.Throws<VectorOpsException>(() => store.Provider.ListIdsAsync("ns", "bad\ud800", None));
