@@ -1061,20 +1061,26 @@ WHERE n.index_name = @index AND r.dimension IS NOT NULL LIMIT 1;");
 
             public Once(Func<Task<IReadOnlyList<T>>> load) { _load = load; }
 
-            public IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default) => new Enumerator(_load);
+            public IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default) => new Enumerator(_load, cancellationToken);
 
             private sealed class Enumerator : IAsyncEnumerator<T>
             {
                 private readonly Func<Task<IReadOnlyList<T>>> _load;
+                private readonly CancellationToken _token;
                 private IReadOnlyList<T>? _items;
                 private int _index = -1;
 
-                public Enumerator(Func<Task<IReadOnlyList<T>>> load) { _load = load; }
+                public Enumerator(Func<Task<IReadOnlyList<T>>> load, CancellationToken token)
+                {
+                    _load = load;
+                    _token = token;
+                }
 
                 public T Current => _items![_index];
 
                 public async ValueTask<bool> MoveNextAsync()
                 {
+                    _token.ThrowIfCancellationRequested();
                     _items ??= await _load().ConfigureAwait(false);
                     _index++;
                     return _index < _items.Count;
