@@ -359,7 +359,7 @@ namespace VectorOps.Tests.Local
         }
 
         [Fact]
-        public async Task A_prefix_that_no_id_can_have_is_refused()
+        public void A_prefix_that_no_id_can_have_is_refused()
         {
             using var store = new TestStore();
             var ex = Assert.Throws<VectorOpsException>(() => store.Provider.ListIdsAsync("ns", "bad\ud800", None));
@@ -484,6 +484,14 @@ namespace VectorOps.Tests.Local
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => p.CountAsync("ns", MetadataFilter.Parse("{\"even\": true}"), cts.Token));
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => p.FetchAsync("ns", new[] { "r00001" }, cts.Token));
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => p.GetStatsAsync(cts.Token));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+            {
+                await foreach (var _ in p.ListNamespacesAsync(cts.Token)) { }
+            });
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+            {
+                await foreach (var _ in p.ListNamespacesAsync(None).WithCancellation(cts.Token)) { }
+            });
             await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await p.ListIdsAsync("ns", null, cts.Token).PagesAsync());
             await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
             {

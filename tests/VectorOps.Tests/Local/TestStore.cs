@@ -5,7 +5,6 @@ using System.Linq;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
-using Microsoft.Data.Sqlite;
 using VectorOps.Filtering;
 using VectorOps.Model;
 using VectorOps.Providers;
@@ -40,8 +39,8 @@ namespace VectorOps.Tests.Local
 
         public void Dispose()
         {
+            // Each provider clears its own pool; clearing every pool would disturb tests running in parallel.
             foreach (var p in _opened) p.Dispose();
-            SqliteConnection.ClearAllPools();
             try
             {
                 Directory.Delete(Folder, recursive: true);

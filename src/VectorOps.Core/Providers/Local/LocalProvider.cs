@@ -886,29 +886,54 @@ WHERE n.index_name = @index AND r.dimension IS NOT NULL LIMIT 1;");
             }
         }
 
-        /// <summary>Runs a store operation, turning SQLite failures into VectorOpsException and cancellation into a cancelled task.</summary>
+        /// <summary>Attempts of one store operation when SQLite reports a transient WAL locking failure.</summary>
+        private const int MaxAttempts = 3;
+
+        /// <summary>
+        /// Runs a store operation, turning SQLite failures into VectorOpsException and cancellation into a cancelled
+        /// task. Each operation is one read or one transaction, so it is run again whole when SQLite answers
+        /// SQLITE_PROTOCOL (a WAL lock race under heavy concurrency, for which SQLite's advice is to retry).
+        /// SQLITE_BUSY is not retried here: Microsoft.Data.Sqlite already waits out the busy timeout.
+        /// </summary>
         private Task<T> Run<T>(CancellationToken ct, string action, string? ns, Func<T> work)
         {
-            if (ct.IsCancellationRequested) return Task.FromCanceled<T>(ct);
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                return Task.FromResult(work());
+                if (ct.IsCancellationRequested) return Task.FromCanceled<T>(ct);
+                try
+                {
+                    var result = work();
+                    if (result is ProviderWriteResult w) w.Attempts = attempt;
+                    return Task.FromResult(result);
+                }
+                catch (SqliteException ex) when (ex.SqliteErrorCode == 15 /* SQLITE_PROTOCOL */ && attempt < MaxAttempts)
+                {
+                    Trace($"Local '{Index}': {action} met SQLITE_PROTOCOL (attempt {attempt}); trying again.");
+                    Thread.Sleep(25 * attempt * attempt);
+                }
+                catch (Exception ex)
+                {
+                    return Failed<T>(ex, ct, action, ns, attempt);
+                }
             }
-            catch (SqliteException ex) when (ex.SqliteErrorCode == 9 /* SQLITE_INTERRUPT */ && ct.IsCancellationRequested)
+        }
+
+        private Task<T> Failed<T>(Exception exception, CancellationToken ct, string action, string? ns, int attempts)
+        {
+            switch (exception)
             {
-                return Task.FromCanceled<T>(ct);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return Task.FromCanceled<T>(ct);
-            }
-            catch (SqliteException ex)
-            {
-                return Task.FromException<T>(Map(ex, action, ns));
-            }
-            catch (Exception ex)
-            {
-                return Task.FromException<T>(ex);
+                case SqliteException interrupted when interrupted.SqliteErrorCode == 9 /* SQLITE_INTERRUPT */ && ct.IsCancellationRequested:
+                case OperationCanceledException _ when ct.IsCancellationRequested:
+                    return Task.FromCanceled<T>(ct);
+                case SqliteException sqlite:
+                {
+                    var mapped = Map(sqlite, action, ns);
+                    mapped.Attempts = attempts;
+                    return Task.FromException<T>(mapped);
+                }
+                default:
+                    // VectorOpsException (validation), ObjectDisposedException, argument errors: as they are.
+                    return Task.FromException<T>(exception);
             }
         }
 
@@ -1036,20 +1061,26 @@ WHERE n.index_name = @index AND r.dimension IS NOT NULL LIMIT 1;");
 
             public Once(Func<Task<IReadOnlyList<T>>> load) { _load = load; }
 
-            public IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default) => new Enumerator(_load);
+            public IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default) => new Enumerator(_load, cancellationToken);
 
             private sealed class Enumerator : IAsyncEnumerator<T>
             {
                 private readonly Func<Task<IReadOnlyList<T>>> _load;
+                private readonly CancellationToken _token;
                 private IReadOnlyList<T>? _items;
                 private int _index = -1;
 
-                public Enumerator(Func<Task<IReadOnlyList<T>>> load) { _load = load; }
+                public Enumerator(Func<Task<IReadOnlyList<T>>> load, CancellationToken token)
+                {
+                    _load = load;
+                    _token = token;
+                }
 
                 public T Current => _items![_index];
 
                 public async ValueTask<bool> MoveNextAsync()
                 {
+                    _token.ThrowIfCancellationRequested();
                     _items ??= await _load().ConfigureAwait(false);
                     _index++;
                     return _index < _items.Count;
