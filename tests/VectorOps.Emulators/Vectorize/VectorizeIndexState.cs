@@ -130,6 +130,20 @@ namespace VectorOps.Emulators.Vectorize
             Seed(list);
         }
 
+        /// <summary>Empties the index: vectors, queued and logged mutations, watermarks (for /_emulator/reset).</summary>
+        internal void Clear()
+        {
+            lock (_gate)
+            {
+                _vectors.Clear();
+                _keys.Clear();
+                _queue.Clear();
+                _log.Clear();
+                _processedUpToMutation = null;
+                _processedUpToDatetime = null;
+            }
+        }
+
         internal EmulatedMutation Enqueue(EmulatedMutationKind kind, IReadOnlyList<string> ids, IReadOnlyList<StoredVector>? vectors)
         {
             lock (_gate)
