@@ -259,16 +259,8 @@ namespace VectorOps.Providers.Pinecone
         public async Task<ProviderWriteResult> DeleteByIdsAsync(string @namespace, IReadOnlyList<string> ids, CancellationToken cancellationToken)
         {
             CheckBatch(ids?.Count ?? 0, MaxIds, "delete");
-            foreach (var id in ids!) ValidateId(id);
-            var body = Json(w =>
-            {
-                w.WriteStartObject();
-                w.WriteStartArray("ids");
-                foreach (var id in ids) w.WriteStringValue(id);
-                w.WriteEndArray();
-                w.WriteString("namespace", @namespace);
-                w.WriteEndObject();
-            });
+            for (var i = 0; i < ids!.Count; i++) ValidateId(ids[i]);
+            var body = JsonBody.Ids(ids, @namespace);
             var r = await _transport.SendAsync(HttpMethod.Post, "/vectors/delete", Content(body), cancellationToken, DeletePacer(@namespace)).ConfigureAwait(false);
             return Written(r);
         }
@@ -674,9 +666,11 @@ namespace VectorOps.Providers.Pinecone
             return ms.ToArray();
         }
 
-        private static Func<HttpContent?> Content(byte[] body) => () =>
+        private static Func<HttpContent?> Content(byte[] body) => Content(new ArraySegment<byte>(body));
+
+        private static Func<HttpContent?> Content(ArraySegment<byte> body) => () =>
         {
-            var c = new ByteArrayContent(body);
+            var c = new ByteArrayContent(body.Array!, body.Offset, body.Count);
             c.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             return c;
         };

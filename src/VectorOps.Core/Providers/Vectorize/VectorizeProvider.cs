@@ -611,23 +611,11 @@ namespace VectorOps.Providers.Vectorize
             foreach (var id in ids) VectorizeNames.ValidateId(id);
         }
 
-        private static byte[] IdsBody(IReadOnlyList<string> ids)
-        {
-            using var ms = new MemoryStream();
-            using (var w = new Utf8JsonWriter(ms))
-            {
-                w.WriteStartObject();
-                w.WriteStartArray("ids");
-                foreach (var id in ids) w.WriteStringValue(id);
-                w.WriteEndArray();
-                w.WriteEndObject();
-            }
-            return ms.ToArray();
-        }
+        private static ArraySegment<byte> IdsBody(IReadOnlyList<string> ids) => JsonBody.Ids(ids, null);
 
-        private static HttpContent Json(byte[] body)
+        private static HttpContent Json(ArraySegment<byte> body)
         {
-            var c = new ByteArrayContent(body);
+            var c = new ByteArrayContent(body.Array!, body.Offset, body.Count);
             c.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             return c;
         }
