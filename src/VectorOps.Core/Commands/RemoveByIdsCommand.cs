@@ -28,7 +28,7 @@ namespace VectorOps.Commands
         {
             _options = options ?? new RemoveOptions();
             _batchSize = BatchSize(_options.BatchSize);
-            _runner = new BatchRunner(host, Concurrency(_options.ThrottleLimit), "Deleting records by id");
+            _runner = new BatchRunner(host, DeleteConcurrency(_options.ThrottleLimit, _options.BackupPath != null), "Deleting records by id");
             _backup = BackupWriter.Prepare(_options.BackupPath);
         }
 
