@@ -140,7 +140,14 @@ namespace VectorOps.Bench
 
         public override object Unlimited() => new { latencyMs = 0, rateLimit = 100_000_000, rateWindowSeconds = 300, rateBlockSeconds = 300, applyDelayMs = 0, recordDeletedIds = false };
 
-        public override object ServiceShape(double latencyMs) => new { latencyMs, rateLimit = 1200, rateWindowSeconds = 300, rateBlockSeconds = 300, applyDelayMs = 0, recordDeletedIds = false };
+        public override object ServiceShape(double latencyMs) => Scaled(latencyMs, 1);
+
+        /// <summary>The same 4 requests/s with the window and the block <paramref name="divisor"/> times shorter (1,200/300 s/300 s divided).</summary>
+        public static object Scaled(double latencyMs, int divisor) => new
+        {
+            latencyMs, rateLimit = 1200 / divisor, rateWindowSeconds = 300.0 / divisor, rateBlockSeconds = 300.0 / divisor,
+            applyDelayMs = 0, recordDeletedIds = false,
+        };
 
         public override double LimitRequestsPerSecond(int namespaces) => 1200.0 / 300.0;
 
