@@ -441,12 +441,13 @@ namespace VectorOps.Emulators.Vectorize
                 var ids = new List<string>(idsEl.GetArrayLength());
                 foreach (var x in idsEl.EnumerateArray())
                 {
-                    if (x.ValueKind != JsonValueKind.String || x.GetString()!.Length == 0 || Encoding.UTF8.GetByteCount(x.GetString()!) > 64)
+                    var id = x.ValueKind == JsonValueKind.String ? x.GetString()! : null;
+                    if (id is null || id.Length == 0 || Encoding.UTF8.GetByteCount(id) > 64)
                     {
                         await Fail(context, 400, 40005, "every id must be a string of 1 to 64 bytes").ConfigureAwait(false);
                         return null;
                     }
-                    ids.Add(x.GetString()!);
+                    ids.Add(id);
                 }
                 if (ids.Count == 0)
                 {
