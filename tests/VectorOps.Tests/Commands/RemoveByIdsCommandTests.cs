@@ -186,6 +186,22 @@ namespace VectorOps.Tests.Commands
             Assert.Equal(0, Provider.MutatingCalls);
         }
 
+        [Fact]
+        public void Progress_is_written_for_the_first_batch_and_at_the_end_and_each_batch_is_reported_once()
+        {
+            Provider.Seed("default", 1000);
+            var cmd = new RemoveByIdsCommand(Host, Connection, new RemoveOptions { ThrottleLimit = 8 });
+            foreach (var id in Ids(0, 1000)) cmd.Add(new[] { id });
+            cmd.Complete();
+            Assert.Equal(100, Mutations.Count);
+            Assert.Equal(100, Mutations.Select(m => m.Ids![0]).Distinct().Count());
+            var progress = Host.Progress.Where(p => p.Activity == "Deleting records by id").ToList();
+            Assert.Equal("1 of ", progress.First().StatusDescription.Substring(0, 5));
+            Assert.True(progress.Last().Completed);
+            Assert.InRange(progress.Count, 2, 101);
+            Assert.Empty(Host.ThreadViolations);
+        }
+
         [Theory]
         [InlineData(0)]
         [InlineData(11)]
