@@ -168,8 +168,13 @@ namespace VectorOps.Bench
 
     internal static class Paths
     {
-        /// <summary>The emulator program: copied beside the benchmark (project reference), else its own build output.</summary>
-        public static string EmulatorDll() => Find("VectorOps.Emulators", Path.Combine("tests", "VectorOps.Emulators"));
+        /// <summary>
+        /// The emulator program: $VECTOROPS_BENCH_EMULATOR if set (to measure an older VectorOps against today's
+        /// emulator), else the copy beside the benchmark (project reference), else its own build output.
+        /// </summary>
+        public static string EmulatorDll() =>
+            Environment.GetEnvironmentVariable("VECTOROPS_BENCH_EMULATOR") is string dll && dll.Length > 0 ? dll
+                : Find("VectorOps.Emulators", Path.Combine("tests", "VectorOps.Emulators"));
 
         public static string CliDll() => Find("vectorops", Path.Combine("src", "VectorOps.Cli"));
 

@@ -37,15 +37,16 @@ namespace VectorOps.Bench
     internal static class Measure
     {
         /// <summary>
-        /// Resets the emulator, seeds the workload's ids, applies the regime's settings, then times the run. The
+        /// Resets the emulator, seeds the workload's ids (unless told not to), applies the regime's settings, then times the run. The
         /// client's CPU is this process's (the emulator runs in its own); allocations are this process's, all threads.
         /// </summary>
-        public static Sample Run(Target target, Workload w, string variant, object emulatorSettings, Func<ClientOutcome> run)
+        public static Sample Run(Target target, Workload w, string variant, object emulatorSettings, Func<ClientOutcome> run, bool seed = true)
         {
             var emu = target.Emulator;
             emu.ResetAsync().GetAwaiter().GetResult();
-            foreach (var (ns, ids) in w.ByNamespace())
-                emu.SeedAsync(target.HasNamespaces ? ns : null, ids).GetAwaiter().GetResult();
+            if (seed)
+                foreach (var (ns, ids) in w.ByNamespace())
+                    emu.SeedAsync(target.HasNamespaces ? ns : null, ids).GetAwaiter().GetResult();
             emu.ConfigureAsync(emulatorSettings).GetAwaiter().GetResult();
 
             GC.Collect();
