@@ -22,6 +22,8 @@ namespace VectorOps.Commands
         private readonly Dictionary<string, Buffer> _buffers = new Dictionary<string, Buffer>(StringComparer.Ordinal);
         private string? _lastNamespaceGiven;
         private string? _lastNamespace;
+        private Buffer? _lastBuffer;
+        private string? _lastBufferNamespace;
 
         public RemoveByIdsCommand(ICommandHost host, VectorConnection? connection, RemoveOptions? options = null)
             : base(host, connection)
@@ -74,7 +76,7 @@ namespace VectorOps.Commands
                 var id = list[i];
                 try
                 {
-                    if (string.IsNullOrWhiteSpace(id))
+                    if (id is null || id.Length == 0 || (char.IsWhiteSpace(id[0]) && string.IsNullOrWhiteSpace(id)))
                         throw new VectorOpsException(ErrorIds.InvalidId, VectorOpsErrorCategory.InvalidArgument,
                             "A record id is empty or blank; nothing from this input was deleted.", id);
                     Provider.ValidateId(id!);
@@ -93,8 +95,14 @@ namespace VectorOps.Commands
                 return;
             }
 
-            if (!_buffers.TryGetValue(ns, out var buffer))
-                _buffers[ns] = buffer = new Buffer(_batchSize);
+            var buffer = _lastBuffer;
+            if (buffer is null || !ReferenceEquals(ns, _lastBufferNamespace))
+            {
+                if (!_buffers.TryGetValue(ns, out buffer))
+                    _buffers[ns] = buffer = new Buffer(_batchSize);
+                _lastBuffer = buffer;
+                _lastBufferNamespace = ns;
+            }
             for (var i = 0; i < list.Count; i++)
             {
                 var id = list[i]!;
@@ -154,6 +162,8 @@ namespace VectorOps.Commands
                 if (pair.Value.Ids.Count > 0)
                     Flush(pair.Key, pair.Value.Ids);
             _buffers.Clear();
+            _lastBuffer = null;
+            _lastBufferNamespace = null;
             try
             {
                 _runner.Complete();
