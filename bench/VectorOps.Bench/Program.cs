@@ -47,8 +47,9 @@ namespace VectorOps.Bench
 
         private static int DefaultConcurrency(Target t)
         {
+            // What RemoveByIdsCommand uses without -ThrottleLimit: the provider's delete default where it has one.
             using var p = ProviderRegistry.Create(t.Settings(null));
-            return p.Capabilities.DefaultConcurrency;
+            return p.Capabilities.DefaultDeleteConcurrency ?? p.Capabilities.DefaultConcurrency;
         }
 
         private static byte[][] Prepare(Target t, Workload w) =>
@@ -63,7 +64,7 @@ namespace VectorOps.Bench
                         "(the emulator has no limit here). (c) raw generator: the same batch payloads prepared before the clock " +
                         "starts, the same concurrency, one SocketsHttpHandler, nothing else. Client CPU = this process's " +
                         "TotalProcessorTime delta; the emulator runs in its own process. Medians of " + o.Runs + " run(s) after " +
-                        "three warm-up runs of each. " + (o.SeedOverhead
+                        o.WarmRuns + " unrecorded warm-up runs of each (the steady state of tiered compilation). " + (o.SeedOverhead
                             ? "The emulator holds the N ids as records and deletes them."
                             : "The emulator is not seeded (it parses, checks and counts every id and answers as the service does, " +
                               "but has no million-entry table to delete from), so that it costs as little per id as it can."));
@@ -117,10 +118,12 @@ namespace VectorOps.Bench
         private static void Warm(Target t, HttpClient raw, int concurrency, Options o)
         {
             // JIT and tiering, connections: one unrecorded run of each variant.
-            // Three runs each: tiered compilation (with PGO) settles only after the hot paths have run a while.
-            var w = new Workload(o.Quick ? 50_000 : 200_000, 1, t.BatchSize);
+            // Tiered compilation with dynamic PGO settles only after the hot paths have run for seconds (the
+            // profile preset shows the first ~3,000,000 ids of a process costing up to 5 times the CPU of later
+            // ones): regime 1 reports the steady state, after o.WarmRuns runs of 1,000,000 ids of each variant.
+            var w = new Workload(o.Quick ? 200_000 : 1_000_000, 1, t.BatchSize);
             var payloads = Prepare(t, w);
-            for (var i = 0; i < 3; i++)
+            for (var i = 0; i < o.WarmRuns; i++)
             {
                 Measure.Run(t, w, "warm", t.Unlimited(), () => Variants.VectorOps(t, w, Unpaced, o.Throttle), seed: o.SeedOverhead);
                 Measure.Run(t, w, "warm", t.Unlimited(), () => Variants.RawAsync(raw, t, payloads, concurrency).GetAwaiter().GetResult(), seed: o.SeedOverhead);
@@ -296,6 +299,7 @@ namespace VectorOps.Bench
         public int? Throttle;
         public double LatencyMs = 25;
         public bool SeedOverhead;
+        public int WarmRuns = 5;
 
         public static Options Parse(string[] args)
         {
@@ -338,6 +342,7 @@ namespace VectorOps.Bench
                     case "--latency-ms": o.LatencyMs = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--sweep-concurrency": o.SweepConcurrency = Ints(); break;
                     case "--seed-overhead": o.SeedOverhead = true; break;
+                    case "--warm-runs": o.WarmRuns = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     default: throw new ArgumentException($"Unknown option '{args[i]}'.");
                 }
             }
