@@ -79,9 +79,6 @@ namespace VectorOps.Cli
 
         public CancellationToken CancellationToken => _stop.Token;
 
-        /// <summary>Provider request traces go to the verbose stream.</summary>
-        public bool TraceEnabled => _settings.Verbose || _settings.Debug;
-
         public bool Stopped => _stop.IsCancellationRequested;
 
         /// <summary>Stdin can answer a prompt: it is a terminal and is not the data source.</summary>

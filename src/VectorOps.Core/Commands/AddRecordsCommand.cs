@@ -23,7 +23,7 @@ namespace VectorOps.Commands
                 throw new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,
                     $"BatchSize must be between 1 and {cap}, not {b}.", b);
             _batchSize = batchSize ?? cap;
-            _runner = new BatchRunner(host, Concurrency(throttleLimit), "Adding records");
+            _runner = new BatchRunner(host, Concurrency(throttleLimit), "Adding records", Trace);
         }
 
         public int FailedBatches => _runner.Failed;

@@ -21,14 +21,17 @@ namespace VectorOps.Commands
         private readonly int _limit;
         private readonly List<Task<Outcome>> _inFlight = new List<Task<Outcome>>();
         private readonly string _activity;
+        private readonly CommandTrace _trace;
         private int _submitted;
         private int _finished;
 
-        public BatchRunner(ICommandHost host, int concurrency, string activity)
+        /// <param name="trace">The run's trace sink: batches run inside its scope and it is drained at every report.</param>
+        public BatchRunner(ICommandHost host, int concurrency, string activity, CommandTrace? trace = null)
         {
             _host = host;
             _limit = Math.Max(1, concurrency);
             _activity = activity;
+            _trace = trace ?? new CommandTrace();
         }
 
         public int Failed { get; private set; }
@@ -50,12 +53,14 @@ namespace VectorOps.Commands
             mutation.StartedAt = DateTimeOffset.Now;
             _submitted++;
             // In-flight requests are not cancelled by Ctrl+C: they finish (the transport bounds their time).
-            _inFlight.Add(Task.Run(() => Execute(mutation, send)));
+            // The task starts inside the trace scope, so the lines of its requests reach this run's sink.
+            using (_trace.Enter()) _inFlight.Add(Task.Run(() => Execute(mutation, send)));
         }
 
         /// <summary>Reports a batch that is not sent, as a Skipped mutation.</summary>
         public void Skip(VectorMutation mutation, string reason, string errorId)
         {
+            _trace.Drain(_host);
             mutation.Status = MutationStatus.Skipped;
             mutation.Error = reason;
             mutation.ErrorId = errorId;
@@ -67,6 +72,7 @@ namespace VectorOps.Commands
         public void Complete()
         {
             while (_inFlight.Count > 0) DrainOne();
+            _trace.Drain(_host);
             if (_submitted > 0)
                 _host.WriteProgress(new ProgressInfo(1, _activity, "Done") { Completed = true, PercentComplete = 100 });
         }
@@ -123,6 +129,7 @@ namespace VectorOps.Commands
 
         private void Report(Outcome o)
         {
+            _trace.Drain(_host); // the batch's request lines come before its result
             _finished++;
             var m = o.Mutation;
             if (o.Error is null) Succeeded++;

@@ -26,7 +26,7 @@ namespace VectorOps.Commands
             : base(host, connection)
         {
             RemoveNamespace = removeNamespace;
-            _runner = new BatchRunner(host, Concurrency(throttleLimit), "Clearing namespaces");
+            _runner = new BatchRunner(host, Concurrency(throttleLimit), "Clearing namespaces", Trace);
             _backup = BackupWriter.Prepare(backupPath);
         }
 
@@ -68,7 +68,7 @@ namespace VectorOps.Commands
             long? count = null;
             try
             {
-                var stats = Wait(Provider.GetStatsAsync(Stop));
+                var stats = Wait(() => Provider.GetStatsAsync(Stop));
                 count = stats.Namespaces.FirstOrDefault(n => n.Name == ns)?.RecordCount ?? 0;
             }
             catch (VectorOpsException ex)

@@ -100,7 +100,7 @@ namespace VectorOps.Commands
             IReadOnlyList<VectorRecord> records;
             try
             {
-                records = Wait(Provider.FetchAsync(ns, ids, Stop));
+                records = Wait(() => Provider.FetchAsync(ns, ids, Stop));
             }
             catch (VectorOpsException ex)
             {

@@ -26,7 +26,7 @@ namespace VectorOps.Commands
         {
             _options = options ?? new RemoveOptions();
             _batchSize = BatchSize(_options.BatchSize);
-            _runner = new BatchRunner(host, Concurrency(_options.ThrottleLimit), "Deleting records by id");
+            _runner = new BatchRunner(host, Concurrency(_options.ThrottleLimit), "Deleting records by id", Trace);
             _backup = BackupWriter.Prepare(_options.BackupPath);
         }
 
