@@ -80,16 +80,7 @@ namespace VectorOps.Commands
             m.RequestedCount = count ?? 0;
             var what = count is null ? "all records" : "all " + count.Value.ToString("N0", CultureInfo.InvariantCulture) + " record(s)";
             var action = RemoveNamespace ? "Delete " + what + " and the namespace itself" : "Delete " + what;
-            switch (Host.ShouldProcess($"namespace '{ns}' of {Provider.Name} index '{Provider.Index}'", action))
-            {
-                case ShouldProcessDecision.WhatIf:
-                    m.Status = MutationStatus.WhatIf;
-                    Host.WriteObject(m);
-                    return;
-                case ShouldProcessDecision.Declined:
-                    _runner.Skip(m, "Declined: not cleared.", ErrorIds.DeclinedByUser);
-                    return;
-            }
+            if (!Confirm(m, $"namespace '{ns}' of {Provider.Name} index '{Provider.Index}'", action, _runner, "Declined: not cleared.")) return;
             var provider = Provider;
             var remove = RemoveNamespace;
             if (_backup is null)
