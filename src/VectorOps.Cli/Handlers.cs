@@ -81,6 +81,7 @@ namespace VectorOps.Cli
                     : new RemoveByPrefixCommand(c.Host, connection, prefix!, options);
                 var namespaces = o.Values("namespace");
                 cmd.Execute(namespaces.Count == 0 ? null : namespaces.Distinct(StringComparer.Ordinal).Cast<string?>());
+                cmd.Complete();
                 Summary(c);
             }
         }

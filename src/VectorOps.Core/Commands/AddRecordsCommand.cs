@@ -85,16 +85,7 @@ namespace VectorOps.Commands
             foreach (var r in records) ids.Add(r.Id);
             m.Ids = ids;
             m.RequestedCount = records.Count;
-            switch (Host.ShouldProcess(DescribeBatch(ns, ids), "Upsert records"))
-            {
-                case ShouldProcessDecision.WhatIf:
-                    m.Status = MutationStatus.WhatIf;
-                    Host.WriteObject(m);
-                    return;
-                case ShouldProcessDecision.Declined:
-                    _runner.Skip(m, "Declined: not written.", ErrorIds.DeclinedByUser);
-                    return;
-            }
+            if (!Confirm(m, DescribeBatch(ns, ids), "Upsert records", _runner, "Declined: not written.")) return;
             var provider = Provider;
             _runner.Run(m, ct => provider.UpsertAsync(ns, records, ct));
         }

@@ -144,6 +144,26 @@ namespace VectorOps.Commands
             };
         }
 
+        /// <summary>
+        /// Asks ShouldProcess for one batch. Under -WhatIf the batch is written as a WhatIf mutation; declined, it
+        /// is reported Skipped. True means: send it.
+        /// </summary>
+        private protected bool Confirm(VectorMutation batch, string target, string action, BatchRunner runner, string declined)
+        {
+            switch (Host.ShouldProcess(target, action))
+            {
+                case ShouldProcessDecision.WhatIf:
+                    batch.Status = MutationStatus.WhatIf;
+                    Host.WriteObject(batch);
+                    return false;
+                case ShouldProcessDecision.Declined:
+                    runner.Skip(batch, declined, ErrorIds.DeclinedByUser);
+                    return false;
+                default:
+                    return true;
+            }
+        }
+
         /// <summary>A short description of a batch for ShouldProcess and messages: count and the first ids.</summary>
         protected string DescribeBatch(string ns, IReadOnlyList<string> ids)
         {
