@@ -187,7 +187,7 @@ namespace VectorOps.Cli
         {
             var ex = error.Exception as VectorOpsException;
             if (error.Target is VectorMutation || ex?.Mutation != null) Tally.BatchErrors++;
-            else if (IsInputCategory(error.Category)) Tally.InputErrors++;
+            else if (IsInputCategory(error.Category) || IsSettingError(error.ErrorId)) Tally.InputErrors++;
             else Tally.OtherErrors++;
             WriteErrLine($"vectorops: {error.ErrorId}: {error.Exception.Message}");
             if (_settings.Debug && error.Exception.InnerException != null)
@@ -196,6 +196,15 @@ namespace VectorOps.Cli
 
         /// <summary>A terminating failure of the whole command.</summary>
         public void WriteFatal(VectorOpsException ex) => WriteError(VectorOpsError.From(ex));
+
+        /// <summary>
+        /// Connection settings that are missing or wrong, whatever category a provider gives them (a missing token
+        /// may be an AuthenticationError): refused before anything is sent, so bad input (exit 2).
+        /// </summary>
+        public static bool IsSettingError(string errorId) =>
+            errorId == ErrorIds.MissingCredential || errorId == ErrorIds.MissingAccountId || errorId == ErrorIds.InvalidAccountId ||
+            errorId == ErrorIds.InsecureEndpoint || errorId == ErrorIds.InvalidEndpoint || errorId == ErrorIds.UnknownProvider ||
+            errorId == ErrorIds.InvalidIndexName;
 
         public static bool IsInputCategory(VectorOpsErrorCategory c) =>
             c == VectorOpsErrorCategory.InvalidArgument || c == VectorOpsErrorCategory.ParserError ||

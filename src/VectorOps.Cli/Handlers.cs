@@ -250,9 +250,10 @@ namespace VectorOps.Cli
             return null;
         }
 
-        private static VectorOpsException? InvalidId(IVectorProvider provider, string id)
+        private static VectorOpsException? InvalidId(IVectorProvider provider, string? id)
         {
-            if (id.Trim().Length == 0) return BlankId(id);
+            // A mutation file read back may carry null among its ids.
+            if (id is null || id.Trim().Length == 0) return BlankId(id);
             try
             {
                 provider.ValidateId(id);
@@ -264,7 +265,7 @@ namespace VectorOps.Cli
             }
         }
 
-        private static VectorOpsException BlankId(string id) =>
+        private static VectorOpsException BlankId(string? id) =>
             Input(ErrorIds.InvalidId, "A record id is empty or blank.", id);
 
         // ---------------------------------------------------------------- clear
