@@ -69,6 +69,9 @@ namespace VectorOps.Tests.Reliability
         /// <summary>Fails on any Prism violation since the test began (injected 5xx answers allowed where the document lacks them).</summary>
         public abstract void AssertNoViolations();
 
+        /// <summary>False for the local store: no emulator journal of requests.</summary>
+        public virtual bool HasJournal => true;
+
         /// <summary>"doc-00042"-style ids.</summary>
         public static List<string> Ids(string prefix, int count, int from = 0) =>
             Enumerable.Range(from, count).Select(i => prefix + i.ToString("D5", CultureInfo.InvariantCulture)).ToList();
@@ -217,6 +220,70 @@ namespace VectorOps.Tests.Reliability
             var injected = Emulator.Journal.Entries.Count(e => e.Fault != null && e.Status >= 500);
             Assert.True(undocumented.Count <= injected, $"{undocumented.Count} undocumented-status violations for {injected} injected 5xx answers");
             Assert.Empty(found.Except(undocumented).Select(v => v.ToString()));
+        }
+    }
+}
+
+namespace VectorOps.Tests.Reliability
+{
+    /// <summary>
+    /// The local store as a target: no emulator and no fault switch, so only the cases that need none apply
+    /// (cancellation). "Deleted" is what was seeded and is gone.
+    /// </summary>
+    public sealed class LocalTarget : FaultTarget, IDisposable
+    {
+        private readonly string _dir = System.IO.Directory.CreateTempSubdirectory("vectorops-local-target-").FullName;
+        private readonly HashSet<string> _seeded = new HashSet<string>(StringComparer.Ordinal);
+        private readonly VectorConnection _reader;
+
+        public LocalTarget()
+        {
+            _reader = ConnectCommand.Connect(Settings(), makeDefault: false);
+        }
+
+        public string StorePath => System.IO.Path.Combine(_dir, "store.db");
+        public override string Name => "Local";
+        public override string Namespace => "default";
+        public override FaultSwitchboard Faults { get; } = new FaultSwitchboard();
+        public override string DeletePath => "";
+        public override string Secret => "";
+        public override bool HasJournal => false;
+
+        public override void Seed(IEnumerable<string> ids)
+        {
+            var list = ids.ToList();
+            var records = list.Select((id, i) => new Model.VectorRecord(id) { Values = new float[] { 1, i % 7 }, Namespace = Namespace }).ToList();
+            for (var i = 0; i < records.Count; i += 500)
+                _reader.ProviderInstance.UpsertAsync(Namespace, records.Skip(i).Take(500).ToList(), CancellationToken.None).GetAwaiter().GetResult();
+            _seeded.UnionWith(list);
+        }
+
+        public override bool Exists(string id) =>
+            _reader.ProviderInstance.FetchAsync(Namespace, new[] { id }, CancellationToken.None).GetAwaiter().GetResult().Count == 1;
+
+        public override IReadOnlyCollection<string> DeletedIds() => _seeded.Where(id => !Exists(id)).ToList();
+        public override IReadOnlyCollection<string> DeletedTwice() => Array.Empty<string>();
+        public override IReadOnlyList<JournalEntry> Deletes() => Array.Empty<JournalEntry>();
+        public override int MutatingCalls() => 0;
+
+        public override ConnectionSettings Settings(bool throughPrism = true, int maxAttempts = 3, TimeSpan? requestTimeout = null) =>
+            new ConnectionSettings { Provider = "Local", Path = StorePath, Index = "faults" };
+
+        public override List<string> CliArgs(string command, bool throughPrism = true, params string[] rest)
+        {
+            var args = new List<string> { command, "--store", StorePath, "--index", "faults" };
+            args.AddRange(rest);
+            return args;
+        }
+
+        public override Dictionary<string, string> CliEnvironment() => new Dictionary<string, string>();
+        public override void AssertNoViolations() { }
+
+        public void Dispose()
+        {
+            _reader.Dispose();
+            try { System.IO.Directory.Delete(_dir, recursive: true); }
+            catch (System.IO.IOException) { }
         }
     }
 }
