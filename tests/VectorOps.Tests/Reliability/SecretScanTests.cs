@@ -73,7 +73,7 @@ namespace VectorOps.Tests.Reliability
         public List<string> Hits(string secret)
         {
             var pieces = new List<string> { secret };
-            for (var i = 0; i + 12 <= secret.Length - 4; i += 4) pieces.Add(secret.Substring(i, 12));
+            for (var i = 0; i + 12 <= secret.Length - 4; i++) pieces.Add(secret.Substring(i, 12));
             return _texts.Where(t => pieces.Any(p => t.Text.IndexOf(p, StringComparison.Ordinal) >= 0)).Select(t => t.Where).ToList();
         }
     }
