@@ -145,8 +145,46 @@ namespace VectorOps.Commands
             if (o.Error != null)
             {
                 o.Error.Mutation = m;
-                _host.WriteError(new VectorOpsError(o.Error.ErrorId, o.Error.Category, m, o.Error));
+                try
+                {
+                    _host.WriteError(new VectorOpsError(o.Error.ErrorId, o.Error.Category, m, o.Error));
+                }
+                catch (Exception) when (_inFlight.Count > 0)
+                {
+                    // The host made the error terminating (-ErrorAction Stop): no further batch is sent, but the
+                    // ones already in flight still reach the service, so wait for them and write their mutations
+                    // before the error goes up; the user then knows the fate of every batch that was sent.
+                    FinishInFlightQuietly();
+                    throw;
+                }
             }
+        }
+
+        private void FinishInFlightQuietly()
+        {
+            while (_inFlight.Count > 0)
+            {
+                var index = Task.WaitAny(_inFlight.ToArray());
+                var o = _inFlight[index].GetAwaiter().GetResult();
+                _inFlight.RemoveAt(index);
+                _finished++;
+                if (o.Error is null) Succeeded++;
+                else
+                {
+                    Failed++;
+                    o.Error.Mutation = o.Mutation;
+                }
+                try
+                {
+                    _host.WriteObject(o.Mutation);
+                }
+                catch (Exception)
+                {
+                    // The host is going down; the terminating error that stops it is what matters now.
+                }
+            }
+            try { _trace.Drain(_host); }
+            catch (Exception) { }
         }
 
         private sealed class Outcome
