@@ -20,7 +20,7 @@ namespace VectorOps.Tests.Reliability
     public sealed class ErrorActionStopTests
     {
         /// <summary>A recording host whose WriteError throws, as the engine does under -ErrorAction Stop.</summary>
-        private sealed class StoppingHost : ICommandHost
+        internal sealed class StoppingHost : ICommandHost
         {
             public RecordingHost Inner { get; } = new RecordingHost();
             public VectorOpsError? Stopped { get; private set; }
@@ -41,7 +41,7 @@ namespace VectorOps.Tests.Reliability
             }
         }
 
-        private sealed class StopException : Exception
+        internal sealed class StopException : Exception
         {
             public StopException(VectorOpsError error) : base("stopped by " + error.ErrorId) { Error = error; }
             public VectorOpsError Error { get; }
@@ -75,6 +75,57 @@ namespace VectorOps.Tests.Reliability
             Assert.Equal(reportedDone, provider.DeletedIds.OrderBy(x => x).ToList());
             Assert.True(written.Count < 12, "batches after the stop were sent");
             Assert.Empty(host.Inner.ThreadViolations);
+        }
+    }
+}
+
+namespace VectorOps.Tests.Reliability
+{
+    /// <summary>
+    /// What tests/Pester/Reliability.Tests.ps1 expects of -ErrorAction Stop, checked here against the same
+    /// emulator and fault (the admin path the Pester file uses): one batch at a time, batches 1-4 go, batch 5
+    /// fails after 2 attempts and stops the command, batch 6 is never sent.
+    /// </summary>
+    [Xunit.Collection(VectorOps.Tests.Pinecone.PineconeCollection.Name)]
+    public sealed class ErrorActionStopPineconeTests
+    {
+        private readonly VectorOps.Tests.Pinecone.PineconeFixture _fixture;
+
+        public ErrorActionStopPineconeTests(VectorOps.Tests.Pinecone.PineconeFixture fixture) { _fixture = fixture; }
+
+        [Fact]
+        public void One_batch_at_a_time_the_stop_comes_after_four_batches_and_the_sixth_is_never_sent()
+        {
+            var target = new PineconeTarget(_fixture);
+            var ids = FaultTarget.Ids("doc-", 60);
+            target.Seed(ids);
+            using (var http = new System.Net.Http.HttpClient())
+            {
+                var body = new System.Net.Http.StringContent("{\"kind\":\"status\",\"status\":500,\"path\":\"/vectors/delete\",\"bodyContains\":\"\\\"doc-00042\\\"\"}",
+                    System.Text.Encoding.UTF8, "application/json");
+                Assert.Equal(System.Net.HttpStatusCode.NoContent, http.PostAsync(new Uri(target.Emulator.BaseUri, "/_emulator/faults"), body).Result.StatusCode);
+            }
+            var host = new ErrorActionStopTests.StoppingHost();
+            using (var connection = target.Connect(maxAttempts: 2))
+            {
+                var cmd = new RemoveByIdsCommand(host, connection, new RemoveOptions { BatchSize = 10, ThrottleLimit = 1 });
+                var ex = Assert.Throws<ErrorActionStopTests.StopException>(() =>
+                {
+                    cmd.Add(ids, "docs");
+                    cmd.Complete();
+                });
+                var m = Assert.IsType<VectorOpsException>(ex.Error.Exception).Mutation!;
+                Assert.Equal(MutationStatus.Failed, m.Status);
+                Assert.Equal(2, m.Attempts);
+                Assert.Equal(ErrorIds.ProviderServerError, m.ErrorId);
+            }
+            var written = host.Inner.Mutations.ToList();
+            Assert.Equal(5, written.Count);
+            Assert.Equal(4, written.Count(x => x.Status == MutationStatus.Acknowledged));
+            Assert.Equal(40, target.DeletedIds().Count);
+            Assert.DoesNotContain("doc-00055", target.DeletedIds());
+            target.Faults.Clear();
+            target.AssertNoViolations();
         }
     }
 }
