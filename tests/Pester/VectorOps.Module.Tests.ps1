@@ -401,7 +401,9 @@ Describe 'Help and format' {
             @($parseErrors).Count | Should -Be 0 -Because "$($example.title) parses: $code"
             $calls = $ast.FindAll({ param($node) $node -is [System.Management.Automation.Language.CommandAst] }, $true)
             foreach ($call in $calls) {
-                $target = Get-Command -Name $call.GetCommandName() -Module VectorOps -ErrorAction Ignore
+                $commandName = $call.GetCommandName()
+                if (-not $commandName) { continue }
+                $target = Get-Command -Name $commandName -Module VectorOps -ErrorAction Ignore
                 if (-not $target) { continue }
                 $known = @($target.Parameters.Values | ForEach-Object { $_.Name; $_.Aliases })
                 foreach ($parameter in @($call.CommandElements | Where-Object { $_ -is [System.Management.Automation.Language.CommandParameterAst] })) {
