@@ -23,6 +23,14 @@ namespace VectorOps.Tests.Commands
         }
 
         [Fact]
+        public void Without_a_connection_a_command_refuses_with_NotConnected()
+        {
+            VectorSession.SetCurrent(null);
+            var ex = Assert.Throws<VectorOps.Errors.VectorOpsException>(() => new RemoveByIdsCommand(new RecordingHost(), null));
+            Assert.Equal(VectorOps.Errors.ErrorIds.NotConnected, ex.ErrorId);
+        }
+
+        [Fact]
         public void A_second_connect_becomes_the_default_and_leaves_the_first_usable()
         {
             var source = ConnectCommand.Connect(new ConnectionSettings { Provider = "Local", Path = Path.Combine(_dir, "a.db"), Index = "source" });
