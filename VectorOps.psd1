@@ -20,6 +20,7 @@
         'Get-VectorNamespace'
         'Get-VectorRecord'
         'Remove-VectorRecord'
+        'Restore-VectorRecord'
         'Wait-VectorMutation'
     )
     FunctionsToExport      = @()

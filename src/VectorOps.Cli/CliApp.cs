@@ -122,6 +122,13 @@ namespace VectorOps.Cli
                 // A backup file that cannot be written stops the command before any delete: bad input (exit 2).
                 host.WriteFatal(new VectorOpsException(ex.ErrorId, VectorOpsErrorCategory.InvalidArgument, ex.Message, ex.Target, ex));
             }
+            catch (VectorOpsException ex) when (host.Tally.Sent == 0 && PointsAtNothing(ex))
+            {
+                // Nothing answers at the endpoint the options name (connection refused, unknown host) and nothing
+                // was sent: a connection setting to fix, like any other bad input (exit 2).
+                host.WriteFatal(new VectorOpsException(ex.ErrorId, VectorOpsErrorCategory.InvalidArgument,
+                    ex.Message.TrimEnd('.') + ". Nothing was changed; check --index-host / --base-uri.", ex.Target, ex));
+            }
             catch (VectorOpsException ex)
             {
                 host.WriteFatal(ex);
@@ -160,6 +167,27 @@ namespace VectorOps.Cli
             if (host.ConfirmWrites && t.Declined > 0 && t.Sent == 0) return ExitBadInput;
             if (t.Failed > 0 || t.Skipped > 0 || t.BatchErrors > 0 || t.OtherErrors > 0 || host.Stopped) return ExitIncomplete;
             return ExitOk;
+        }
+
+        /// <summary>
+        /// True when a request could not reach any server at all: the connection was refused or the host name does
+        /// not resolve. (A timeout or a reset may have reached the service, so those are not bad input.)
+        /// </summary>
+        internal static bool PointsAtNothing(VectorOpsException ex)
+        {
+            if (ex.ErrorId != ErrorIds.ProviderUnreachable) return false;
+            for (Exception? e = ex.InnerException; e != null; e = e.InnerException)
+            {
+                if (e is System.Net.Sockets.SocketException s &&
+                    (s.SocketErrorCode == System.Net.Sockets.SocketError.ConnectionRefused ||
+                     s.SocketErrorCode == System.Net.Sockets.SocketError.HostNotFound ||
+                     s.SocketErrorCode == System.Net.Sockets.SocketError.NoData))
+                    return true;
+                if (e is System.Net.Http.HttpRequestException h &&
+                    (h.HttpRequestError == System.Net.Http.HttpRequestError.NameResolutionError))
+                    return true;
+            }
+            return false;
         }
 
         private static bool IsBrokenPipe(IOException ex) =>

@@ -79,9 +79,6 @@ namespace VectorOps.Cli
 
         public CancellationToken CancellationToken => _stop.Token;
 
-        /// <summary>Provider request traces go to the verbose stream.</summary>
-        public bool TraceEnabled => _settings.Verbose || _settings.Debug;
-
         public bool Stopped => _stop.IsCancellationRequested;
 
         /// <summary>Stdin can answer a prompt: it is a terminal and is not the data source.</summary>
@@ -190,7 +187,7 @@ namespace VectorOps.Cli
         {
             var ex = error.Exception as VectorOpsException;
             if (error.Target is VectorMutation || ex?.Mutation != null) Tally.BatchErrors++;
-            else if (IsInputCategory(error.Category)) Tally.InputErrors++;
+            else if (IsInputCategory(error.Category) || IsSettingError(error.ErrorId)) Tally.InputErrors++;
             else Tally.OtherErrors++;
             WriteErrLine($"vectorops: {error.ErrorId}: {error.Exception.Message}");
             if (_settings.Debug && error.Exception.InnerException != null)
@@ -199,6 +196,15 @@ namespace VectorOps.Cli
 
         /// <summary>A terminating failure of the whole command.</summary>
         public void WriteFatal(VectorOpsException ex) => WriteError(VectorOpsError.From(ex));
+
+        /// <summary>
+        /// Connection settings that are missing or wrong, whatever category a provider gives them (a missing token
+        /// may be an AuthenticationError): refused before anything is sent, so bad input (exit 2).
+        /// </summary>
+        public static bool IsSettingError(string errorId) =>
+            errorId == ErrorIds.MissingCredential || errorId == ErrorIds.MissingAccountId || errorId == ErrorIds.InvalidAccountId ||
+            errorId == ErrorIds.InsecureEndpoint || errorId == ErrorIds.InvalidEndpoint || errorId == ErrorIds.UnknownProvider ||
+            errorId == ErrorIds.InvalidIndexName;
 
         public static bool IsInputCategory(VectorOpsErrorCategory c) =>
             c == VectorOpsErrorCategory.InvalidArgument || c == VectorOpsErrorCategory.ParserError ||

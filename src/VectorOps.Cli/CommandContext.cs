@@ -72,7 +72,7 @@ namespace VectorOps.Cli
         public VectorConnection Connect(bool pathIsStore = true)
         {
             var s = BuildSettings(pathIsStore);
-            var connection = ConnectCommand.Connect(s, makeDefault: false);
+            var connection = ConnectCommand.Connect(s, makeDefault: false, Host);
             Host.WriteVerbose($"Connected to {connection.Provider} index '{connection.Index}' at {connection.Endpoint}" +
                               (connection.Credential is null ? "" : $" (credential {connection.Credential})") +
                               $"; default namespace '{connection.Namespace}'.");
@@ -120,7 +120,7 @@ namespace VectorOps.Cli
             s.AccountId = o.Value("account-id") ?? (cloudflare ? Env("CLOUDFLARE_ACCOUNT_ID") : null);
             s.ApiKey = ReadSecret(s.Provider, cloudflare);
 
-            if (Host.TraceEnabled) s.Trace = Host.WriteVerbose;
+            // Provider traces reach --verbose through the command run's trace sink (queued, shown on this thread).
             return s;
         }
 

@@ -134,13 +134,14 @@ namespace VectorOps.Cli
                 }),
             new CommandSpec("restore", "Put back the records of a backup file written by --backup.",
                 "vectorops restore --path BACKUP.jsonl [options]",
-                "Upserts every record of the backup (each line names its namespace) into the connected index: the same as\n" +
-                "add, under the name you look for after a delete. Every line is checked before the first batch is sent.\n" +
-                "In this command --path is the backup file; give the local store with --store or VECTOROPS_PATH.",
+                "Upserts every record of the backup into the connected index, each into the namespace it was deleted from.\n" +
+                "Every line is checked before the first batch is sent (bad lines are reported by number and nothing is\n" +
+                "sent); a torn last line left by an interrupted backup is skipped with a warning, since its batch was never\n" +
+                "deleted. In this command --path is the backup file; give the local store with --store or VECTOROPS_PATH.",
                 new[]
                 {
                     new OptionSpec("path", "FILE", "The backup file ('-' or absent: stdin)."),
-                    Namespace("Namespace for records that name none."),
+                    Namespace("Restore every record into NS instead of the namespace it was backed up from."),
                     WhatIf, YesNoOp, Throttle, BatchSize,
                 },
                 Common(pathIsStore: false),

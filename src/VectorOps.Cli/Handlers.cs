@@ -29,8 +29,8 @@ namespace VectorOps.Cli
                 case "clear": Clear(c); break;
                 case "get": Get(c); break;
                 case "namespaces": Namespaces(c); break;
-                case "add":
-                case "restore": Add(c); break;
+                case "add": Add(c); break;
+                case "restore": Restore(c); break;
                 case "wait": Wait(c); break;
                 case "stats": Stats(c); break;
                 default: throw new InvalidOperationException("No handler for " + command);
@@ -81,6 +81,7 @@ namespace VectorOps.Cli
                     : new RemoveByPrefixCommand(c.Host, connection, prefix!, options);
                 var namespaces = o.Values("namespace");
                 cmd.Execute(namespaces.Count == 0 ? null : namespaces.Distinct(StringComparer.Ordinal).Cast<string?>());
+                cmd.Complete();
                 Summary(c);
             }
         }
@@ -249,9 +250,10 @@ namespace VectorOps.Cli
             return null;
         }
 
-        private static VectorOpsException? InvalidId(IVectorProvider provider, string id)
+        private static VectorOpsException? InvalidId(IVectorProvider provider, string? id)
         {
-            if (id.Trim().Length == 0) return BlankId(id);
+            // A mutation file read back may carry null among its ids.
+            if (id is null || id.Trim().Length == 0) return BlankId(id);
             try
             {
                 provider.ValidateId(id);
@@ -263,7 +265,7 @@ namespace VectorOps.Cli
             }
         }
 
-        private static VectorOpsException BlankId(string id) =>
+        private static VectorOpsException BlankId(string? id) =>
             Input(ErrorIds.InvalidId, "A record id is empty or blank.", id);
 
         // ---------------------------------------------------------------- clear
@@ -357,7 +359,7 @@ namespace VectorOps.Cli
         private static void Stats(CommandContext c)
         {
             using var connection = c.Connect();
-            var stats = connection.ProviderInstance.GetStatsAsync(c.Host.CancellationToken).GetAwaiter().GetResult();
+            var stats = VectorOps.Hosting.CommandTrace.Run(c.Host, () => connection.ProviderInstance.GetStatsAsync(c.Host.CancellationToken).GetAwaiter().GetResult());
             c.Host.WriteObject(stats);
         }
 
@@ -421,6 +423,38 @@ namespace VectorOps.Cli
                 cmd.Add(ParseRecord(text, source.Name, n));
             }
             cmd.Complete();
+            Summary(c);
+        }
+
+        // ---------------------------------------------------------------- restore
+
+        /// <summary>
+        /// Puts back a backup file: RestoreRecordsCommand checks every line first (bad lines by number, nothing sent),
+        /// skips torn lines of an interrupted backup with a warning, then upserts in batches.
+        /// </summary>
+        private static void Restore(CommandContext c)
+        {
+            var host = c.Host;
+            var o = c.Options;
+            host.ConfirmWrites = false;
+            var options = new RestoreOptions
+            {
+                Namespace = c.SingleNamespace(),
+                ThrottleLimit = o.Int("throttle", 1),
+                BatchSize = o.Int("batch-size", 1),
+            };
+            using var source = LineSource.Open(o.Value("path") ?? "-", c.Console, "backup file", "--path");
+            using var connection = c.Connect(pathIsStore: false);
+            var cmd = new RestoreRecordsCommand(host, connection, options);
+            if (source.IsStandardInput && c.Console.InputIsTerminal)
+                host.WriteInfo("Reading the backup (JSON Lines) from the terminal; end with Ctrl+D.");
+            var first = true;
+            cmd.Restore(() =>
+            {
+                var pass = first ? source.FirstPass() : source.SecondPass();
+                first = false;
+                return pass.Select(l => l.Text);
+            }, source.Name);
             Summary(c);
         }
 

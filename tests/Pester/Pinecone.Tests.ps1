@@ -6,35 +6,16 @@
 # Run: dotnet build; Invoke-Pester ./tests/Pester/Pinecone.Tests.ps1
 
 BeforeAll {
-    $script:RepoRoot = (Resolve-Path -LiteralPath (Join-Path $PSScriptRoot '..' '..')).Path
-    $script:ModuleManifest = Join-Path $RepoRoot 'module' 'VectorOps' 'VectorOps.psd1'
-    if (-not (Test-Path -LiteralPath $ModuleManifest)) {
-        throw "Build the module first (dotnet build): $ModuleManifest is missing."
-    }
-    Import-Module -Name $ModuleManifest -Force -ErrorAction Stop
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
+    $null = Import-VectorOpsModule
 
-    # Start the emulator: the built program if it is there, else dotnet run. Its first output line is its URI.
+    $script:SavedKey = $env:PINECONE_API_KEY
     $script:Key = 'pester-' + [guid]::NewGuid().ToString('N')
-    $dll = Get-ChildItem -Path (Join-Path $RepoRoot 'tests' 'VectorOps.Emulators' 'bin') -Recurse -Filter 'VectorOps.Emulators.dll' -ErrorAction SilentlyContinue |
-        Sort-Object LastWriteTime -Descending | Select-Object -First 1
-    $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-    if ($dll) {
-        $psi.ArgumentList.Add($dll.FullName)
-    }
-    else {
-        foreach ($a in 'run', '--project', (Join-Path $RepoRoot 'tests' 'VectorOps.Emulators'), '--') { $psi.ArgumentList.Add($a) }
-    }
-    foreach ($a in 'pinecone', '--port', '0', '--api-key', $Key, '--dimension', '4') { $psi.ArgumentList.Add($a) }
-    $psi.RedirectStandardOutput = $true
-    $psi.RedirectStandardInput = $true
-    $psi.UseShellExecute = $false
-    $script:Emulator = [System.Diagnostics.Process]::Start($psi)
-    $line = $Emulator.StandardOutput.ReadLine()
-    if (-not $line) { throw 'The Pinecone emulator did not start.' }
-    $script:EmulatorUri = [uri] $line
+    $script:Emulator = Start-Emulator -Name pinecone -ArgumentList '--api-key', $Key, '--dimension', '4'
+    $script:EmulatorUri = $Emulator.Uri
 
-    function Get-EmulatorJournal { Invoke-RestMethod -Uri ([uri]::new($EmulatorUri, '/_emulator/journal')) }
-    function Reset-Emulator { Invoke-RestMethod -Method Post -Uri ([uri]::new($EmulatorUri, '/_emulator/reset')) | Out-Null }
+    function Get-EmulatorJournal { Invoke-RestMethod -Uri ([uri]::new($EmulatorUri, '/_emulator/journal')) -NoProxy -TimeoutSec 30 }
+    function Reset-Emulator { Invoke-RestMethod -Method Post -Uri ([uri]::new($EmulatorUri, '/_emulator/reset')) -NoProxy -TimeoutSec 30 | Out-Null }
 
     function Connect-Emulator {
         param([string] $ApiVersion = '2026-04')
@@ -46,16 +27,17 @@ BeforeAll {
     function Add-TestRecord {
         param([int] $Count, [string] $Namespace, [string] $Prefix = 'doc-')
         0..($Count - 1) | ForEach-Object {
-            @{ id = '{0}{1:D5}' -f $Prefix, $_; values = 1, 0.5, 0.25, $_; metadata = @{ genre = if ($_ % 3 -eq 0) { 'drama' } else { 'comedy' }; year = 2000 + $_ % 25 } }
+            $genre = if ($_ % 3 -eq 0) { 'drama' } else { 'comedy' }
+            @{ id = '{0}{1:D5}' -f $Prefix, $_; values = 1, 0.5, 0.25, $_; metadata = @{ genre = $genre; year = 2000 + $_ % 25 } }
         } | Add-VectorRecord -Namespace $Namespace -Confirm:$false | Out-Null
     }
 }
 
 AfterAll {
-    if ($script:Emulator -and -not $Emulator.HasExited) {
-        $Emulator.StandardInput.Close()   # closing stdin stops the emulator
-        if (-not $Emulator.WaitForExit(10000)) { $Emulator.Kill($true) }
-    }
+    Disconnect-VectorIndex -ErrorAction Ignore
+    $env:PINECONE_API_KEY = $SavedKey
+    if ($Emulator) { Stop-Emulator -Process $Emulator.Process }
+    Remove-Module -Name VectorOps -Force -ErrorAction Ignore
 }
 
 Describe 'Pinecone provider against the emulator' {
@@ -64,20 +46,23 @@ Describe 'Pinecone provider against the emulator' {
         $script:Connection = Connect-Emulator
     }
 
+    AfterEach {
+        Disconnect-VectorIndex -ErrorAction Ignore
+    }
+
     It 'connects with -IndexHost and a SecureString key, and shows no key' {
-        $Connection.Provider | Should -Be 'Pinecone'
-        $Connection.Namespace | Should -Be '__default__'
-        ($Connection | Out-String) | Should -Not -Match ([regex]::Escape($Key))
+        $Connection.Provider | Should -BeExactly 'Pinecone'
+        $Connection.Namespace | Should -BeExactly '__default__'
+        ($Connection | Format-List -Property * | Out-String) | Should -Not -Match ([regex]::Escape($Key))
     }
 
     It 'takes the key from PINECONE_API_KEY when none is given' {
-        $saved = $env:PINECONE_API_KEY
         try {
             $env:PINECONE_API_KEY = $Key
             $c = Connect-VectorIndex -Provider Pinecone -IndexHost $EmulatorUri -PassThru
             @(Get-VectorNamespace -Connection $c).Count | Should -Be 0
         }
-        finally { $env:PINECONE_API_KEY = $saved }
+        finally { $env:PINECONE_API_KEY = $SavedKey }
     }
 
     It 'adds records in batches and lists the namespace with its count' {
@@ -88,12 +73,12 @@ Describe 'Pinecone provider against the emulator' {
 
     It 'deletes 2,500 piped ids in 3 requests of at most 1000' {
         Add-TestRecord -Count 2500 -Namespace docs
-        $before = (Get-EmulatorJournal).operations.delete
-        $mutations = 0..2499 | ForEach-Object { 'doc-{0:D5}' -f $_ } | Remove-VectorRecord -Namespace docs -Confirm:$false
-        $mutations.Count | Should -Be 3
-        $mutations.Status | Sort-Object -Unique | Should -Be 'Acknowledged'
+        $before = [int] (Get-EmulatorJournal).operations.delete
+        $mutations = @(0..2499 | ForEach-Object { 'doc-{0:D5}' -f $_ } | Remove-VectorRecord -Namespace docs -Confirm:$false)
+        $mutations | Should -HaveCount 3
+        $mutations | ForEach-Object { $_.Status | Should -Be 'Acknowledged' }
         $journal = Get-EmulatorJournal
-        $journal.operations.delete - [int] $before | Should -Be 3
+        [int] $journal.operations.delete - $before | Should -Be 3
         ($journal.idCounts | Measure-Object -Maximum).Maximum | Should -BeLessOrEqual 1000
         (Get-VectorNamespace -Name docs).RecordCount | Should -Be 0
     }
@@ -103,17 +88,18 @@ Describe 'Pinecone provider against the emulator' {
         $before = (Get-EmulatorJournal).mutatingCalls
         $err = $null
         Remove-VectorRecord -Id ('x' * 513) -Namespace docs -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidVectorId*'
-        $err[0].TargetObject | Should -Be ('x' * 513)
+        $err | Should -HaveCount 1
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'InvalidVectorId,VectorOps.PowerShell.Cmdlets.RemoveVectorRecordCommand'
+        $err[0].TargetObject | Should -BeExactly ('x' * 513)
         (Get-EmulatorJournal).mutatingCalls | Should -Be $before
     }
 
     It '-WhatIf on a filter shows the matching ids and count and deletes nothing' {
         Add-TestRecord -Count 300 -Namespace films
         $before = (Get-EmulatorJournal).mutatingCalls
-        $preview = Remove-VectorRecord -Filter @{ genre = 'drama' } -Namespace films -WhatIf
-        ($preview | ForEach-Object Ids | Measure-Object).Count | Should -Be 100
-        $preview.Status | Sort-Object -Unique | Should -Be 'WhatIf'
+        $preview = @(Remove-VectorRecord -Filter @{ genre = 'drama' } -Namespace films -WhatIf)
+        @($preview | ForEach-Object Ids).Count | Should -Be 100
+        $preview | ForEach-Object { $_.Status | Should -Be 'WhatIf' }
         (Get-EmulatorJournal).mutatingCalls | Should -Be $before
         (Get-VectorNamespace -Name films).RecordCount | Should -Be 300
     }
@@ -122,8 +108,10 @@ Describe 'Pinecone provider against the emulator' {
         Add-TestRecord -Count 150 -Namespace docs -Prefix 'a#'
         Add-TestRecord -Count 20 -Namespace docs -Prefix 'b#'
         $before = (Get-EmulatorJournal).mutatingCalls
-        $preview = Remove-VectorRecord -Prefix 'a#' -Namespace docs -WhatIf
-        ($preview | ForEach-Object Ids | Sort-Object -Unique).Count | Should -Be 150
+        $preview = @(Remove-VectorRecord -Prefix 'a#' -Namespace docs -WhatIf)
+        $ids = @($preview | ForEach-Object Ids | Sort-Object -Unique)
+        $ids | Should -HaveCount 150
+        $ids | ForEach-Object { $_ | Should -BeLike 'a#*' }
         (Get-EmulatorJournal).mutatingCalls | Should -Be $before
     }
 
@@ -134,8 +122,9 @@ Describe 'Pinecone provider against the emulator' {
 
         $legacy = Connect-Emulator -ApiVersion '2025-10'
         $verbose = Remove-VectorRecord -Connection $legacy -Filter @{ year = @{ '$gte' = 2020 } } -Namespace films -Force -Confirm:$false -Verbose 4>&1
-        ($verbose | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | Out-String) | Should -Match 'cannot delete by filter'
-        (Get-VectorRecord -Connection $legacy -Namespace films -Filter @{ year = @{ '$gte' = 2020 } } -IdOnly | Measure-Object).Count | Should -Be 0
+        ($verbose | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message) -join "`n" |
+            Should -Match 'cannot delete by filter'
+        @(Get-VectorRecord -Connection $legacy -Namespace films -Filter @{ year = @{ '$gte' = 2020 } } -IdOnly) | Should -HaveCount 0
     }
 
     It 'deletes by prefix' {
@@ -143,7 +132,7 @@ Describe 'Pinecone provider against the emulator' {
         Add-TestRecord -Count 10 -Namespace docs -Prefix 'keep-'
         Remove-VectorRecord -Prefix 'tmp-' -Namespace docs -Force -Confirm:$false | Out-Null
         (Get-VectorRecord -Namespace docs -IdOnly | ForEach-Object Id | Sort-Object) -join ',' |
-            Should -Be ((0..9 | ForEach-Object { 'keep-{0:D5}' -f $_ }) -join ',')
+            Should -BeExactly ((0..9 | ForEach-Object { 'keep-{0:D5}' -f $_ }) -join ',')
     }
 
     It 'clears a namespace, and removes it with -RemoveNamespace' {
@@ -158,6 +147,7 @@ Describe 'Pinecone provider against the emulator' {
         Add-TestRecord -Count 10 -Namespace docs
         $done = Remove-VectorRecord -Id 'doc-00001', 'doc-00002' -Namespace docs -Confirm:$false |
             Wait-VectorMutation -Timeout 30 -PollInterval 0.1
+        $done | Should -HaveCount 1
         $done.Status | Should -Be 'Completed'
         $done.Lsn | Should -BeGreaterThan 0
     }
@@ -165,7 +155,7 @@ Describe 'Pinecone provider against the emulator' {
     It 'reads records back by id' {
         Add-TestRecord -Count 10 -Namespace docs
         $r = Get-VectorRecord -Id 'doc-00003' -Namespace docs
-        $r.Metadata.genre | Should -Be 'drama'
-        $r.Values.Count | Should -Be 4
+        $r.Metadata['genre'] | Should -BeExactly 'drama'
+        $r.Values | Should -HaveCount 4
     }
 }

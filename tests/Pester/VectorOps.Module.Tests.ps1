@@ -1,18 +1,13 @@
 #Requires -Version 7.2
 # Pester 5 tests of the built module (module/VectorOps) in a real PowerShell 7 engine.
 # Each It builds its own store under $TestDrive: no test depends on another or on their order.
-# Run: ./build.ps1 -Task Test   (or Invoke-Pester ./tests/Pester after dotnet build)
+# Run: ./build.ps1 -Task Pester   (or, after dotnet build: Invoke-Pester ./tests/Pester)
+# Error ids are checked whole: '<ErrorId>,<full name of the cmdlet class>' (the cmdlets live in VectorOps.PowerShell.Cmdlets).
 
 BeforeAll {
-    $script:RepoRoot = (Resolve-Path -LiteralPath (Join-Path $PSScriptRoot '..' '..')).Path
-    $script:ModuleDir = Join-Path $RepoRoot 'module' 'VectorOps'
-    $script:ModuleManifest = Join-Path $ModuleDir 'VectorOps.psd1'
-    $script:Pwsh = (Get-Process -Id $PID).Path
-
-    if (-not (Test-Path -LiteralPath $ModuleManifest)) {
-        throw "Build the module first (dotnet build): $ModuleManifest is missing."
-    }
-    Import-Module -Name $ModuleManifest -Force -ErrorAction Stop
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
+    $script:ModuleManifest = Import-VectorOpsModule
+    $script:ModuleDir = Split-Path -Parent $ModuleManifest
 
     # A new local store with the given ids in one namespace; it becomes the session's connection.
     function New-TestStore {
@@ -35,32 +30,30 @@ BeforeAll {
         (@(Get-VectorRecord -Connection $Connection -Namespace $Namespace -IdOnly | ForEach-Object Id) | Sort-Object) -join ','
     }
 
-    # Runs a script block and returns the FullyQualifiedErrorId of the error that stopped it (null if none).
-    function Get-ErrorId {
-        param([scriptblock] $ScriptBlock)
-        try {
-            & $ScriptBlock
-            $null
-        }
-        catch {
-            $_.FullyQualifiedErrorId
-        }
-    }
-
-    # Runs commands in a child pwsh -NonInteractive (no prompt possible) with the module imported and the store
-    # connected; returns the exit code and the output.
+    # Runs a command in a child pwsh -NonInteractive (no prompt can be answered there) with the module imported and
+    # the store connected. Returns the exit code (0: the command ran, 3: it stopped with an error), the
+    # FullyQualifiedErrorId of that error, and everything the child wrote (for failure messages).
     function Invoke-NonInteractive {
         param([string] $StorePath, [string] $Command)
-        $escape = { param($t) "'" + ($t -replace "'", "''") + "'" }
-        $script = @(
+        $quote = { param($t) "'" + ($t -replace "'", "''") + "'" }
+        $code = @(
             '$ErrorActionPreference = "Stop"'
-            'Import-Module -Name ' + (& $escape $ModuleManifest)
-            'Connect-VectorIndex -Provider Local -Path ' + (& $escape $StorePath) + ' -Index test'
-            'try { ' + $Command + ' | Out-Null; exit 0 } catch { Write-Output $_.FullyQualifiedErrorId; exit 3 }'
+            '$ProgressPreference = "SilentlyContinue"'
+            'Import-Module -Name ' + (& $quote $ModuleManifest)
+            'Connect-VectorIndex -Provider Local -Path ' + (& $quote $StorePath) + ' -Index test'
+            'try { ' + $Command + ' | Out-Null; exit 0 }'
+            'catch { Write-Output ("FQID=" + $_.FullyQualifiedErrorId); exit 3 }'
         ) -join [Environment]::NewLine
-        $output = & $Pwsh -NoProfile -NonInteractive -Command $script 2>&1
-        [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = ($output | Out-String) }
+        $run = Invoke-ChildPwsh -Script $code
+        $id = @($run.Output -split '\r?\n' | Where-Object { $_ -like 'FQID=*' } | ForEach-Object { $_.Substring(5).Trim() }) |
+            Select-Object -First 1
+        [pscustomobject]@{ ExitCode = $run.ExitCode; ErrorId = $id; Text = "exit code $($run.ExitCode); stdout: $($run.Output); stderr: $($run.Error)" }
     }
+}
+
+# Every test connects on its own; closing the connection after each one also releases the store file.
+AfterEach {
+    Disconnect-VectorIndex -ErrorAction Ignore
 }
 
 AfterAll {
@@ -83,7 +76,8 @@ Describe 'The built module' {
         foreach ($name in 'VectorOps.Core', 'Microsoft.Data.Sqlite', 'SQLitePCLRaw.core') {
             $loaded = @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq $name })
             $loaded | Should -HaveCount 1 -Because "$name is loaded once"
-            $loaded[0].Location | Should -BeLike (Join-Path $dependencies '*')
+            $loaded[0].Location.StartsWith($dependencies + [System.IO.Path]::DirectorySeparatorChar, [StringComparison]::OrdinalIgnoreCase) |
+                Should -BeTrue -Because "$name is loaded from $dependencies, not from $($loaded[0].Location)"
             $context = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($loaded[0])
             $context | Should -Not -Be ([System.Runtime.Loader.AssemblyLoadContext]::Default)
             $context.Name | Should -BeExactly 'VectorOps.PowerShell'
@@ -128,8 +122,8 @@ Describe 'Connect-VectorIndex' {
             $_ | Format-List -Property * -Force | Out-String
             $_.Exception | Format-List -Property * -Force | Out-String
         }
+        ($seen -join "`n") | Should -Not -BeNullOrEmpty
         ($seen -join "`n") | Should -Not -Match ([regex]::Escape($secretText))
-        Disconnect-VectorIndex -ErrorAction Ignore
     }
 }
 
@@ -181,16 +175,19 @@ Describe 'Remove-VectorRecord pipeline binding' {
     It 'refuses objects that carry no id instead of turning them into strings' {
         $store = New-TestStore
         Get-ErrorId { [pscustomobject]@{ Name = 'a' } | Remove-VectorRecord -Confirm:$false -ErrorAction Stop } |
-            Should -BeLike 'InputObjectNotBound*'
+            Should -BeExactly 'InputObjectNotBound,VectorOps.PowerShell.Cmdlets.RemoveVectorRecordCommand'
         Get-ErrorId { [pscustomobject]@{ Identifier = 'a'; Count = 1 } | Remove-VectorRecord -Confirm:$false -ErrorAction Stop } |
-            Should -BeLike 'InputObjectNotBound*'
+            Should -BeExactly 'InputObjectNotBound,VectorOps.PowerShell.Cmdlets.RemoveVectorRecordCommand'
+        # A hashtable's keys are not properties: it binds neither by property name nor as an id string.
+        Get-ErrorId { @{ Id = 'a' } | Remove-VectorRecord -Confirm:$false -ErrorAction Stop } |
+            Should -BeExactly 'InputObjectNotBound,VectorOps.PowerShell.Cmdlets.RemoveVectorRecordCommand'
         Get-RecordId -Connection $store.Connection | Should -BeExactly 'a,b,c'
     }
 }
 
 Describe '-WhatIf, -Confirm and -Force' {
     It 'leaves every record under -WhatIf, by <Name>' -ForEach @(
-        @{ Name = 'id'; Run = { Remove-VectorRecord -Id a, b -WhatIf } }
+        @{ Name = 'id'; Run = { Remove-VectorRecord -Id 'a', 'b' -WhatIf } }
         @{ Name = 'filter'; Run = { Remove-VectorRecord -Filter @{ group = 'g' } -WhatIf } }
         @{ Name = 'prefix'; Run = { Remove-VectorRecord -Prefix a -WhatIf } }
         @{ Name = 'filter with -Force'; Run = { Remove-VectorRecord -Filter '{"group":"g"}' -Force -WhatIf } }
@@ -199,7 +196,7 @@ Describe '-WhatIf, -Confirm and -Force' {
     ) {
         $store = New-TestStore
         $before = Get-RecordId -Connection $store.Connection
-        $out = & $Run
+        $out = @(& $Run)
         Get-RecordId -Connection $store.Connection | Should -BeExactly $before
         $out | Should -Not -BeNullOrEmpty
         $out | ForEach-Object { $_.Status | Should -Be 'WhatIf' }
@@ -209,11 +206,12 @@ Describe '-WhatIf, -Confirm and -Force' {
         $store = New-TestStore
         $WhatIfPreference = $true
         try {
-            Remove-VectorRecord -Id a -Force | Out-Null
+            $m = Remove-VectorRecord -Id a -Force
         }
         finally {
             $WhatIfPreference = $false
         }
+        $m.Status | Should -Be 'WhatIf'
         Get-RecordId -Connection $store.Connection | Should -BeExactly 'a,b,c'
     }
 
@@ -252,15 +250,17 @@ Describe 'Errors' {
 
     It 'reports an unknown filter operator with its id, category and target' {
         $null = New-TestStore
+        $caught = $null
         try {
             Remove-VectorRecord -Filter @{ year = @{ '$foo' = 1 } } -Confirm:$false -ErrorAction Stop
-            throw 'not reached'
         }
         catch {
-            $_.FullyQualifiedErrorId | Should -BeExactly 'UnknownFilterOperator,VectorOps.PowerShell.Cmdlets.RemoveVectorRecordCommand'
-            $_.CategoryInfo.Category | Should -Be 'InvalidArgument'
-            $_.TargetObject | Should -BeExactly '$foo'
+            $caught = $_
         }
+        $caught | Should -Not -BeNullOrEmpty -Because 'the filter is refused'
+        $caught.FullyQualifiedErrorId | Should -BeExactly 'UnknownFilterOperator,VectorOps.PowerShell.Cmdlets.RemoveVectorRecordCommand'
+        $caught.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $caught.TargetObject | Should -BeExactly '$foo'
     }
 
     It 'reports a blank id as InvalidVectorId, catchable with -ErrorAction Stop, and deletes nothing of that input' {
@@ -295,7 +295,7 @@ Describe 'Backups before deletes' {
     It 'writes the records to -BackupPath before deleting them, and they can be added back' {
         $store = New-TestStore
         $backup = Join-Path $TestDrive ('backup-' + [guid]::NewGuid().ToString('N') + '.jsonl')
-        Remove-VectorRecord -Id a, b -BackupPath $backup -Confirm:$false | Out-Null
+        Remove-VectorRecord -Id 'a', 'b' -BackupPath $backup -Confirm:$false | Out-Null
         Get-RecordId -Connection $store.Connection | Should -BeExactly 'c'
         @(Get-Content -LiteralPath $backup | Where-Object { $_ -match '\S' }) | Should -HaveCount 2
         Add-VectorRecord -Path $backup -Confirm:$false | Out-Null
@@ -315,18 +315,18 @@ Describe 'Clear-VectorNamespace' {
     It 'refuses to run under -NonInteractive without -Force or -Confirm:$false, and deletes nothing' {
         $store = New-TestStore
         $result = Invoke-NonInteractive -StorePath $store.Path -Command 'Clear-VectorNamespace -Namespace default'
-        $result.ExitCode | Should -Be 3 -Because $result.Output
-        $result.Output | Should -Match 'ConfirmationRequired'
+        $result.ExitCode | Should -Be 3 -Because $result.Text
+        $result.ErrorId | Should -BeExactly 'ConfirmationRequired,VectorOps.PowerShell.Cmdlets.ClearVectorNamespaceCommand' -Because $result.Text
         Get-RecordId -Connection $store.Connection | Should -BeExactly 'a,b,c'
     }
 
-    It 'runs under -NonInteractive with <Switch>: the prompt is skipped' -ForEach @(
-        @{ Switch = '-Force' }
-        @{ Switch = '-Confirm:$false' }
+    It 'runs under -NonInteractive with <Option>: the prompt is skipped' -ForEach @(
+        @{ Option = '-Force' }
+        @{ Option = '-Confirm:$false' }
     ) {
         $store = New-TestStore
-        $result = Invoke-NonInteractive -StorePath $store.Path -Command "Clear-VectorNamespace -Namespace default $Switch"
-        $result.ExitCode | Should -Be 0 -Because $result.Output
+        $result = Invoke-NonInteractive -StorePath $store.Path -Command "Clear-VectorNamespace -Namespace default $Option"
+        $result.ExitCode | Should -Be 0 -Because $result.Text
         Get-RecordId -Connection $store.Connection | Should -BeExactly ''
     }
 
@@ -335,6 +335,7 @@ Describe 'Clear-VectorNamespace' {
         'x', 'y' | ForEach-Object { @{ id = $_; values = 1, 2, 3 } } | Add-VectorRecord -Namespace default -Confirm:$false | Out-Null
         $m = Get-VectorNamespace -Name films | Clear-VectorNamespace -Force
         $m.Operation | Should -Be 'ClearNamespace'
+        $m.Namespace | Should -BeExactly 'films'
         Get-RecordId -Connection $store.Connection -Namespace films | Should -BeExactly ''
         Get-RecordId -Connection $store.Connection -Namespace default | Should -BeExactly 'x,y'
     }
@@ -361,6 +362,13 @@ Describe 'Reading, adding and waiting' {
         Get-RecordId -Connection $store.Connection | Should -BeExactly 'j1,j2'
     }
 
+    It 'copies records to another namespace as Add-VectorRecord''s help shows' {
+        $store = New-TestStore -Namespace films
+        Get-VectorRecord -Namespace films | ForEach-Object { $_.Namespace = 'films-2026'; $_ } | Add-VectorRecord -Confirm:$false | Out-Null
+        Get-RecordId -Connection $store.Connection -Namespace films-2026 | Should -BeExactly 'a,b,c'
+        Get-RecordId -Connection $store.Connection -Namespace films | Should -BeExactly 'a,b,c'
+    }
+
     It 'passes mutations that are already applied through Wait-VectorMutation' {
         $null = New-TestStore
         $m = Remove-VectorRecord -Id a -Confirm:$false | Wait-VectorMutation -Timeout 5
@@ -379,6 +387,32 @@ Describe 'Help and format' {
         (Get-Help -Name $_).Synopsis | Should -Not -BeNullOrEmpty
     }
 
+    It 'has examples for <_> that parse and name only parameters the cmdlets have' -ForEach @(
+        'Add-VectorRecord', 'Clear-VectorNamespace', 'Connect-VectorIndex', 'Disconnect-VectorIndex', 'Get-VectorConnection',
+        'Get-VectorNamespace', 'Get-VectorRecord', 'Remove-VectorRecord', 'Wait-VectorMutation'
+    ) {
+        $examples = @((Get-Help -Name $_ -Examples).examples.example)
+        $examples | Should -Not -BeNullOrEmpty
+        foreach ($example in $examples) {
+            $code = ($example.code | Out-String)
+            $tokens = $null
+            $parseErrors = $null
+            $ast = [System.Management.Automation.Language.Parser]::ParseInput($code, [ref] $tokens, [ref] $parseErrors)
+            @($parseErrors).Count | Should -Be 0 -Because "$($example.title) parses: $code"
+            $calls = $ast.FindAll({ param($node) $node -is [System.Management.Automation.Language.CommandAst] }, $true)
+            foreach ($call in $calls) {
+                $commandName = $call.GetCommandName()
+                if (-not $commandName) { continue }
+                $target = Get-Command -Name $commandName -Module VectorOps -ErrorAction Ignore
+                if (-not $target) { continue }
+                $known = @($target.Parameters.Values | ForEach-Object { $_.Name; $_.Aliases })
+                foreach ($parameter in @($call.CommandElements | Where-Object { $_ -is [System.Management.Automation.Language.CommandParameterAst] })) {
+                    $parameter.ParameterName | Should -BeIn $known -Because "$($example.title) calls $($target.Name)"
+                }
+            }
+        }
+    }
+
     It 'documents Remove-VectorRecord -Id with its pipeline input' {
         $p = Get-Help -Name Remove-VectorRecord -Parameter Id
         $p.pipelineInput | Should -Match 'ByValue'
@@ -387,16 +421,16 @@ Describe 'Help and format' {
 
     It 'shows mutations as a table of status, operation, namespace, counts, attempts, mutation id and error' {
         $null = New-TestStore
-        $text = 'a', 'b' | Remove-VectorRecord -WhatIf | Out-String -Width 200
-        $header = ($text -split "`r?`n" | Where-Object { $_ -match '\S' } | Select-Object -First 1)
+        $text = 'a', 'b' | Remove-VectorRecord -WhatIf | Out-String -Width 200 | ConvertTo-PlainText
+        $header = ($text -split '\r?\n' | Where-Object { $_ -match '\S' } | Select-Object -First 1)
         $header | Should -Match '^\s*Status\s+Operation\s+Namespace\s+RequestedCount\s+Attempts\s+ProviderMutationId\s+Error\s*$'
         $text | Should -Match 'WhatIf\s+DeleteByIds\s+default\s+2'
     }
 
     It 'shows connections and namespaces compactly' {
         $store = New-TestStore
-        ($store.Connection | Out-String) | Should -Match 'Provider\s+Index\s+Namespace'
-        (Get-VectorNamespace | Out-String) | Should -Match 'Name\s+RecordCount'
-        (Get-VectorRecord -Id a | Out-String -Width 200) | Should -Match 'group=g'
+        ($store.Connection | Out-String -Width 200 | ConvertTo-PlainText) | Should -Match 'Provider\s+Index\s+Namespace'
+        (Get-VectorNamespace | Out-String -Width 200 | ConvertTo-PlainText) | Should -Match 'Name\s+RecordCount'
+        (Get-VectorRecord -Id a | Out-String -Width 200 | ConvertTo-PlainText) | Should -Match 'group=g'
     }
 }

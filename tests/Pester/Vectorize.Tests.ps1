@@ -5,30 +5,32 @@
 # Needs: dotnet build (the module and tests/VectorOps.Emulators), and the test tools: cd tools && npm ci.
 # Each Describe works on its own emulated index, so no Describe depends on another.
 #
-# Seeded data (tests/VectorOps.Emulators/Vectorize, --seed): N vectors doc-00000..; the first half stored without a
-# namespace (VectorOps' default namespace '__default__'), the rest in 'tenant-a'; metadata kind = 'draft' for even
-# numbers and 'final' for odd ones, year = 2000 + n % 30.
+# Seeded data (tests/VectorOps.Emulators/Vectorize, --index NAME:COUNT): COUNT vectors doc-00000..; the first half
+# stored without a namespace (VectorOps' default namespace '__default__'), the rest in 'tenant-a'; metadata
+# kind = 'draft' for even numbers and 'final' for odd ones, year = 2000 + n % 30.
 
 BeforeAll {
-    $script:RepoRoot = (Resolve-Path -LiteralPath (Join-Path $PSScriptRoot '..' '..')).Path
-    $script:ModuleManifest = Join-Path $RepoRoot 'module' 'VectorOps' 'VectorOps.psd1'
-    if (-not (Test-Path -LiteralPath $ModuleManifest)) {
-        throw "Build the module first (dotnet build): $ModuleManifest is missing."
-    }
-    Import-Module -Name $ModuleManifest -Force -ErrorAction Stop
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
+    $null = Import-VectorOpsModule
+    $repoRoot = Get-VectorOpsRepoRoot
 
     $script:Token = 'cfut_pester_' + [guid]::NewGuid().ToString('N')
     $script:AccountId = '0123456789abcdef0123456789abcdef'
-    $script:Spec = Join-Path $RepoRoot '..' 'shared' 'specs' 'cloudflare-vectorize-v2-with-list.openapi.json'
-    $prismExe = Join-Path $RepoRoot 'tools' 'node_modules' '.bin' ($IsWindows ? 'prism.cmd' : 'prism')
-    if (-not (Test-Path -LiteralPath $prismExe)) {
-        throw "Prism is not installed (looked for $prismExe): cd $RepoRoot/tools && npm ci"
+    $script:SavedEnvironment = @{}
+    foreach ($name in 'CLOUDFLARE_API_TOKEN', 'CLOUDFLARE_ACCOUNT_ID', 'NO_COLOR', 'FORCE_COLOR') {
+        $SavedEnvironment[$name] = [Environment]::GetEnvironmentVariable($name)
     }
-    $emulatorProject = Join-Path $RepoRoot 'tests' 'VectorOps.Emulators'
-    $emulatorDll = Get-ChildItem -LiteralPath (Join-Path $emulatorProject 'bin') -Recurse -Filter 'VectorOps.Emulators.dll' -ErrorAction Ignore |
-        Sort-Object LastWriteTimeUtc -Descending | Select-Object -First 1
-    if (-not $emulatorDll) {
-        throw "Build the emulators first: dotnet build $emulatorProject"
+    # Prism's logs and anything else this file writes; removed in AfterAll.
+    $script:WorkDir = Join-Path ([System.IO.Path]::GetTempPath()) ('vectorops-pester-' + [guid]::NewGuid().ToString('N'))
+    $null = New-Item -ItemType Directory -Path $WorkDir
+
+    $spec = [System.IO.Path]::GetFullPath((Join-Path $repoRoot '..' 'shared' 'specs' 'cloudflare-vectorize-v2-with-list.openapi.json'))
+    if (-not (Test-Path -LiteralPath $spec -PathType Leaf)) {
+        throw "The Vectorize API document is missing: $spec (the specs live in ../shared/specs beside the repository)."
+    }
+    $prismExe = Join-Path $repoRoot 'tools' 'node_modules' '.bin' $(if ($IsWindows) { 'prism.cmd' } else { 'prism' })
+    if (-not (Test-Path -LiteralPath $prismExe -PathType Leaf)) {
+        throw "Prism is not installed (looked for $prismExe): cd $(Join-Path $repoRoot 'tools') && npm ci"
     }
 
     function Get-FreePort {
@@ -37,44 +39,53 @@ BeforeAll {
         try { $listener.LocalEndpoint.Port } finally { $listener.Stop() }
     }
 
-    # Waits until a log file has a line matching the pattern; returns that line.
+    # Waits until one of the files has a line matching the pattern; returns that line.
     function Wait-LogLine {
-        param([string] $Path, [string] $Pattern, [int] $Seconds, [System.Diagnostics.Process] $Process)
+        param([string[]] $Path, [string] $Pattern, [int] $Seconds, [System.Diagnostics.Process] $Process)
         $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
         while ([DateTime]::UtcNow -lt $deadline) {
-            if (Test-Path -LiteralPath $Path) {
-                $line = Get-Content -LiteralPath $Path -ErrorAction Ignore | Where-Object { $_ -match $Pattern } | Select-Object -First 1
-                if ($line) { return $line }
+            $line = Get-Content -LiteralPath $Path -ErrorAction Ignore | Where-Object { $_ -match $Pattern } | Select-Object -First 1
+            if ($line) { return $line }
+            if ($Process -and $Process.HasExited) {
+                throw "The process exited early (code $($Process.ExitCode)): $((Get-Content -LiteralPath $Path -ErrorAction Ignore) -join [Environment]::NewLine)"
             }
-            if ($Process -and $Process.HasExited) { throw "The process exited early: $(Get-Content -Raw -LiteralPath $Path -ErrorAction Ignore)" }
             Start-Sleep -Milliseconds 100
         }
-        throw "Timed out waiting for '$Pattern' in $Path"
+        throw "Timed out after $Seconds s waiting for '$Pattern' in $($Path -join ', ')"
     }
 
     # The emulator: one index per Describe. --apply-delay-ms makes every write land later, so waiting is real.
-    $script:EmulatorPort = Get-FreePort
-    $script:EmulatorOut = Join-Path $TestDrive 'emulator.out'
-    # Start-Process joins arguments with spaces: paths are quoted.
-    $emulatorArgs = @(
-        ('"' + $emulatorDll.FullName + '"'), 'vectorize', '--port', $EmulatorPort, '--token', $Token, '--account', $AccountId,
+    $script:Emulator = Start-Emulator -Name vectorize -ArgumentList @(
+        '--token', $Token, '--account', $AccountId,
         '--index', 'pester-ids:3000,pester-prefix:400,pester-filter:400,pester-clear:400,pester-read:200,pester-secret:20',
-        '--apply-delay-ms', '300', '--ignore-stdin'
+        '--apply-delay-ms', '300'
     )
-    $script:EmulatorProcess = Start-Process -FilePath 'dotnet' -ArgumentList $emulatorArgs -PassThru -NoNewWindow `
-        -RedirectStandardOutput $EmulatorOut -RedirectStandardError (Join-Path $TestDrive 'emulator.err')
-    Wait-LogLine -Path $EmulatorOut -Pattern '^http://127\.0\.0\.1:' -Seconds 60 -Process $EmulatorProcess | Out-Null
 
     # Prism validates every request and answer against the vendor's document (paths without /client/v4).
-    $script:PrismPort = Get-FreePort
-    $script:PrismLog = Join-Path $TestDrive 'prism.log'
+    # Start-Process joins its arguments with spaces, so the document's path is quoted. A port taken between
+    # Get-FreePort and Prism's start is tried again with another.
     $env:NO_COLOR = '1'
     $env:FORCE_COLOR = '0'
-    $script:PrismProcess = Start-Process -FilePath $prismExe -PassThru -NoNewWindow `
-        -ArgumentList @('proxy', '-h', '127.0.0.1', '-p', $PrismPort, '--errors', ('"' + $Spec + '"'), "http://127.0.0.1:$EmulatorPort") `
-        -RedirectStandardOutput $PrismLog -RedirectStandardError (Join-Path $TestDrive 'prism.err')
-    Wait-LogLine -Path $PrismLog -Pattern 'Prism is listening' -Seconds 120 -Process $PrismProcess | Out-Null
-    $script:BaseUri = [uri]"http://127.0.0.1:$PrismPort/"
+    $script:PrismLog = Join-Path $WorkDir 'prism.log'
+    $script:PrismErr = Join-Path $WorkDir 'prism.err'
+    for ($attempt = 1; ; $attempt++) {
+        $port = Get-FreePort
+        Remove-Item -LiteralPath $PrismLog, $PrismErr -ErrorAction Ignore
+        $script:PrismProcess = Start-Process -FilePath $prismExe -PassThru -NoNewWindow -WorkingDirectory (Join-Path $repoRoot 'tools') `
+            -ArgumentList @('proxy', '-h', '127.0.0.1', '-p', $port, '--errors', ('"' + $spec + '"'), $Emulator.Uri.GetLeftPart([UriPartial]::Authority)) `
+            -RedirectStandardOutput $PrismLog -RedirectStandardError $PrismErr
+        try {
+            Wait-LogLine -Path $PrismLog, $PrismErr -Pattern 'Prism is listening' -Seconds 120 -Process $PrismProcess | Out-Null
+            break
+        }
+        catch {
+            $inUse = (Get-Content -LiteralPath $PrismLog, $PrismErr -ErrorAction Ignore) -match 'EADDRINUSE'
+            Stop-TestProcess -Process $PrismProcess
+            $script:PrismProcess = $null
+            if (-not $inUse -or $attempt -ge 3) { throw }
+        }
+    }
+    $script:BaseUri = [uri]"http://127.0.0.1:$port/"
 
     function Get-Token { ConvertTo-SecureString -String $Token -AsPlainText -Force }
 
@@ -83,32 +94,34 @@ BeforeAll {
         Connect-VectorIndex -Provider CloudflareVectorize -AccountId $AccountId -Index $Index -ApiToken (Get-Token) -BaseUri $BaseUri -PassThru
     }
 
-    # Runs a script block and returns the FullyQualifiedErrorId of the error that stopped it (null if none).
-    function Get-ErrorId {
-        param([scriptblock] $ScriptBlock)
-        try {
-            & $ScriptBlock
-            $null
-        }
-        catch {
-            $_.FullyQualifiedErrorId
-        }
+    function Join-Sorted {
+        param($Items)
+        (@($Items) | Sort-Object) -join ','
     }
 
-    function Join-Sorted { param($Items) (@($Items) | Sort-Object) -join ',' }
-
-    function Get-Ids { param([int[]] $Numbers) $Numbers | ForEach-Object { 'doc-{0:D5}' -f $_ } }
+    function Get-Ids {
+        param([int[]] $Numbers)
+        $Numbers | ForEach-Object { 'doc-{0:D5}' -f $_ }
+    }
 }
 
 AfterAll {
     Disconnect-VectorIndex -ErrorAction Ignore
-    Remove-Item Env:\CLOUDFLARE_API_TOKEN, Env:\CLOUDFLARE_ACCOUNT_ID -ErrorAction Ignore
-    if ($PrismProcess) { Stop-Process -Id $PrismProcess.Id -Force -ErrorAction Ignore }
-    if ($EmulatorProcess) { Stop-Process -Id $EmulatorProcess.Id -Force -ErrorAction Ignore }
+    if ($SavedEnvironment) {
+        foreach ($pair in $SavedEnvironment.GetEnumerator()) { [Environment]::SetEnvironmentVariable($pair.Key, $pair.Value) }
+    }
+    Stop-TestProcess -Process $PrismProcess
+    if ($Emulator) { Stop-Emulator -Process $Emulator.Process }
+    if ($WorkDir) { Remove-Item -LiteralPath $WorkDir -Recurse -Force -ErrorAction Ignore }
     Remove-Module -Name VectorOps -Force -ErrorAction Ignore
 }
 
 Describe 'Connect-VectorIndex -Provider CloudflareVectorize' {
+    AfterEach {
+        [Environment]::SetEnvironmentVariable('CLOUDFLARE_API_TOKEN', $SavedEnvironment['CLOUDFLARE_API_TOKEN'])
+        [Environment]::SetEnvironmentVariable('CLOUDFLARE_ACCOUNT_ID', $SavedEnvironment['CLOUDFLARE_ACCOUNT_ID'])
+    }
+
     It 'connects with the token as a SecureString and shows it only masked' {
         $c = Connect-Emulated -Index 'pester-read'
         $c.Provider | Should -BeExactly 'CloudflareVectorize'
@@ -126,37 +139,32 @@ Describe 'Connect-VectorIndex -Provider CloudflareVectorize' {
     }
 
     It 'takes the token and the account from CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID' {
-        try {
-            $env:CLOUDFLARE_API_TOKEN = $Token
-            $env:CLOUDFLARE_ACCOUNT_ID = $AccountId
-            $c = Connect-VectorIndex -Provider CloudflareVectorize -Index 'pester-read' -BaseUri $BaseUri -PassThru
-            $c.Credential | Should -Not -BeNullOrEmpty
-            (Get-VectorRecord -Id 'doc-00002').Id | Should -BeExactly 'doc-00002'
-        }
-        finally {
-            Remove-Item Env:\CLOUDFLARE_API_TOKEN, Env:\CLOUDFLARE_ACCOUNT_ID -ErrorAction Ignore
-        }
+        $env:CLOUDFLARE_API_TOKEN = $Token
+        $env:CLOUDFLARE_ACCOUNT_ID = $AccountId
+        $c = Connect-VectorIndex -Provider CloudflareVectorize -Index 'pester-read' -BaseUri $BaseUri -PassThru
+        $c.Credential | Should -Not -BeNullOrEmpty
+        (Get-VectorRecord -Id 'doc-00002').Id | Should -BeExactly 'doc-00002'
     }
 
     It 'refuses an index name Vectorize would refuse, before any request' {
         Get-ErrorId { Connect-VectorIndex -Provider CloudflareVectorize -AccountId $AccountId -Index 'Not_Valid' -ApiToken (Get-Token) -BaseUri $BaseUri } |
-            Should -BeLike 'InvalidIndexName,*'
+            Should -BeExactly 'InvalidIndexName,VectorOps.PowerShell.Cmdlets.ConnectVectorIndexCommand'
     }
 
     It 'refuses an account id that is not 32 hex digits' {
         Get-ErrorId { Connect-VectorIndex -Provider CloudflareVectorize -AccountId 'my-account' -Index 'pester-read' -ApiToken (Get-Token) -BaseUri $BaseUri } |
-            Should -BeLike 'InvalidAccountId,*'
+            Should -BeExactly 'InvalidAccountId,VectorOps.PowerShell.Cmdlets.ConnectVectorIndexCommand'
     }
 
     It 'refuses plain http to a host that is not loopback' {
         Get-ErrorId { Connect-VectorIndex -Provider CloudflareVectorize -AccountId $AccountId -Index 'pester-read' -ApiToken (Get-Token) -BaseUri 'http://example.com/client/v4' } |
-            Should -BeLike 'InsecureEndpoint,*'
+            Should -BeExactly 'InsecureEndpoint,VectorOps.PowerShell.Cmdlets.ConnectVectorIndexCommand'
     }
 
     It 'says plainly when there is no token' {
-        Remove-Item Env:\CLOUDFLARE_API_TOKEN -ErrorAction Ignore
+        $env:CLOUDFLARE_API_TOKEN = $null
         Get-ErrorId { Connect-VectorIndex -Provider CloudflareVectorize -AccountId $AccountId -Index 'pester-read' -BaseUri $BaseUri } |
-            Should -BeLike 'MissingCredential,*'
+            Should -BeExactly 'MissingCredential,VectorOps.PowerShell.Cmdlets.ConnectVectorIndexCommand'
     }
 }
 
@@ -180,6 +188,7 @@ Describe 'Remove-VectorRecord -Id and Wait-VectorMutation' {
         $completed | ForEach-Object { $_.Status | Should -Be 'Completed' }
 
         # Applied: the ids are gone (ids are unique across a Vectorize index, whatever their namespace).
+        $missing = $null
         Get-VectorRecord -Id 'doc-00000', 'doc-01499' -ErrorAction SilentlyContinue -ErrorVariable missing | Should -BeNullOrEmpty
         $missing | Should -HaveCount 2
         Get-VectorRecord -Id 'doc-02499' -Namespace 'tenant-a' -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
@@ -188,10 +197,11 @@ Describe 'Remove-VectorRecord -Id and Wait-VectorMutation' {
 
     It 'reports an id longer than 64 bytes by name and deletes nothing of that input' {
         $long = 'x' * 65
+        $bad = $null
         $out = @(Remove-VectorRecord -Id 'doc-02600', $long -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable bad)
         $out | Should -HaveCount 0
         $bad | Should -HaveCount 1
-        $bad[0].FullyQualifiedErrorId | Should -BeLike 'InvalidVectorId,*'
+        $bad[0].FullyQualifiedErrorId | Should -BeExactly 'InvalidVectorId,VectorOps.PowerShell.Cmdlets.RemoveVectorRecordCommand'
         $bad[0].TargetObject | Should -BeExactly $long
         (Get-VectorRecord -Id 'doc-02600' -Namespace 'tenant-a').Id | Should -BeExactly 'doc-02600'
     }
@@ -202,6 +212,7 @@ Describe 'Remove-VectorRecord -Prefix' {
 
     It 'previews exactly the prefixed ids of the namespace under -WhatIf and deletes nothing' {
         $preview = @(Remove-VectorRecord -Prefix 'doc-001' -WhatIf)
+        $preview | Should -Not -BeNullOrEmpty
         $preview | ForEach-Object { $_.Status | Should -Be 'WhatIf' }
         Join-Sorted ($preview | ForEach-Object { $_.Ids }) | Should -BeExactly (Join-Sorted (Get-Ids (100..199)))
         @(Get-VectorRecord -Prefix 'doc-001' -IdOnly) | Should -HaveCount 100
@@ -209,6 +220,7 @@ Describe 'Remove-VectorRecord -Prefix' {
 
     It 'deletes exactly those ids and no other' {
         $mutations = @(Remove-VectorRecord -Prefix 'doc-001' -Force -Confirm:$false)
+        $mutations | Should -Not -BeNullOrEmpty
         $mutations | ForEach-Object { $_.Prefix | Should -BeExactly 'doc-001' }
         $mutations | Wait-VectorMutation -Timeout (New-TimeSpan -Minutes 1) | Out-Null
         @(Get-VectorRecord -Prefix 'doc-001' -IdOnly) | Should -HaveCount 0
@@ -218,7 +230,8 @@ Describe 'Remove-VectorRecord -Prefix' {
     }
 
     It 'refuses an empty prefix: it never means everything' {
-        Get-ErrorId { Remove-VectorRecord -Prefix '' -Force -Confirm:$false -ErrorAction Stop } | Should -Not -BeNullOrEmpty
+        Get-ErrorId { Remove-VectorRecord -Prefix '' -Force -Confirm:$false -ErrorAction Stop } |
+            Should -BeExactly 'InvalidPrefix,VectorOps.PowerShell.Cmdlets.RemoveVectorRecordCommand'
         @(Get-VectorRecord -Prefix 'doc-' -IdOnly) | Should -HaveCount 100
     }
 }
@@ -227,12 +240,13 @@ Describe 'Remove-VectorRecord -Filter' {
     BeforeAll {
         Connect-Emulated -Index 'pester-filter' | Out-Null
         # tenant-a holds doc-00200..doc-00399; drafts are even; year = 2000 + n % 30.
-        $script:Expected = Get-Ids (200..399 | Where-Object { $_ % 2 -eq 0 -and (2000 + $_ % 30) -ge 2020 })
+        $script:Expected = @(Get-Ids (200..399 | Where-Object { $_ % 2 -eq 0 -and (2000 + $_ % 30) -ge 2020 }))
         $script:Filter = @{ kind = 'draft'; year = @{ '$gte' = 2020 } }
     }
 
     It 'previews exactly the matching records of the namespace under -WhatIf' {
         $preview = @(Remove-VectorRecord -Filter $Filter -Namespace 'tenant-a' -WhatIf)
+        $preview | Should -Not -BeNullOrEmpty
         $preview | ForEach-Object { $_.Status | Should -Be 'WhatIf' }
         Join-Sorted ($preview | ForEach-Object { $_.Ids }) | Should -BeExactly (Join-Sorted $Expected)
         @(Get-VectorRecord -Filter $Filter -Namespace 'tenant-a' -IdOnly) | Should -HaveCount $Expected.Count
@@ -271,8 +285,10 @@ Describe 'Clear-VectorNamespace' {
     }
 
     It 'refuses -RemoveNamespace: Vectorize has no namespace object' {
+        $e = $null
         Clear-VectorNamespace -Namespace '__default__' -RemoveNamespace -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable e | Out-Null
-        $e[0].FullyQualifiedErrorId | Should -BeLike 'NotSupportedByProvider,*'
+        $e | Should -HaveCount 1
+        $e[0].FullyQualifiedErrorId | Should -BeExactly 'NotSupportedByProvider,VectorOps.PowerShell.Cmdlets.ClearVectorNamespaceCommand'
         (Get-VectorNamespace -Name '__default__').RecordCount | Should -Be 200
     }
 }
@@ -292,13 +308,14 @@ Describe 'Reading and adding records' {
         $r.Namespace | Should -BeExactly '__default__'
     }
 
-    It 'adds records as NDJSON and Wait-VectorMutation returns once they are applied' {
+    It 'adds records and Wait-VectorMutation returns once they are applied' {
         $mutations = @(
             @{ id = 'added-1'; values = 0.1, 0.2, 0.3, 0.4; metadata = @{ source = 'pester' } },
             @{ id = 'added-2'; values = 0.5, 0.6, 0.7, 0.8 } | Add-VectorRecord -Namespace 'tenant-b' -Confirm:$false
         )
         $mutations | Should -HaveCount 1
         $done = @($mutations | Wait-VectorMutation -Timeout (New-TimeSpan -Minutes 1))
+        $done | Should -HaveCount 1
         $done[0].Status | Should -Be 'Completed'
         Join-Sorted (Get-VectorRecord -Id 'added-1', 'added-2' -Namespace 'tenant-b' | ForEach-Object Id) | Should -BeExactly 'added-1,added-2'
     }
@@ -314,9 +331,12 @@ Describe 'The token' {
             Remove-VectorRecord -Id 'doc-00002' -Confirm:$false -Verbose | Wait-VectorMutation -Verbose
             Connect-VectorIndex -Provider CloudflareVectorize -AccountId $AccountId -Index 'pester-secret' -BaseUri $BaseUri `
                 -ApiToken (ConvertTo-SecureString -String ($Token + '-revoked') -AsPlainText -Force) -PassThru
-            Get-VectorNamespace -Verbose -ErrorAction Continue
+            # The revoked token is refused (401): a terminating error, kept as a record here whatever
+            # $ErrorActionPreference is, so that its text is scanned too.
+            try { Get-VectorNamespace -Verbose -ErrorAction Stop } catch { $_; $_.FullyQualifiedErrorId; $_.Exception.ToString() }
         } *>&1 | Out-String -Width 4096
-        $everything | Should -Not -BeNullOrEmpty
+        $everything | Should -Match 'ProviderAuthenticationFailed,VectorOps\.PowerShell\.Cmdlets\.GetVectorNamespaceCommand' -Because 'the revoked token was refused'
+        $everything | Should -Match 'doc-00001'
         $everything | Should -Not -Match ([regex]::Escape($Token))
     }
 }
@@ -325,9 +345,9 @@ Describe 'Prism' {
     It 'found no violation of the Vectorize document in any request or answer' {
         # Wait until Prism has logged everything answered so far: ask for a marker path and wait for its line.
         $marker = '/__vectorops_pester_sync/' + [guid]::NewGuid().ToString('N')
-        try { Invoke-WebRequest -Uri ([uri]::new($BaseUri, $marker)) -SkipHttpErrorCheck | Out-Null } catch { }
-        Wait-LogLine -Path $PrismLog -Pattern ([regex]::Escape($marker)) -Seconds 30 | Out-Null
-        $violations = @(Get-Content -LiteralPath $PrismLog | Where-Object {
+        Invoke-WebRequest -Uri ([uri]::new($BaseUri, $marker)) -SkipHttpErrorCheck -NoProxy -TimeoutSec 30 | Out-Null
+        Wait-LogLine -Path $PrismLog, $PrismErr -Pattern ([regex]::Escape($marker)) -Seconds 30 | Out-Null
+        $violations = @(Get-Content -LiteralPath $PrismLog, $PrismErr -ErrorAction Ignore | Where-Object {
                 ($_ -match 'Request terminated with error' -or $_ -match '\bViolation\b') -and $_ -notmatch '__vectorops_pester_sync'
             })
         $violations | Should -HaveCount 0 -Because ($violations -join [Environment]::NewLine)

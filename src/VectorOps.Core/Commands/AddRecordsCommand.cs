@@ -23,7 +23,7 @@ namespace VectorOps.Commands
                 throw new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,
                     $"BatchSize must be between 1 and {cap}, not {b}.", b);
             _batchSize = batchSize ?? cap;
-            _runner = new BatchRunner(host, Concurrency(throttleLimit), "Adding records");
+            _runner = new BatchRunner(host, Concurrency(throttleLimit), "Adding records", Trace);
         }
 
         public int FailedBatches => _runner.Failed;
@@ -85,16 +85,7 @@ namespace VectorOps.Commands
             foreach (var r in records) ids.Add(r.Id);
             m.Ids = ids;
             m.RequestedCount = records.Count;
-            switch (Host.ShouldProcess(DescribeBatch(ns, ids), "Upsert records"))
-            {
-                case ShouldProcessDecision.WhatIf:
-                    m.Status = MutationStatus.WhatIf;
-                    Host.WriteObject(m);
-                    return;
-                case ShouldProcessDecision.Declined:
-                    _runner.Skip(m, "Declined: not written.", ErrorIds.DeclinedByUser);
-                    return;
-            }
+            if (!Confirm(m, DescribeBatch(ns, ids), "Upsert records", _runner, "Declined: not written.")) return;
             var provider = Provider;
             _runner.Run(m, ct => provider.UpsertAsync(ns, records, ct));
         }

@@ -32,8 +32,16 @@ namespace VectorOps.Commands
                 var dir = System.IO.Path.GetDirectoryName(full);
                 if (!string.IsNullOrEmpty(dir) && !Directory.Exists(dir))
                     throw new DirectoryNotFoundException($"The folder '{dir}' does not exist.");
+                var torn = EndsWithoutNewline(full);
                 _stream = new FileStream(full, FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16, FileOptions.WriteThrough);
                 Path = full;
+                if (torn)
+                {
+                    // An earlier run was killed mid-line: end that torn line so it stays alone on its line (restore
+                    // skips it) instead of running into this run's first record.
+                    _stream.WriteByte((byte)'\n');
+                    _stream.Flush(flushToDisk: true);
+                }
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is ArgumentException || ex is NotSupportedException || ex is System.Security.SecurityException)
             {
@@ -44,6 +52,15 @@ namespace VectorOps.Commands
 
         public string Path { get; }
         public long RecordsWritten { get; private set; }
+
+        private static bool EndsWithoutNewline(string path)
+        {
+            if (!File.Exists(path)) return false;
+            using var existing = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            if (existing.Length == 0) return false;
+            existing.Seek(-1, SeekOrigin.End);
+            return existing.ReadByte() != '\n';
+        }
 
         /// <summary>
         /// Checks a backup path without creating anything (a -WhatIf run must leave no file behind): its folder must

@@ -31,16 +31,19 @@ namespace VectorOps.Commands
         private readonly ConcurrentQueue<Outcome> _done = new ConcurrentQueue<Outcome>();
         private readonly SemaphoreSlim _doneCount = new SemaphoreSlim(0);
         private readonly string _activity;
+        private readonly CommandTrace _trace;
         private int _inFlight;
         private int _submitted;
         private int _finished;
         private long _lastProgress;
 
-        public BatchRunner(ICommandHost host, int concurrency, string activity)
+        /// <param name="trace">The run's trace sink: batches run inside its scope and it is drained at every report.</param>
+        public BatchRunner(ICommandHost host, int concurrency, string activity, CommandTrace? trace = null)
         {
             _host = host;
             _limit = Math.Max(1, concurrency);
             _activity = activity;
+            _trace = trace ?? new CommandTrace();
         }
 
         public int Failed { get; private set; }
@@ -63,12 +66,14 @@ namespace VectorOps.Commands
             _submitted++;
             // In-flight requests are not cancelled by Ctrl+C: they finish (the transport bounds their time).
             _inFlight++;
-            Task.Run(() => ExecuteAndQueue(mutation, send));
+            // The task starts inside the trace scope, so the lines of its requests reach this run's sink.
+            using (_trace.Enter()) Task.Run(() => ExecuteAndQueue(mutation, send));
         }
 
         /// <summary>Reports a batch that is not sent, as a Skipped mutation.</summary>
         public void Skip(VectorMutation mutation, string reason, string errorId)
         {
+            _trace.Drain(_host);
             mutation.Status = MutationStatus.Skipped;
             mutation.Error = reason;
             mutation.ErrorId = errorId;
@@ -80,6 +85,7 @@ namespace VectorOps.Commands
         public void Complete()
         {
             while (_inFlight > 0) DrainOne();
+            _trace.Drain(_host);
             if (_submitted > 0)
                 _host.WriteProgress(new ProgressInfo(1, _activity, "Done") { Completed = true, PercentComplete = 100 });
         }
@@ -140,6 +146,7 @@ namespace VectorOps.Commands
 
         private void Report(Outcome o)
         {
+            _trace.Drain(_host); // the batch's request lines come before its result
             _finished++;
             var m = o.Mutation;
             if (o.Error is null) Succeeded++;
@@ -160,8 +167,46 @@ namespace VectorOps.Commands
             if (o.Error != null)
             {
                 o.Error.Mutation = m;
-                _host.WriteError(new VectorOpsError(o.Error.ErrorId, o.Error.Category, m, o.Error));
+                try
+                {
+                    _host.WriteError(new VectorOpsError(o.Error.ErrorId, o.Error.Category, m, o.Error));
+                }
+                catch (Exception) when (_inFlight > 0)
+                {
+                    // The host made the error terminating (-ErrorAction Stop): no further batch is sent, but the
+                    // ones already in flight still reach the service, so wait for them and write their mutations
+                    // before the error goes up; the user then knows the fate of every batch that was sent.
+                    FinishInFlightQuietly();
+                    throw;
+                }
             }
+        }
+
+        private void FinishInFlightQuietly()
+        {
+            while (_inFlight > 0)
+            {
+                _doneCount.Wait();
+                if (!_done.TryDequeue(out var o)) break;
+                _inFlight--;
+                _finished++;
+                if (o.Error is null) Succeeded++;
+                else
+                {
+                    Failed++;
+                    o.Error.Mutation = o.Mutation;
+                }
+                try
+                {
+                    _host.WriteObject(o.Mutation);
+                }
+                catch (Exception)
+                {
+                    // The host is going down; the terminating error that stops it is what matters now.
+                }
+            }
+            try { _trace.Drain(_host); }
+            catch (Exception) { }
         }
 
         private sealed class Outcome

@@ -26,7 +26,7 @@ namespace VectorOps.Commands
             : base(host, connection)
         {
             RemoveNamespace = removeNamespace;
-            _runner = new BatchRunner(host, Concurrency(throttleLimit), "Clearing namespaces");
+            _runner = new BatchRunner(host, Concurrency(throttleLimit), "Clearing namespaces", Trace);
             _backup = BackupWriter.Prepare(backupPath);
         }
 
@@ -59,7 +59,9 @@ namespace VectorOps.Commands
                 return;
             }
 
-            if (!Provider.Capabilities.NativeNamespaceClear)
+            // By listing when the provider has no one-request clear, and with a backup (so that what is deleted is
+            // exactly what was backed up).
+            if (!Provider.Capabilities.NativeNamespaceClear || _backup != null)
             {
                 ClearByListing(ns);
                 return;
@@ -68,7 +70,7 @@ namespace VectorOps.Commands
             long? count = null;
             try
             {
-                var stats = Wait(Provider.GetStatsAsync(Stop));
+                var stats = Wait(() => Provider.GetStatsAsync(Stop));
                 count = stats.Namespaces.FirstOrDefault(n => n.Name == ns)?.RecordCount ?? 0;
             }
             catch (VectorOpsException ex)
@@ -80,40 +82,11 @@ namespace VectorOps.Commands
             m.RequestedCount = count ?? 0;
             var what = count is null ? "all records" : "all " + count.Value.ToString("N0", CultureInfo.InvariantCulture) + " record(s)";
             var action = RemoveNamespace ? "Delete " + what + " and the namespace itself" : "Delete " + what;
-            switch (Host.ShouldProcess($"namespace '{ns}' of {Provider.Name} index '{Provider.Index}'", action))
-            {
-                case ShouldProcessDecision.WhatIf:
-                    m.Status = MutationStatus.WhatIf;
-                    Host.WriteObject(m);
-                    return;
-                case ShouldProcessDecision.Declined:
-                    _runner.Skip(m, "Declined: not cleared.", ErrorIds.DeclinedByUser);
-                    return;
-            }
+            if (!Confirm(m, $"namespace '{ns}' of {Provider.Name} index '{Provider.Index}'", action, _runner, "Declined: not cleared.")) return;
             var provider = Provider;
             var remove = RemoveNamespace;
-            if (_backup is null)
-            {
-                _runner.Run(m, ct => provider.ClearNamespaceAsync(ns, remove, ct));
-                _runner.Complete();
-                return;
-            }
-
-            var backup = _backup.Value;
-            foreach (var ids in Chunk(Pages(Provider.ListIdsAsync(ns, null, Stop)), Provider.Capabilities.MaxIdsPerDelete))
-            {
-                var batch = NewMutation(ns, MutationOperation.ClearNamespace);
-                batch.Ids = ids;
-                batch.RequestedCount = ids.Count;
-                _runner.Run(batch, DeleteIds(provider, ns, ids, backup));
-            }
+            _runner.Run(m, ct => provider.ClearNamespaceAsync(ns, remove, ct));
             _runner.Complete();
-            if (remove && _runner.Failed == 0 && !Stop.IsCancellationRequested)
-            {
-                var last = NewMutation(ns, MutationOperation.ClearNamespace);
-                _runner.Run(last, ct => provider.ClearNamespaceAsync(ns, true, ct));
-                _runner.Complete();
-            }
         }
 
         public void Complete()
@@ -144,7 +117,9 @@ namespace VectorOps.Commands
             }
             Host.WriteProgress(new ProgressInfo(2, "Counting the namespace's records", "Done") { Completed = true });
             if (Stop.IsCancellationRequested) return;
-            Host.WriteVerbose($"{count:N0} record(s) in namespace '{ns}' ({Provider.Name} lists them; it has no single request that clears a namespace).");
+            Host.WriteVerbose(Provider.Capabilities.NativeNamespaceClear
+                ? $"{count:N0} record(s) in namespace '{ns}': cleared by id so the backup holds exactly what is deleted."
+                : $"{count:N0} record(s) in namespace '{ns}' ({Provider.Name} has no single request that clears a namespace: they are deleted by id).");
             if (count == 0)
             {
                 Host.WriteVerbose($"Nothing to delete in namespace '{ns}'.");
@@ -181,6 +156,13 @@ namespace VectorOps.Commands
                 _runner.Run(m, DeleteIds(provider, ns, ids, backup));
             }
             _runner.Complete();
+            if (RemoveNamespace && _runner.Failed == 0 && !Stop.IsCancellationRequested)
+            {
+                // The namespace is empty now (but for records written during the run, which go with it).
+                var last = NewMutation(ns, MutationOperation.ClearNamespace);
+                _runner.Run(last, ct => provider.ClearNamespaceAsync(ns, true, ct));
+                _runner.Complete();
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
 using VectorOps.Connections;
+using VectorOps.Hosting;
 using VectorOps.Providers;
 
 namespace VectorOps.Commands
@@ -6,9 +7,16 @@ namespace VectorOps.Commands
     /// <summary>Creates a connection from settings and, unless told not to, makes it the session's default.</summary>
     public static class ConnectCommand
     {
-        public static VectorConnection Connect(ConnectionSettings settings, bool makeDefault = true)
+        /// <param name="host">
+        /// The host of the command that connects: the provider's traces while connecting (a control-plane lookup)
+        /// are shown on its verbose stream. Later traces go to whichever command run uses the connection.
+        /// </param>
+        public static VectorConnection Connect(ConnectionSettings settings, bool makeDefault = true, ICommandHost? host = null)
         {
-            var provider = ProviderRegistry.Create(settings);
+            // Every provider traces through settings.Trace; route it to the command run in scope (and scrub the
+            // key once more, whatever the provider wrote).
+            settings.Trace = CommandTrace.ForConnection(settings.Trace, settings.ApiKey);
+            var provider = host is null ? ProviderRegistry.Create(settings) : CommandTrace.Run(host, () => ProviderRegistry.Create(settings));
             var connection = new VectorConnection(provider, settings.DefaultNamespace, settings.ApiKey?.Mask);
             if (makeDefault) VectorSession.SetCurrent(connection);
             return connection;

@@ -100,7 +100,7 @@ namespace VectorOps.Commands
             IReadOnlyList<VectorRecord> records;
             try
             {
-                records = Wait(Provider.FetchAsync(ns, ids, Stop));
+                records = Wait(() => Provider.FetchAsync(ns, ids, Stop));
             }
             catch (VectorOpsException ex)
             {
@@ -120,7 +120,7 @@ namespace VectorOps.Commands
                 }
                 else if (reportMissing)
                 {
-                    Report(new VectorOpsException("RecordNotFound", VectorOpsErrorCategory.ObjectNotFound,
+                    Report(new VectorOpsException(ErrorIds.RecordNotFound, VectorOpsErrorCategory.ObjectNotFound,
                         $"No record with id '{id}' in namespace '{ns}' of {Provider.Name} index '{Provider.Index}'.", id));
                 }
             }

@@ -30,7 +30,7 @@ namespace VectorOps.Commands
         {
             _options = options ?? new RemoveOptions();
             _batchSize = BatchSize(_options.BatchSize);
-            _runner = new BatchRunner(host, DeleteConcurrency(_options.ThrottleLimit, _options.BackupPath != null), "Deleting records by id");
+            _runner = new BatchRunner(host, DeleteConcurrency(_options.ThrottleLimit, _options.BackupPath != null), "Deleting records by id", Trace);
             _backup = BackupWriter.Prepare(_options.BackupPath);
         }
 
@@ -184,16 +184,7 @@ namespace VectorOps.Commands
                 _runner.Skip(m, "The run was stopped before this batch was sent.", ErrorIds.OperationStopped);
                 return;
             }
-            switch (Host.ShouldProcess(DescribeBatch(ns, ids), "Delete records"))
-            {
-                case ShouldProcessDecision.WhatIf:
-                    m.Status = MutationStatus.WhatIf;
-                    Host.WriteObject(m);
-                    return;
-                case ShouldProcessDecision.Declined:
-                    _runner.Skip(m, "Declined: not deleted.", ErrorIds.DeclinedByUser);
-                    return;
-            }
+            if (!Confirm(m, DescribeBatch(ns, ids), "Delete records", _runner, "Declined: not deleted.")) return;
             _runner.Run(m, DeleteIds(Provider, ns, ids, _backup?.Value));
         }
 

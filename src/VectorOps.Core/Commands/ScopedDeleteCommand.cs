@@ -26,7 +26,7 @@ namespace VectorOps.Commands
             : base(host, connection)
         {
             Options = options ?? new RemoveOptions();
-            _runner = new BatchRunner(host, DeleteConcurrency(Options.ThrottleLimit, Options.BackupPath != null), activity);
+            _runner = new BatchRunner(host, DeleteConcurrency(Options.ThrottleLimit, Options.BackupPath != null), activity, Trace);
             _backup = BackupWriter.Prepare(Options.BackupPath);
         }
 
@@ -69,13 +69,19 @@ namespace VectorOps.Commands
             }
             if (list.Count == 0) list.Add(ResolveNamespace(null));
 
+            foreach (var ns in list)
+            {
+                if (Stop.IsCancellationRequested) break;
+                ExecuteOne(ns);
+            }
+            _runner.Complete();
+        }
+
+        /// <summary>Ends the command (Execute may run once per pipeline input): closes the backup file.</summary>
+        public void Complete()
+        {
             try
             {
-                foreach (var ns in list)
-                {
-                    if (Stop.IsCancellationRequested) break;
-                    ExecuteOne(ns);
-                }
                 _runner.Complete();
             }
             finally

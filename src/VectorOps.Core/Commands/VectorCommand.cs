@@ -21,6 +21,7 @@ namespace VectorOps.Commands
         protected VectorCommand(ICommandHost host, VectorConnection? connection)
         {
             Host = host ?? throw new ArgumentNullException(nameof(host));
+            Trace = new CommandTrace();
             Connection = connection ?? VectorSession.Current ?? throw new VectorOpsException(ErrorIds.NotConnected,
                 VectorOpsErrorCategory.ConnectionError,
                 "There is no connection. Run Connect-VectorIndex first (or pass -Connection); for the local store: Connect-VectorIndex -Provider Local -Path ./vectors.db -Index demo.",
@@ -28,6 +29,12 @@ namespace VectorOps.Commands
         }
 
         protected ICommandHost Host { get; }
+
+        /// <summary>
+        /// This run's trace sink: provider and transport lines produced on any thread are queued here and written to
+        /// the host's verbose/debug streams on the calling thread (after each page, read, and batch).
+        /// </summary>
+        internal CommandTrace Trace { get; }
         protected VectorConnection Connection { get; }
         protected IVectorProvider Provider => Connection.ProviderInstance;
         protected CancellationToken Stop => Host.CancellationToken;
@@ -55,10 +62,32 @@ namespace VectorOps.Commands
         /// <summary>Runs a provider call to completion on the calling thread.</summary>
         protected static T Wait<T>(Task<T> task) => task.GetAwaiter().GetResult();
 
+        /// <summary>
+        /// Starts a provider call with this run's trace sink in scope, waits for it on the calling thread, and shows
+        /// its trace lines (also when it fails).
+        /// </summary>
+        protected T Wait<T>(Func<Task<T>> call)
+        {
+            try
+            {
+                Task<T> task;
+                using (Trace.Enter()) task = call();
+                return task.GetAwaiter().GetResult();
+            }
+            finally
+            {
+                DrainTrace();
+            }
+        }
+
+        /// <summary>Writes the queued trace lines to the host (calling thread only).</summary>
+        protected void DrainTrace() => Trace.Drain(Host);
+
         /// <summary>Enumerates an async sequence on the calling thread, page by page, stopping when the host stops.</summary>
         protected IEnumerable<T> Pages<T>(IAsyncEnumerable<T> source)
         {
-            var e = source.GetAsyncEnumerator(Stop);
+            IAsyncEnumerator<T> e;
+            using (Trace.Enter()) e = source.GetAsyncEnumerator(Stop);
             try
             {
                 while (true)
@@ -66,11 +95,18 @@ namespace VectorOps.Commands
                     bool more;
                     try
                     {
-                        more = e.MoveNextAsync().AsTask().GetAwaiter().GetResult();
+                        // The page's requests (and their traces) run inside this run's trace scope.
+                        Task<bool> next;
+                        using (Trace.Enter()) next = e.MoveNextAsync().AsTask();
+                        more = next.GetAwaiter().GetResult();
                     }
                     catch (OperationCanceledException) when (Stop.IsCancellationRequested)
                     {
                         yield break;
+                    }
+                    finally
+                    {
+                        DrainTrace();
                     }
                     if (!more) yield break;
                     yield return e.Current;
@@ -78,7 +114,10 @@ namespace VectorOps.Commands
             }
             finally
             {
-                e.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                Task done;
+                using (Trace.Enter()) done = e.DisposeAsync().AsTask();
+                done.GetAwaiter().GetResult();
+                DrainTrace();
             }
         }
 
@@ -110,6 +149,26 @@ namespace VectorOps.Commands
                 await backup.BackupAsync(provider, ns, ids, ct).ConfigureAwait(false);
                 return await provider.DeleteByIdsAsync(ns, ids, ct).ConfigureAwait(false);
             };
+        }
+
+        /// <summary>
+        /// Asks ShouldProcess for one batch. Under -WhatIf the batch is written as a WhatIf mutation; declined, it
+        /// is reported Skipped. True means: send it.
+        /// </summary>
+        private protected bool Confirm(VectorMutation batch, string target, string action, BatchRunner runner, string declined)
+        {
+            switch (Host.ShouldProcess(target, action))
+            {
+                case ShouldProcessDecision.WhatIf:
+                    batch.Status = MutationStatus.WhatIf;
+                    Host.WriteObject(batch);
+                    return false;
+                case ShouldProcessDecision.Declined:
+                    runner.Skip(batch, declined, ErrorIds.DeclinedByUser);
+                    return false;
+                default:
+                    return true;
+            }
         }
 
         /// <summary>A short description of a batch for ShouldProcess and messages: count and the first ids.</summary>

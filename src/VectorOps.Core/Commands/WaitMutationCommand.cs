@@ -57,7 +57,7 @@ namespace VectorOps.Commands
                 IReadOnlyList<VectorMutation> applied;
                 try
                 {
-                    applied = Wait(Provider.GetAppliedAsync(_pending.ToList(), Stop));
+                    applied = Wait(() => Provider.GetAppliedAsync(_pending.ToList(), Stop));
                 }
                 catch (OperationCanceledException) when (Stop.IsCancellationRequested)
                 {

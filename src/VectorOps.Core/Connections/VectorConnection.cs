@@ -48,16 +48,13 @@ namespace VectorOps.Connections
             get { lock (Gate) return _current; }
         }
 
-        /// <summary>Makes the connection the default; disposes the previous one unless it is the same.</summary>
+        /// <summary>
+        /// Makes the connection the default. The previous one is NOT closed: a script may hold it (Connect-VectorIndex
+        /// -PassThru) to copy between indexes; Disconnect-VectorIndex closes a connection.
+        /// </summary>
         public static void SetCurrent(VectorConnection? connection)
         {
-            VectorConnection? old;
-            lock (Gate)
-            {
-                old = _current;
-                _current = connection;
-            }
-            if (old != null && !ReferenceEquals(old, connection)) old.Dispose();
+            lock (Gate) _current = connection;
         }
     }
 }

@@ -54,6 +54,7 @@ namespace VectorOps.Errors
         public const string ProviderTimeout = "ProviderTimeout";
         public const string ProviderProtocolError = "ProviderProtocolError";
         public const string NotSupported = "NotSupportedByProvider";
+        public const string RecordNotFound = "RecordNotFound";
 
         // Run
         public const string BatchFailed = "BatchFailed";

@@ -14,7 +14,17 @@ namespace VectorOps.Providers
 
         private Secret(string value) { _value = value; }
 
-        public static Secret? FromPlainText(string? value) => string.IsNullOrEmpty(value) ? null : new Secret(value!);
+        /// <summary>The secret, or null when there is none: empty or blank text is no credential at all (so it is
+        /// refused as MissingCredential before anything is sent, instead of being sent and answered 401).</summary>
+        public static Secret? FromPlainText(string? value) => IsBlank(value) ? null : new Secret(value!);
+
+        private static bool IsBlank(string? value)
+        {
+            if (value is null) return true;
+            foreach (var c in value)
+                if (!char.IsWhiteSpace(c)) return false;
+            return true;
+        }
 
         public static Secret? FromSecureString(SecureString? value)
         {
@@ -23,7 +33,8 @@ namespace VectorOps.Providers
             try
             {
                 ptr = Marshal.SecureStringToGlobalAllocUnicode(value);
-                return new Secret(Marshal.PtrToStringUni(ptr) ?? "");
+                var text = Marshal.PtrToStringUni(ptr);
+                return IsBlank(text) ? null : new Secret(text!);
             }
             finally
             {

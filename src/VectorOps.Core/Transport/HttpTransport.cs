@@ -9,6 +9,7 @@ using Polly;
 using Polly.Retry;
 using Polly.Timeout;
 using VectorOps.Errors;
+using VectorOps.Hosting;
 
 namespace VectorOps.Transport
 {
@@ -78,9 +79,14 @@ namespace VectorOps.Transport
                     OnRetry = args =>
                     {
                         var why = args.Outcome.Exception != null ? Describe(args.Outcome.Exception) : "HTTP " + args.Outcome.Result!.StatusCode;
-                        if (args.Outcome.Result?.RetryAfter is TimeSpan ra)
-                            (args.Context.Properties.TryGetValue(PacerKey, out var scoped) ? scoped : _pacer)?.Pause(ra);
+                        var pacer = args.Context.Properties.TryGetValue(PacerKey, out var scoped) ? scoped : _pacer;
+                        if (args.Outcome.Result?.RetryAfter is TimeSpan ra) pacer?.Pause(ra);
                         Trace($"retrying after {why}: attempt {args.AttemptNumber + 2} of {o.MaxAttempts} in {args.RetryDelay.TotalMilliseconds:0} ms");
+                        Debug($"{o.ProviderName} retry decision: {why} is transient; waiting {args.RetryDelay.TotalMilliseconds:0} ms (" +
+                              (args.Outcome.Result?.RetryAfter is TimeSpan asked
+                                  ? $"the service's Retry-After of {asked.TotalSeconds:0.###} s" + (pacer != null ? ", and every request of this pace waits too" : "")
+                                  : $"jittered exponential backoff from {o.BaseDelay.TotalMilliseconds:0} ms") +
+                              $"); {o.MaxAttempts - args.AttemptNumber - 1} attempt(s) left, all within {o.TotalTimeout.TotalSeconds:0.###} s in total.");
                         return default;
                     },
                 });
@@ -108,7 +114,9 @@ namespace VectorOps.Transport
                     return true;
                 case 429:
                     // A wait longer than we accept (Vectorize's 5-minute block) is reported, not slept through.
-                    return !(r.RetryAfter is TimeSpan ra) || ra <= _options.MaxRetryDelay;
+                    if (!(r.RetryAfter is TimeSpan ra) || ra <= _options.MaxRetryDelay) return true;
+                    Debug($"{_options.ProviderName} retry decision: not retrying {r.Method} {r.Path}: its Retry-After of {ra.TotalSeconds:0} s is longer than the longest accepted wait ({_options.MaxRetryDelay.TotalSeconds:0} s).");
+                    return false;
                 default:
                     return false;
             }
@@ -236,6 +244,14 @@ namespace VectorOps.Transport
             if (t is null) return;
             var secret = _options.Secret;
             t(secret != null && secret.OccursIn(line) ? secret.Scrub(line) : line);
+        }
+
+        /// <summary>Finer detail (retry decisions) for the debug stream of the command run in scope, scrubbed.</summary>
+        private void Debug(string line)
+        {
+            if (CommandTrace.Current is null) return;
+            var secret = _options.Secret;
+            CommandTrace.WriteDebug(secret != null && secret.OccursIn(line) ? secret.Scrub(line) : line);
         }
 
         private static string Describe(Exception ex) => ex switch

@@ -121,7 +121,7 @@ namespace VectorOps.PowerShell.Cmdlets
             VectorConnection connection;
             try
             {
-                connection = ConnectCommand.Connect(settings, makeDefault: true);
+                connection = ConnectCommand.Connect(settings, makeDefault: true, new Hosting.CmdletHost(this, () => false, System.Threading.CancellationToken.None));
             }
             catch (VectorOpsException ex)
             {

@@ -37,8 +37,8 @@ namespace VectorOps.PowerShell.Cmdlets
 
         private void Close(VectorConnection connection)
         {
-            if (ReferenceEquals(connection, VectorSession.Current)) VectorSession.SetCurrent(null); // disposes it
-            else connection.Dispose();
+            if (ReferenceEquals(connection, VectorSession.Current)) VectorSession.SetCurrent(null);
+            connection.Dispose();
             WriteVerbose($"Disconnected from {connection.Provider} index '{connection.Index}'.");
         }
     }

@@ -131,6 +131,7 @@ namespace VectorOps.PowerShell.Cmdlets
         protected override void EndProcessing()
         {
             if (_byIds != null) Guard(() => _byIds.Complete());
+            if (_scoped != null) Guard(() => _scoped.Complete());
         }
 
         /// <summary>The one id command of this invocation, created at the first input (the set is known by then).</summary>

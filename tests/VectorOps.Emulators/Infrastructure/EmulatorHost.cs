@@ -169,9 +169,10 @@ namespace VectorOps.Emulators.Infrastructure
         /// <summary>
         /// The admin paths under /_emulator/ (not part of any vendor's API, never journaled, no authentication):
         /// GET /_emulator/journal answers a summary, for scripts (Pester, benchmarks) that run the emulator as a
-        /// program; POST /_emulator/reset empties it; POST /_emulator/configure changes settings (latency, rate
-        /// limits: see <see cref="Configure"/>); POST /_emulator/seed?namespace=NS stores one record per line of
-        /// the body (an id a line).
+        /// program; POST /_emulator/reset empties it; POST /_emulator/faults adds a fault (see <see cref="AdminFaults"/>)
+        /// and DELETE /_emulator/faults removes them all; GET /_emulator/deleted?scope=NS lists the ids deleted there;
+        /// POST /_emulator/configure changes settings (latency, rate limits: see <see cref="Configure"/>);
+        /// POST /_emulator/seed?namespace=NS stores one record per line of the body (an id a line).
         /// </summary>
         private async Task<bool> Admin(HttpContext context)
         {
@@ -201,6 +202,43 @@ namespace VectorOps.Emulators.Infrastructure
             {
                 Reset();
                 context.Response.StatusCode = 204;
+                return true;
+            }
+            if (path == "/_emulator/faults")
+            {
+                if (HttpMethods.IsDelete(context.Request.Method))
+                {
+                    Faults.Clear();
+                    context.Response.StatusCode = 204;
+                    return true;
+                }
+                if (HttpMethods.IsPost(context.Request.Method))
+                {
+                    string? problem;
+                    try
+                    {
+                        using var doc = await System.Text.Json.JsonDocument.ParseAsync(context.Request.Body, default, context.RequestAborted).ConfigureAwait(false);
+                        problem = AdminFaults.Add(Faults, doc.RootElement);
+                    }
+                    catch (System.Text.Json.JsonException ex)
+                    {
+                        problem = "The body is not JSON: " + ex.Message;
+                    }
+                    context.Response.StatusCode = problem is null ? 204 : 400;
+                    if (problem != null) await context.Response.WriteAsync(problem).ConfigureAwait(false);
+                    return true;
+                }
+            }
+            if (path == "/_emulator/deleted" && HttpMethods.IsGet(context.Request.Method))
+            {
+                var scope = context.Request.Query["scope"].ToString();
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync(System.Text.Json.JsonSerializer.Serialize(new
+                {
+                    scope,
+                    ids = Journal.DeletedIds(scope).OrderBy(i => i, StringComparer.Ordinal).ToArray(),
+                    deletedMoreThanOnce = Journal.DeletedMoreThanOnce(scope).OrderBy(i => i, StringComparer.Ordinal).ToArray(),
+                })).ConfigureAwait(false);
                 return true;
             }
             if (path == "/_emulator/configure" && HttpMethods.IsPost(context.Request.Method))
@@ -261,7 +299,16 @@ namespace VectorOps.Emulators.Infrastructure
                 var latency = Faults.AddedLatency;
                 if (latency > TimeSpan.Zero) await Task.Delay(latency, context.RequestAborted).ConfigureAwait(false);
 
-                var fault = Faults.Take(request);
+                string? body = null;
+                if (Faults.InspectsBodies)
+                {
+                    // Only while a body-matching fault is set: read the body once, then rewind it for the route.
+                    request.EnableBuffering();
+                    using (var reader = new System.IO.StreamReader(request.Body, System.Text.Encoding.UTF8, false, 4096, leaveOpen: true))
+                        body = await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
+                    request.Body.Position = 0;
+                }
+                var fault = Faults.Take(request, body);
                 if (fault != null)
                 {
                     entry.Fault = fault.ToString();

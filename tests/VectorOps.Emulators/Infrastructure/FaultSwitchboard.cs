@@ -64,6 +64,7 @@ namespace VectorOps.Emulators.Infrastructure
         private readonly object _gate = new object();
         private readonly List<Rule> _rules = new List<Rule>();
         private TokenBucket? _bucket;
+        private int _bodyRules;
         private Func<HttpRequest, string?>? _rateKey;
         private int _injected;
 
@@ -83,6 +84,21 @@ namespace VectorOps.Emulators.Infrastructure
 
         /// <summary>Requests the predicate selects get the fault: all of them, or the next <paramref name="times"/>.</summary>
         public FaultSwitchboard When(Func<HttpRequest, bool> match, Fault fault, int? times = null) => Add(fault, match, times);
+
+        /// <summary>
+        /// Requests whose body contains <paramref name="text"/> (and whose path starts with <paramref name="pathPrefix"/>)
+        /// get the fault: all of them (a batch that fails permanently, whatever the retries), or the next
+        /// <paramref name="times"/>. While such a rule exists the host reads request bodies before serving them.
+        /// </summary>
+        public FaultSwitchboard OnBodyContaining(string text, Fault fault, int? times = null, string? pathPrefix = null)
+        {
+            if (string.IsNullOrEmpty(text)) throw new ArgumentException("The text to look for is empty.", nameof(text));
+            Func<HttpRequest, bool>? match = pathPrefix is null ? null : r => r.Path.Value != null && r.Path.Value.StartsWith(pathPrefix, StringComparison.Ordinal);
+            return Add(fault, match, times, text);
+        }
+
+        /// <summary>True while a rule looks at request bodies (the host then buffers them).</summary>
+        public bool InspectsBodies { get { lock (_gate) return _bodyRules > 0; } }
 
         /// <summary>
         /// A token bucket: <paramref name="requestsPerSecond"/> sustained, <paramref name="burst"/> at once, per key
@@ -105,22 +121,30 @@ namespace VectorOps.Emulators.Infrastructure
             lock (_gate)
             {
                 _rules.Clear();
+                _bodyRules = 0;
                 _bucket = null;
                 _rateKey = null;
                 AddedLatency = TimeSpan.Zero;
             }
         }
 
-        private FaultSwitchboard Add(Fault fault, Func<HttpRequest, bool>? match, int? times)
+        private FaultSwitchboard Add(Fault fault, Func<HttpRequest, bool>? match, int? times, string? bodyContains = null)
         {
             if (fault is null) throw new ArgumentNullException(nameof(fault));
             if (times is int t && t < 1) throw new ArgumentOutOfRangeException(nameof(times));
-            lock (_gate) _rules.Add(new Rule(fault, match, times));
+            lock (_gate)
+            {
+                _rules.Add(new Rule(fault, match, times, bodyContains));
+                if (bodyContains != null) _bodyRules++;
+            }
             return this;
         }
 
-        /// <summary>The fault for this request, if any (consumes one use of the rule). Called once per request by the host.</summary>
-        public Fault? Take(HttpRequest request)
+        /// <summary>
+        /// The fault for this request, if any (consumes one use of the rule). Called once per request by the host,
+        /// with the request body when <see cref="InspectsBodies"/> was true.
+        /// </summary>
+        public Fault? Take(HttpRequest request, string? body = null)
         {
             lock (_gate)
             {
@@ -128,9 +152,14 @@ namespace VectorOps.Emulators.Infrastructure
                 {
                     var rule = _rules[i];
                     if (rule.Match != null && !rule.Match(request)) continue;
+                    if (rule.BodyContains != null && (body is null || body.IndexOf(rule.BodyContains, StringComparison.Ordinal) < 0)) continue;
                     if (rule.Remaining is int n)
                     {
-                        if (n <= 1) _rules.RemoveAt(i);
+                        if (n <= 1)
+                        {
+                            _rules.RemoveAt(i);
+                            if (rule.BodyContains != null) _bodyRules--;
+                        }
                         else rule.Remaining = n - 1;
                     }
                     _injected++;
@@ -151,15 +180,17 @@ namespace VectorOps.Emulators.Infrastructure
 
         private sealed class Rule
         {
-            public Rule(Fault fault, Func<HttpRequest, bool>? match, int? remaining)
+            public Rule(Fault fault, Func<HttpRequest, bool>? match, int? remaining, string? bodyContains)
             {
                 Fault = fault;
                 Match = match;
                 Remaining = remaining;
+                BodyContains = bodyContains;
             }
 
             public Fault Fault { get; }
             public Func<HttpRequest, bool>? Match { get; }
+            public string? BodyContains { get; }
             public int? Remaining { get; set; }
         }
     }

@@ -99,11 +99,27 @@ namespace VectorOps.Tests.Commands
         [Fact]
         public void A_filter_delete_with_a_backup_goes_by_id_so_the_backup_is_exactly_what_was_deleted()
         {
-            new RemoveByFilterCommand(Host, Connection, MetadataFilter.ParseJson("{\"tier\":\"gold\"}"), new RemoveOptions { BackupPath = BackupFile, Force = true }).Execute(null);
+            var cmd = new RemoveByFilterCommand(Host, Connection, MetadataFilter.ParseJson("{\"tier\":\"gold\"}"), new RemoveOptions { BackupPath = BackupFile, Force = true });
+            cmd.Execute(null);
+            cmd.Complete();
 
             Assert.DoesNotContain(Provider.Calls, c => c.StartsWith("DeleteByFilter"));
             Assert.Equal(Provider.DeletedIds.OrderBy(x => x), ReadBackup().Select(r => r.Id).OrderBy(x => x));
             Assert.Equal(10, Provider.DeletedIds.Count);
+        }
+
+        [Fact]
+        public void A_filter_delete_run_once_per_piped_namespace_keeps_one_backup_open_until_Complete()
+        {
+            Provider.Seed("other", 20, metadata: i => new Dictionary<string, object?> { ["tier"] = i % 5 == 0 ? "gold" : "basic" });
+            var cmd = new RemoveByFilterCommand(Host, Connection, MetadataFilter.ParseJson("{\"tier\":\"gold\"}"), new RemoveOptions { BackupPath = BackupFile, Force = true });
+            cmd.Execute(new[] { "default" });
+            cmd.Execute(new[] { "other" });
+            cmd.Complete();
+
+            Assert.Empty(Host.Errors);
+            Assert.Equal(14, Provider.DeletedIds.Count);
+            Assert.Equal(Provider.DeletedIds.OrderBy(x => x), ReadBackup().Select(r => r.Id).OrderBy(x => x));
         }
 
         [Fact]

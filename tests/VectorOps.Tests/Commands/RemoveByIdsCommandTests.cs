@@ -334,12 +334,5 @@ namespace VectorOps.Tests.Commands
             AssertEachIdOnce(Ids(0, 500));
         }
 
-        [Fact]
-        public void Without_a_connection_the_command_refuses_with_NotConnected()
-        {
-            VectorOps.Connections.VectorSession.SetCurrent(null);
-            var ex = Assert.Throws<VectorOpsException>(() => new RemoveByIdsCommand(Host, null));
-            Assert.Equal(ErrorIds.NotConnected, ex.ErrorId);
-        }
     }
 }

@@ -16,12 +16,13 @@ namespace VectorOps.Tests.Module
     /// </summary>
     public class CmdletContractTests
     {
-        private static readonly string[] ApprovedVerbs = { "Get", "Remove", "Clear", "Add", "Connect", "Disconnect", "Wait" };
+        private static readonly string[] ApprovedVerbs = { "Get", "Remove", "Clear", "Add", "Connect", "Disconnect", "Wait", "Restore" };
 
         private static readonly string[] ExpectedCmdlets =
         {
             "Add-VectorRecord", "Clear-VectorNamespace", "Connect-VectorIndex", "Disconnect-VectorIndex",
-            "Get-VectorConnection", "Get-VectorNamespace", "Get-VectorRecord", "Remove-VectorRecord", "Wait-VectorMutation",
+            "Get-VectorConnection", "Get-VectorNamespace", "Get-VectorRecord", "Remove-VectorRecord", "Restore-VectorRecord",
+            "Wait-VectorMutation",
         };
 
         private static CmdletMetadata Cmdlet(string name) => CmdletMetadata.All.Single(c => c.Name == name);
@@ -60,6 +61,7 @@ namespace VectorOps.Tests.Module
                 ["Get-VectorNamespace"] = typeof(NamespaceInfo),
                 ["Get-VectorRecord"] = typeof(VectorRecord),
                 ["Remove-VectorRecord"] = typeof(VectorMutation),
+                ["Restore-VectorRecord"] = typeof(VectorMutation),
                 ["Wait-VectorMutation"] = typeof(VectorMutation),
             };
             foreach (var c in CmdletMetadata.All)
@@ -70,6 +72,7 @@ namespace VectorOps.Tests.Module
         [InlineData("Remove-VectorRecord", true, ConfirmImpact.Medium)]
         [InlineData("Clear-VectorNamespace", true, ConfirmImpact.High)]
         [InlineData("Add-VectorRecord", true, ConfirmImpact.Medium)]
+        [InlineData("Restore-VectorRecord", true, ConfirmImpact.Medium)]
         [InlineData("Get-VectorRecord", false, null)]
         [InlineData("Get-VectorNamespace", false, null)]
         [InlineData("Get-VectorConnection", false, null)]
@@ -222,6 +225,25 @@ namespace VectorOps.Tests.Module
         }
 
         [Fact]
+        public void Restore_VectorRecord_takes_backup_paths_and_an_optional_namespace()
+        {
+            var c = Cmdlet("Restore-VectorRecord");
+            Assert.Empty(c.NamedSets);
+            var path = c.Parameter("Path");
+            Assert.Equal(typeof(string[]), path.Type);
+            // Mandatory, first position, and the FullName of files piped from Get-ChildItem.
+            Assert.Equal(new ParameterInSet(ParameterAttribute.AllParameterSets, true, 0, false, true), Assert.Single(path.Sets));
+            Assert.Equal(new[] { "FullName", "BackupPath" }, path.Aliases.ToArray());
+            Assert.Contains(typeof(ValidateNotNullOrEmptyAttribute), path.Attributes);
+            Assert.Equal(typeof(string), c.Parameter("Namespace").Type);
+            Assert.Equal(new ParameterInSet(ParameterAttribute.AllParameterSets, false, null, false, false), Assert.Single(c.Parameter("Namespace").Sets));
+            Assert.Equal(typeof(int?), c.Parameter("ThrottleLimit").Type);
+            Assert.Equal(typeof(int?), c.Parameter("BatchSize").Type);
+            Assert.Equal(typeof(VectorConnection), c.Parameter("Connection").Type);
+            Assert.DoesNotContain(c.Parameters, p => p.Name == "Force");
+        }
+
+        [Fact]
         public void Wait_VectorMutation_takes_mutations_and_seconds()
         {
             var c = Cmdlet("Wait-VectorMutation");
@@ -263,7 +285,8 @@ namespace VectorOps.Tests.Module
         {
             var withConnection = new[]
             {
-                "Add-VectorRecord", "Clear-VectorNamespace", "Get-VectorNamespace", "Get-VectorRecord", "Remove-VectorRecord", "Wait-VectorMutation",
+                "Add-VectorRecord", "Clear-VectorNamespace", "Get-VectorNamespace", "Get-VectorRecord", "Remove-VectorRecord", "Restore-VectorRecord",
+                "Wait-VectorMutation",
             };
             foreach (var c in CmdletMetadata.All)
             {

@@ -151,9 +151,6 @@ namespace VectorOps.Tests.Pinecone
                 Metadata = metadata?.Invoke(i),
             });
 
-        public void Dispose()
-        {
-            VectorSession.SetCurrent(null);
-        }
+        public void Dispose() { }
     }
 }

@@ -1,0 +1,238 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+using System.Text.Json;
+using VectorOps.Connections;
+using VectorOps.Errors;
+using VectorOps.Hosting;
+using VectorOps.Model;
+using VectorOps.Serialization;
+
+namespace VectorOps.Commands
+{
+    /// <summary>Options of a restore (Restore-VectorRecord, vectorops restore).</summary>
+    public sealed class RestoreOptions
+    {
+        /// <summary>Puts every record into this namespace instead of the one it was backed up from (null: keep).</summary>
+        public string? Namespace { get; set; }
+
+        /// <summary>Upsert requests in flight at once; null = the provider's default.</summary>
+        public int? ThrottleLimit { get; set; }
+
+        /// <summary>Records per upsert request; null = the provider's cap.</summary>
+        public int? BatchSize { get; set; }
+    }
+
+    /// <summary>What a restore found in its file.</summary>
+    public sealed class RestoreSummary
+    {
+        public string Source { get; internal set; } = "";
+
+        /// <summary>Complete records found (and, unless stopped or previewed, upserted).</summary>
+        public long Records { get; internal set; }
+
+        /// <summary>Line numbers of torn lines (an interrupted backup write), skipped.</summary>
+        public IReadOnlyList<long> TornLines { get; internal set; } = Array.Empty<long>();
+
+        public int FailedBatches { get; internal set; }
+    }
+
+    /// <summary>
+    /// Puts back the records of a backup file (JSON Lines written by <see cref="BackupWriter"/>): the whole file is
+    /// checked first (every line parsed, every id and namespace validated, bad lines reported by number), and only
+    /// a file without errors is upserted, streamed into batches of the provider's cap, one mutation per batch.
+    /// <para>
+    /// A torn line, a record cut short because the process writing the backup was killed mid-write, is not an
+    /// error: the backup writer sends a batch's delete only after all of its lines are complete and flushed, so
+    /// the records of a torn line were never deleted. It is skipped with a warning naming the line. Any other
+    /// malformed line stops the restore before the first upsert.
+    /// </para>
+    /// </summary>
+    public sealed class RestoreRecordsCommand : VectorCommand
+    {
+        /// <summary>At most this many bad lines are reported one by one; the rest are counted.</summary>
+        public const int ShownErrors = 10;
+
+        private readonly RestoreOptions _options;
+
+        public RestoreRecordsCommand(ICommandHost host, VectorConnection? connection, RestoreOptions? options = null)
+            : base(host, connection)
+        {
+            _options = options ?? new RestoreOptions();
+            if (_options.Namespace != null)
+            {
+                if (_options.Namespace.Length == 0)
+                    throw new VectorOpsException(ErrorIds.InvalidNamespace, VectorOpsErrorCategory.InvalidArgument,
+                        "The namespace to restore into is empty; leave it out to restore each record into its own namespace.", _options.Namespace);
+                Provider.ValidateNamespace(_options.Namespace);
+            }
+            // Checked now, so a bad value stops before the file is read.
+            Concurrency(_options.ThrottleLimit);
+            var cap = Provider.Capabilities.MaxRecordsPerUpsert;
+            if (_options.BatchSize is int b && (b < 1 || b > cap))
+                throw new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,
+                    $"BatchSize must be between 1 and {cap}, not {b}.", b);
+        }
+
+        /// <summary>Restores a backup file.</summary>
+        public RestoreSummary Restore(string path)
+        {
+            if (path is null || path.Trim().Length == 0)
+                throw new VectorOpsException(ErrorIds.RecordFileNotFound, VectorOpsErrorCategory.InvalidArgument, "Name the backup file to restore.", path);
+            if (!File.Exists(path))
+                throw new VectorOpsException(ErrorIds.RecordFileNotFound, VectorOpsErrorCategory.ObjectNotFound,
+                    Directory.Exists(path) ? $"The backup file '{path}' is a folder, not a file." : $"The backup file '{path}' does not exist.", path);
+            return Restore(() => ReadLines(path), "'" + path + "'");
+        }
+
+        /// <summary>
+        /// Restores from lines read twice: <paramref name="lines"/> is called once to check, and again to send.
+        /// </summary>
+        public RestoreSummary Restore(Func<IEnumerable<string>> lines, string source)
+        {
+            var summary = new RestoreSummary { Source = source };
+            var torn = new List<long>();
+            var bad = 0;
+            long n = 0;
+            long records = 0;
+
+            foreach (var text in lines())
+            {
+                n++;
+                if (Stop.IsCancellationRequested)
+                {
+                    Host.WriteWarning($"Stopped while checking {source}: nothing was restored.");
+                    return summary;
+                }
+                var record = Check(text, n, source, torn, ref bad);
+                if (record != null) records++;
+            }
+            foreach (var line in torn)
+                Host.WriteWarning($"Line {line} of {source} is a torn record (the backup was interrupted while writing it): skipped. " +
+                                  "Its records were never deleted: a batch is deleted only after its whole backup is on disk.");
+            summary.TornLines = torn;
+            if (bad > 0)
+            {
+                if (bad > ShownErrors) Host.WriteWarning($"... and {bad - ShownErrors} more invalid line(s) in {source} not shown.");
+                throw new VectorOpsException(ErrorIds.InvalidRecordFile, VectorOpsErrorCategory.InvalidData,
+                    $"{source} has {bad} invalid line(s): nothing was restored. Fix or remove them and run the restore again.", source);
+            }
+            if (records == 0)
+            {
+                Host.WriteWarning($"{source} holds no records: nothing to restore.");
+                return summary;
+            }
+            Host.WriteVerbose($"{records:N0} record(s) in {source} checked" + (torn.Count > 0 ? $" ({torn.Count} torn line(s) skipped)" : "") +
+                              $"; restoring into {Provider.Name} index '{Provider.Index}'" +
+                              (_options.Namespace is null ? "." : $", namespace '{_options.Namespace}'."));
+
+            var add = new AddRecordsCommand(Host, Connection, _options.ThrottleLimit, _options.BatchSize);
+            var tornSet = new HashSet<long>(torn);
+            n = 0;
+            foreach (var text in lines())
+            {
+                n++;
+                if (Stop.IsCancellationRequested)
+                {
+                    Host.WriteWarning($"Stopped: the records from line {n} of {source} on were not restored.");
+                    break;
+                }
+                if (text.Trim().Length == 0 || tornSet.Contains(n)) continue;
+                VectorRecord record;
+                try
+                {
+                    record = RecordJson.ParseLine(text);
+                }
+                catch (Exception ex) when (IsParseError(ex))
+                {
+                    // The file changed between the two passes.
+                    throw new VectorOpsException(ErrorIds.InvalidRecordFile, VectorOpsErrorCategory.InvalidData,
+                        $"Line {n} of {source} changed while it was being restored and is no longer a valid record: {ex.Message}", source + ":" + n, ex);
+                }
+                if (_options.Namespace != null) record.Namespace = _options.Namespace;
+                summary.Records++;
+                add.Add(record);
+            }
+            add.Complete();
+            summary.FailedBatches = add.FailedBatches;
+            return summary;
+        }
+
+        private VectorRecord? Check(string text, long n, string source, List<long> torn, ref int bad)
+        {
+            if (text.Trim().Length == 0) return null;
+            VectorRecord record;
+            try
+            {
+                record = RecordJson.ParseLine(text);
+            }
+            catch (Exception ex) when (IsParseError(ex))
+            {
+                if (IsTornJson(text))
+                {
+                    torn.Add(n);
+                    return null;
+                }
+                Bad(new VectorOpsException(ErrorIds.InvalidRecordFile, VectorOpsErrorCategory.InvalidData,
+                    $"Line {n} of {source} is not a valid record: {ex.Message}", source + ":" + n, ex), ref bad);
+                return null;
+            }
+            try
+            {
+                if (record.Id.Trim().Length == 0)
+                    throw new VectorOpsException(ErrorIds.InvalidId, VectorOpsErrorCategory.InvalidArgument, "the record id is empty or blank.", record.Id);
+                Provider.ValidateId(record.Id);
+                var ns = _options.Namespace ?? record.Namespace;
+                if (ns != null) Provider.ValidateNamespace(ns);
+            }
+            catch (VectorOpsException ex)
+            {
+                Bad(new VectorOpsException(ex.ErrorId, ex.Category, $"Line {n} of {source}: {ex.Message}", ex.Target, ex), ref bad);
+                return null;
+            }
+            return record;
+        }
+
+        private void Bad(VectorOpsException ex, ref int bad)
+        {
+            bad++;
+            if (bad <= ShownErrors) Report(ex);
+        }
+
+        private static bool IsParseError(Exception ex) =>
+            ex is JsonException || ex is FormatException || ex is InvalidOperationException || ex is KeyNotFoundException ||
+            ex is OverflowException || ex is ArgumentException;
+
+        /// <summary>
+        /// True when the text is the beginning of a JSON object that stops before its end (a write cut short), as
+        /// opposed to text that is wrong where it stands.
+        /// </summary>
+        public static bool IsTornJson(string text)
+        {
+            var trimmed = text.TrimStart();
+            if (trimmed.Length == 0 || trimmed[0] != '{') return false;
+            var bytes = Encoding.UTF8.GetBytes(trimmed);
+            var reader = new Utf8JsonReader(bytes, isFinalBlock: false, state: default);
+            try
+            {
+                while (reader.Read())
+                {
+                    if (reader.CurrentDepth == 0 && reader.TokenType == JsonTokenType.EndObject) return false; // complete
+                }
+                return true; // ran out of text inside the object
+            }
+            catch (JsonException)
+            {
+                return false;
+            }
+        }
+
+        private static IEnumerable<string> ReadLines(string path)
+        {
+            using var reader = new StreamReader(path, new UTF8Encoding(false), true, 1 << 16);
+            string? line;
+            while ((line = reader.ReadLine()) != null) yield return line;
+        }
+    }
+}

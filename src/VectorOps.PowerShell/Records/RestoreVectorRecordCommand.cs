@@ -1,0 +1,53 @@
+using System.Management.Automation;
+using VectorOps.Commands;
+using VectorOps.Model;
+
+namespace VectorOps.PowerShell.Cmdlets
+{
+    /// <summary>
+    /// Puts back the records of backup files written by -BackupPath (Remove-VectorRecord, Clear-VectorNamespace):
+    /// each file is checked in full first (bad lines reported by number, nothing sent), then upserted in batches;
+    /// one VectorMutation per batch. Torn lines of an interrupted backup are skipped with a warning.
+    /// </summary>
+    [Cmdlet(VerbsData.Restore, "VectorRecord", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(VectorMutation))]
+    public sealed class RestoreVectorRecordCommand : VectorCmdletBase
+    {
+        /// <summary>The backup files (JSON Lines, one record with its namespace per line).</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("FullName", "BackupPath")]
+        [ValidateNotNullOrEmpty]
+        public string[]? Path { get; set; }
+
+        /// <summary>Restores every record into this namespace instead of the one it was backed up from.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Namespace { get; set; }
+
+        /// <summary>Most upsert requests in flight at once (default: the provider's).</summary>
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int? ThrottleLimit { get; set; }
+
+        /// <summary>Records per upsert request (default and maximum: the provider's limit).</summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int? BatchSize { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            foreach (var p in Path ?? new string[0])
+            {
+                var file = SessionState.Path.GetUnresolvedProviderPathFromPSPath(p);
+                var command = Guard(() => new RestoreRecordsCommand(CommandHost, EffectiveConnection, new RestoreOptions
+                {
+                    Namespace = Namespace,
+                    ThrottleLimit = ThrottleLimit,
+                    BatchSize = BatchSize,
+                }));
+                Guard(() => command.Restore(file));
+                if (StopToken.IsCancellationRequested) return;
+            }
+        }
+    }
+}

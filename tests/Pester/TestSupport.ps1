@@ -1,0 +1,162 @@
+# Helpers shared by the Pester files of this folder; each dot-sources this file in its top-level BeforeAll.
+# (Invoke-Pester runs only *.Tests.ps1 files, so this file is never run as a test container itself.)
+
+# The repository root: two folders above this file ($PSScriptRoot in a function is the folder of its file).
+function Get-VectorOpsRepoRoot {
+    [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '..' '..'))
+}
+
+# Imports the module as the build assembled it (module/VectorOps) and returns the manifest path.
+function Import-VectorOpsModule {
+    $manifest = Join-Path (Get-VectorOpsRepoRoot) 'module' 'VectorOps' 'VectorOps.psd1'
+    if (-not (Test-Path -LiteralPath $manifest -PathType Leaf)) {
+        throw "Build the module first (dotnet build, or ./build.ps1): $manifest is missing."
+    }
+    Import-Module -Name $manifest -Force -ErrorAction Stop
+    $manifest
+}
+
+# The pwsh executable running these tests (for child sessions).
+function Get-PwshPath {
+    $path = [System.Environment]::ProcessPath
+    if (-not $path) { $path = (Get-Process -Id $PID).Path }
+    $path
+}
+
+# Runs a script block and returns the FullyQualifiedErrorId of the error that stopped it ($null if none stopped it).
+# Pass -ErrorAction Stop to the command inside when the error is a non-terminating one.
+function Get-ErrorId {
+    param([Parameter(Mandatory)] [scriptblock] $ScriptBlock)
+    try {
+        $null = & $ScriptBlock
+        $null
+    }
+    catch {
+        $_.FullyQualifiedErrorId
+    }
+}
+
+# Text without ANSI escape sequences (PowerShell 7.2+ may colour table headers).
+function ConvertTo-PlainText {
+    param([Parameter(ValueFromPipeline)] [AllowNull()] [string] $Text)
+    process { if ($null -ne $Text) { $Text -replace '\x1b\[[0-9;?]*[A-Za-z]', '' } }
+}
+
+# Runs a script in a child pwsh -NonInteractive (no prompt can be answered there), with a time limit so that
+# nothing waits forever. Returns ExitCode, Output (stdout) and Error (stderr).
+function Invoke-ChildPwsh {
+    param(
+        [Parameter(Mandatory)] [string] $Script,
+        [int] $TimeoutSeconds = 180
+    )
+    $psi = [System.Diagnostics.ProcessStartInfo]::new((Get-PwshPath))
+    foreach ($a in '-NoLogo', '-NoProfile', '-NonInteractive', '-EncodedCommand', [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($Script))) {
+        $psi.ArgumentList.Add($a)
+    }
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $psi.RedirectStandardInput = $true
+    $psi.UseShellExecute = $false
+    $process = [System.Diagnostics.Process]::Start($psi)
+    try {
+        $process.StandardInput.Close()
+        # Both pipes are drained concurrently, so a full stderr cannot block the child while stdout is read.
+        $stdout = $process.StandardOutput.ReadToEndAsync()
+        $stderr = $process.StandardError.ReadToEndAsync()
+        if (-not $process.WaitForExit($TimeoutSeconds * 1000)) {
+            $process.Kill($true)
+            throw "The child pwsh did not finish within $TimeoutSeconds s."
+        }
+        $process.WaitForExit()
+        [pscustomobject]@{ ExitCode = $process.ExitCode; Output = $stdout.Result; Error = $stderr.Result }
+    }
+    finally {
+        $process.Dispose()
+    }
+}
+
+# VectorOps.Emulators.dll as the last build left it (any configuration); builds the project when there is none.
+function Get-EmulatorAssembly {
+    $project = Join-Path (Get-VectorOpsRepoRoot) 'tests' 'VectorOps.Emulators'
+    $find = {
+        Get-ChildItem -LiteralPath (Join-Path $project 'bin') -Recurse -Filter 'VectorOps.Emulators.dll' -File -ErrorAction Ignore |
+            Where-Object { Test-Path -LiteralPath ([System.IO.Path]::ChangeExtension($_.FullName, '.runtimeconfig.json')) } |
+            Sort-Object -Property LastWriteTimeUtc -Descending |
+            Select-Object -First 1
+    }
+    $dll = & $find
+    if (-not $dll) {
+        $log = & dotnet build $project --nologo --verbosity quiet 2>&1
+        if ($LASTEXITCODE -ne 0) {
+            throw "dotnet build $project failed (exit code $LASTEXITCODE):$([Environment]::NewLine)$($log -join [Environment]::NewLine)"
+        }
+        $dll = & $find
+        if (-not $dll) { throw "dotnet build $project did not produce VectorOps.Emulators.dll." }
+    }
+    $dll.FullName
+}
+
+# Starts a loopback emulator (tests/VectorOps.Emulators) as a program on a free port. Its first stdout line is its
+# URI; closing its stdin stops it (Stop-Emulator). Its stderr is not redirected: its few lines go to the console.
+function Start-Emulator {
+    param(
+        [Parameter(Mandatory)] [string] $Name,
+        [string[]] $ArgumentList = @(),
+        [int] $TimeoutSeconds = 60
+    )
+    $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    foreach ($a in @((Get-EmulatorAssembly), $Name, '--port', '0') + $ArgumentList) { $psi.ArgumentList.Add([string] $a) }
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardInput = $true
+    $psi.UseShellExecute = $false
+    $process = [System.Diagnostics.Process]::Start($psi)
+    $line = $null
+    try {
+        $read = $process.StandardOutput.ReadLineAsync()
+        if (-not $read.Wait($TimeoutSeconds * 1000)) {
+            throw "The $Name emulator wrote no URI within $TimeoutSeconds s."
+        }
+        $line = $read.Result
+        $uri = $null
+        if (-not $line -or -not [uri]::TryCreate($line.Trim(), [UriKind]::Absolute, [ref] $uri) -or $uri.Scheme -ne 'http') {
+            $exit = if ($process.HasExited) { " (it exited with code $($process.ExitCode))" } else { '' }
+            throw "The $Name emulator did not start$exit; its first line was '$line'."
+        }
+    }
+    catch {
+        Stop-Emulator -Process $process
+        throw
+    }
+    [pscustomobject]@{ Process = $process; Uri = $uri }
+}
+
+# Stops an emulator started by Start-Emulator: closes its stdin, then kills it (and its children) if it lingers.
+function Stop-Emulator {
+    param([System.Diagnostics.Process] $Process)
+    if (-not $Process) { return }
+    try {
+        if (-not $Process.HasExited) {
+            try { $Process.StandardInput.Close() } catch { }
+            if (-not $Process.WaitForExit(10000)) { $Process.Kill($true); $null = $Process.WaitForExit(10000) }
+        }
+    }
+    finally {
+        $Process.Dispose()
+    }
+}
+
+# Kills a process started with Start-Process (and its children, e.g. node under prism.cmd) and waits for it.
+function Stop-TestProcess {
+    param([System.Diagnostics.Process] $Process)
+    if (-not $Process) { return }
+    try {
+        if (-not $Process.HasExited) {
+            $Process.Kill($true)
+            $null = $Process.WaitForExit(10000)
+        }
+    }
+    catch [System.InvalidOperationException] { }
+    finally {
+        $Process.Dispose()
+    }
+}
