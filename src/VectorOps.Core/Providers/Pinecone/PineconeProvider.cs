@@ -51,14 +51,14 @@ namespace VectorOps.Providers.Pinecone
         /// <summary>
         /// Deletes a second per namespace: under the service's 100, leaving room for jitter. Requests are spaced
         /// evenly (never a burst), so any one-second window holds at most 96; a 429 costs only a retry after its
-        /// Retry-After. Measured with 25 ms added to every request: 90 filled 0.89 of the limit, 95 fills 0.94, no 429.
+        /// Retry-After. Measured with 25 ms added to every request: 90 filled 0.89 of the limit, 95 fills 0.95, no 429.
         /// </summary>
         public const double DefaultDeleteRate = 95;
 
         /// <summary>
         /// Delete requests in flight by default. Pacing bounds the rate; 64 fills 8 namespaces at 95 requests/s
-        /// each with 25 ms round trips (measured: 8 in flight reached 0.33 of that limit, 32 0.72, 64 0.84 on
-        /// two cores), or one namespace with round trips up to 0.6 s.
+        /// each with 25 ms round trips (measured on two cores, docs/benchmarks.md: 8 in flight reached 0.33 of
+        /// that limit, 64 reach 0.92), or one namespace with round trips up to 0.6 s.
         /// </summary>
         public const int DefaultDeleteConcurrency = 64;
 
