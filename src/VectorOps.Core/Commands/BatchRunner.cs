@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
@@ -15,15 +16,26 @@ namespace VectorOps.Commands
     /// that submits or completes. When the host's token is cancelled, no new batch starts (each is reported as
     /// Skipped) and batches already in flight run to their end, so every batch is reported exactly once.
     /// </summary>
+    /// <remarks>
+    /// Finished batches are queued by the pool and counted by a semaphore the calling thread waits on: O(1) per
+    /// batch whatever the concurrency (Task.WaitAny over the batches in flight registered and removed a
+    /// continuation on each of them, for every batch). Progress is written at most ten times a second (and at the
+    /// end): one record per batch is thousands a second in a bulk delete, and PowerShell's progress is not free.
+    /// </remarks>
     internal sealed class BatchRunner
     {
+        private static readonly long ProgressInterval = System.Diagnostics.Stopwatch.Frequency / 10;
+
         private readonly ICommandHost _host;
         private readonly int _limit;
-        private readonly List<Task<Outcome>> _inFlight = new List<Task<Outcome>>();
+        private readonly ConcurrentQueue<Outcome> _done = new ConcurrentQueue<Outcome>();
+        private readonly SemaphoreSlim _doneCount = new SemaphoreSlim(0);
         private readonly string _activity;
         private readonly CommandTrace _trace;
+        private int _inFlight;
         private int _submitted;
         private int _finished;
+        private long _lastProgress;
 
         /// <param name="trace">The run's trace sink: batches run inside its scope and it is drained at every report.</param>
         public BatchRunner(ICommandHost host, int concurrency, string activity, CommandTrace? trace = null)
@@ -44,7 +56,7 @@ namespace VectorOps.Commands
         public void Run(VectorMutation mutation, Func<CancellationToken, Task<ProviderWriteResult>> send)
         {
             DrainFinished();
-            while (_inFlight.Count >= _limit) DrainOne();
+            while (_inFlight >= _limit) DrainOne();
             if (Stopped)
             {
                 Skip(mutation, "The run was stopped before this batch was sent.", ErrorIds.OperationStopped);
@@ -53,8 +65,9 @@ namespace VectorOps.Commands
             mutation.StartedAt = DateTimeOffset.Now;
             _submitted++;
             // In-flight requests are not cancelled by Ctrl+C: they finish (the transport bounds their time).
+            _inFlight++;
             // The task starts inside the trace scope, so the lines of its requests reach this run's sink.
-            using (_trace.Enter()) _inFlight.Add(Task.Run(() => Execute(mutation, send)));
+            using (_trace.Enter()) Task.Run(() => ExecuteAndQueue(mutation, send));
         }
 
         /// <summary>Reports a batch that is not sent, as a Skipped mutation.</summary>
@@ -71,10 +84,17 @@ namespace VectorOps.Commands
         /// <summary>Waits for every batch in flight and writes them.</summary>
         public void Complete()
         {
-            while (_inFlight.Count > 0) DrainOne();
+            while (_inFlight > 0) DrainOne();
             _trace.Drain(_host);
             if (_submitted > 0)
                 _host.WriteProgress(new ProgressInfo(1, _activity, "Done") { Completed = true, PercentComplete = 100 });
+        }
+
+        private async Task ExecuteAndQueue(VectorMutation m, Func<CancellationToken, Task<ProviderWriteResult>> send)
+        {
+            var outcome = await Execute(m, send).ConfigureAwait(false);
+            _done.Enqueue(outcome);
+            _doneCount.Release();
         }
 
         private static async Task<Outcome> Execute(VectorMutation m, Func<CancellationToken, Task<ProviderWriteResult>> send)
@@ -107,24 +127,21 @@ namespace VectorOps.Commands
 
         private void DrainFinished()
         {
-            for (var i = 0; i < _inFlight.Count;)
-            {
-                if (_inFlight[i].IsCompleted)
-                {
-                    var t = _inFlight[i];
-                    _inFlight.RemoveAt(i);
-                    Report(t.GetAwaiter().GetResult());
-                }
-                else i++;
-            }
+            while (_doneCount.Wait(0)) ReportNext();
         }
 
         private void DrainOne()
         {
-            var index = Task.WaitAny(_inFlight.ToArray());
-            var t = _inFlight[index];
-            _inFlight.RemoveAt(index);
-            Report(t.GetAwaiter().GetResult());
+            _doneCount.Wait();
+            ReportNext();
+        }
+
+        /// <summary>Reports one finished batch (one was counted, so one is queued: it is queued before it is counted).</summary>
+        private void ReportNext()
+        {
+            if (!_done.TryDequeue(out var o)) throw new InvalidOperationException("A finished batch was counted but not queued.");
+            _inFlight--;
+            Report(o);
         }
 
         private void Report(Outcome o)
@@ -137,10 +154,15 @@ namespace VectorOps.Commands
             _host.WriteVerbose($"{m.Operation} batch of {m.RequestedCount} in '{m.Namespace}': {m.Status}" +
                                (m.ProviderMutationId is null ? "" : $" (mutation {m.ProviderMutationId})") +
                                $" after {m.Attempts} attempt(s), {(m.Duration ?? TimeSpan.Zero).TotalMilliseconds:0} ms.");
-            _host.WriteProgress(new ProgressInfo(1, _activity, $"{_finished} of {_submitted} batches done")
+            var now = System.Diagnostics.Stopwatch.GetTimestamp();
+            if (_finished == 1 || now - _lastProgress >= ProgressInterval)
             {
-                CurrentOperation = $"{Succeeded} succeeded, {Failed} failed",
-            });
+                _lastProgress = now;
+                _host.WriteProgress(new ProgressInfo(1, _activity, $"{_finished} of {_submitted} batches done")
+                {
+                    CurrentOperation = $"{Succeeded} succeeded, {Failed} failed",
+                });
+            }
             _host.WriteObject(m);
             if (o.Error != null)
             {
@@ -149,7 +171,7 @@ namespace VectorOps.Commands
                 {
                     _host.WriteError(new VectorOpsError(o.Error.ErrorId, o.Error.Category, m, o.Error));
                 }
-                catch (Exception) when (_inFlight.Count > 0)
+                catch (Exception) when (_inFlight > 0)
                 {
                     // The host made the error terminating (-ErrorAction Stop): no further batch is sent, but the
                     // ones already in flight still reach the service, so wait for them and write their mutations
@@ -162,11 +184,11 @@ namespace VectorOps.Commands
 
         private void FinishInFlightQuietly()
         {
-            while (_inFlight.Count > 0)
+            while (_inFlight > 0)
             {
-                var index = Task.WaitAny(_inFlight.ToArray());
-                var o = _inFlight[index].GetAwaiter().GetResult();
-                _inFlight.RemoveAt(index);
+                _doneCount.Wait();
+                if (!_done.TryDequeue(out var o)) throw new InvalidOperationException("A finished batch was counted but not queued.");
+                _inFlight--;
                 _finished++;
                 if (o.Error is null) Succeeded++;
                 else

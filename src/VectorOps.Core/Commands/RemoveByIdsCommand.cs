@@ -20,13 +20,17 @@ namespace VectorOps.Commands
         private readonly int _batchSize;
         private readonly Lazy<BackupWriter>? _backup;
         private readonly Dictionary<string, Buffer> _buffers = new Dictionary<string, Buffer>(StringComparer.Ordinal);
+        private string? _lastNamespaceGiven;
+        private string? _lastNamespace;
+        private Buffer? _lastBuffer;
+        private string? _lastBufferNamespace;
 
         public RemoveByIdsCommand(ICommandHost host, VectorConnection? connection, RemoveOptions? options = null)
             : base(host, connection)
         {
             _options = options ?? new RemoveOptions();
             _batchSize = BatchSize(_options.BatchSize);
-            _runner = new BatchRunner(host, Concurrency(_options.ThrottleLimit), "Deleting records by id", Trace);
+            _runner = new BatchRunner(host, DeleteConcurrency(_options.ThrottleLimit, _options.BackupPath != null), "Deleting records by id", Trace);
             _backup = BackupWriter.Prepare(_options.BackupPath);
         }
 
@@ -47,12 +51,17 @@ namespace VectorOps.Commands
         /// Adds the ids of one input (one -Id array or one pipeline object). They are validated together first:
         /// if any is invalid, each bad one is reported and none of this input is sent.
         /// </summary>
+        /// <remarks>
+        /// The cmdlet calls this once per pipeline record, so it is the per-id hot path of a million-id delete: it
+        /// allocates nothing of its own for an input that is a list or an array (the namespace is validated once
+        /// while it stays the same; the ids are checked in a first pass and buffered in a second).
+        /// </remarks>
         public void Add(IEnumerable<string?>? ids, string? @namespace = null)
         {
             string ns;
             try
             {
-                ns = ResolveNamespace(@namespace);
+                ns = Namespace(@namespace);
             }
             catch (VectorOpsException ex)
             {
@@ -60,17 +69,17 @@ namespace VectorOps.Commands
                 return;
             }
 
-            var accepted = new List<string>();
+            var list = ids as IReadOnlyList<string?> ?? (ids is null ? Array.Empty<string?>() : new List<string?>(ids));
             var bad = false;
-            foreach (var id in ids ?? Array.Empty<string?>())
+            for (var i = 0; i < list.Count; i++)
             {
+                var id = list[i];
                 try
                 {
-                    if (id is null || id.Trim().Length == 0)
+                    if (id is null || id.Length == 0 || (char.IsWhiteSpace(id[0]) && string.IsNullOrWhiteSpace(id)))
                         throw new VectorOpsException(ErrorIds.InvalidId, VectorOpsErrorCategory.InvalidArgument,
                             "A record id is empty or blank; nothing from this input was deleted.", id);
-                    Provider.ValidateId(id);
-                    accepted.Add(id);
+                    Provider.ValidateId(id!);
                 }
                 catch (VectorOpsException ex)
                 {
@@ -78,7 +87,7 @@ namespace VectorOps.Commands
                     Report(ex);
                 }
             }
-            if (bad || accepted.Count == 0)
+            if (bad || list.Count == 0)
             {
                 if (!bad)
                     Report(new VectorOpsException(ErrorIds.InvalidId, VectorOpsErrorCategory.InvalidArgument,
@@ -86,18 +95,35 @@ namespace VectorOps.Commands
                 return;
             }
 
-            if (!_buffers.TryGetValue(ns, out var buffer))
-                _buffers[ns] = buffer = new Buffer(_batchSize);
-            foreach (var id in accepted)
+            var buffer = _lastBuffer;
+            if (buffer is null || !ReferenceEquals(ns, _lastBufferNamespace))
             {
+                if (!_buffers.TryGetValue(ns, out buffer))
+                    _buffers[ns] = buffer = new Buffer(_batchSize);
+                _lastBuffer = buffer;
+                _lastBufferNamespace = ns;
+            }
+            for (var i = 0; i < list.Count; i++)
+            {
+                var id = list[i]!;
                 if (!buffer.Seen.Add(id)) continue; // the same id twice in one batch is sent once
                 buffer.Ids.Add(id);
                 if (buffer.Ids.Count == _batchSize)
                 {
                     Flush(ns, buffer.Ids);
-                    _buffers[ns] = buffer = new Buffer(_batchSize);
+                    buffer.Next(_batchSize);
                 }
             }
+        }
+
+        /// <summary>The namespace of an input, validated by the provider once for as long as it does not change.</summary>
+        private string Namespace(string? @namespace)
+        {
+            if (_lastNamespace != null && string.Equals(@namespace, _lastNamespaceGiven, StringComparison.Ordinal)) return _lastNamespace;
+            var ns = ResolveNamespace(@namespace);
+            _lastNamespaceGiven = @namespace;
+            _lastNamespace = ns;
+            return ns;
         }
 
         /// <summary>Deletes again exactly the ids of an earlier mutation (a failed, skipped or previewed batch).</summary>
@@ -136,6 +162,8 @@ namespace VectorOps.Commands
                 if (pair.Value.Ids.Count > 0)
                     Flush(pair.Key, pair.Value.Ids);
             _buffers.Clear();
+            _lastBuffer = null;
+            _lastBufferNamespace = null;
             try
             {
                 _runner.Complete();
@@ -160,6 +188,10 @@ namespace VectorOps.Commands
             _runner.Run(m, DeleteIds(Provider, ns, ids, _backup?.Value));
         }
 
+        /// <summary>
+        /// The ids of one namespace's batch being filled. The list goes to the batch's mutation, so each batch gets
+        /// a new one; the duplicate check is only per batch, so its set is cleared and kept (no regrowth per batch).
+        /// </summary>
         private sealed class Buffer
         {
             public Buffer(int size)
@@ -167,8 +199,14 @@ namespace VectorOps.Commands
                 Ids = new List<string>(Math.Min(size, 1024));
             }
 
-            public List<string> Ids { get; }
+            public List<string> Ids { get; private set; }
             public HashSet<string> Seen { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+            public void Next(int size)
+            {
+                Ids = new List<string>(Math.Min(size, 1024));
+                Seen.Clear();
+            }
         }
     }
 }

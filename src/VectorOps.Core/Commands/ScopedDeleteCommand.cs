@@ -26,7 +26,7 @@ namespace VectorOps.Commands
             : base(host, connection)
         {
             Options = options ?? new RemoveOptions();
-            _runner = new BatchRunner(host, Concurrency(Options.ThrottleLimit), activity, Trace);
+            _runner = new BatchRunner(host, DeleteConcurrency(Options.ThrottleLimit, Options.BackupPath != null), activity, Trace);
             _backup = BackupWriter.Prepare(Options.BackupPath);
         }
 

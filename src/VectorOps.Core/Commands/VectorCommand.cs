@@ -129,6 +129,13 @@ namespace VectorOps.Commands
             return throttle ?? Provider.Capabilities.DefaultConcurrency;
         }
 
+        /// <summary>Requests in flight for deletes: the provider's delete default when it paces them and no backup fetches first.</summary>
+        protected int DeleteConcurrency(int? throttle, bool backup)
+        {
+            var n = Concurrency(throttle);
+            return throttle is null && !backup && Provider.Capabilities.DefaultDeleteConcurrency is int d && d > 0 ? d : n;
+        }
+
         /// <summary>
         /// The work of one delete batch: with a backup, fetch the records and append them (flushed) first; the
         /// delete is sent only after the backup is on disk.

@@ -34,5 +34,13 @@ namespace VectorOps.Providers
 
         /// <summary>Default number of requests in flight at once.</summary>
         public int DefaultConcurrency { get; set; } = 4;
+
+        /// <summary>
+        /// Default number of delete requests in flight when the provider paces deletes itself (null: <see
+        /// cref="DefaultConcurrency"/>). Pacing, not concurrency, then bounds the rate, and enough requests must be
+        /// in flight to fill it: the rate times the round trip, per namespace deleted in parallel. Not used when
+        /// a backup fetches before each delete (fetches are not paced).
+        /// </summary>
+        public int? DefaultDeleteConcurrency { get; set; }
     }
 }

@@ -1,6 +1,8 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Net;
+using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
@@ -142,10 +144,35 @@ namespace VectorOps.Emulators.Infrastructure
         }
 
         /// <summary>
+        /// Applies settings sent to POST /_emulator/configure (a JSON object; absent members are left as they are).
+        /// The host handles <c>latencyMs</c> (added to every request) and <c>recordDeletedIds</c> (the journal's
+        /// per-id record, off for million-id benchmarks); emulators add their own (rate limits) and call the base.
+        /// </summary>
+        protected virtual void Configure(JsonElement settings)
+        {
+            if (settings.TryGetProperty("latencyMs", out var latency) && latency.ValueKind == JsonValueKind.Number)
+                Faults.AddedLatency = TimeSpan.FromMilliseconds(latency.GetDouble());
+            if (settings.TryGetProperty("recordDeletedIds", out var record) && (record.ValueKind == JsonValueKind.True || record.ValueKind == JsonValueKind.False))
+                Journal.RecordDeletedIds = record.GetBoolean();
+        }
+
+        /// <summary>
+        /// Stores records with these ids in the namespace at once, without a request of the vendor's API and without
+        /// a journal entry (POST /_emulator/seed: benchmarks load millions of ids this way). Returns how many.
+        /// </summary>
+        protected virtual long Seed(string? @namespace, IEnumerable<string> ids) =>
+            throw new NotSupportedException($"The {Name} emulator cannot seed records through /_emulator/seed.");
+
+        /// <summary>How many records the emulator holds now (all namespaces), for the journal summary; null if unknown.</summary>
+        protected virtual long? RecordCount => null;
+
+        /// <summary>
         /// The admin paths under /_emulator/ (not part of any vendor's API, never journaled, no authentication):
         /// GET /_emulator/journal answers a summary, for scripts (Pester, benchmarks) that run the emulator as a
         /// program; POST /_emulator/reset empties it; POST /_emulator/faults adds a fault (see <see cref="AdminFaults"/>)
-        /// and DELETE /_emulator/faults removes them all; GET /_emulator/deleted?scope=NS lists the ids deleted there.
+        /// and DELETE /_emulator/faults removes them all; GET /_emulator/deleted?scope=NS lists the ids deleted there;
+        /// POST /_emulator/configure changes settings (latency, rate limits: see <see cref="Configure"/>);
+        /// POST /_emulator/seed?namespace=NS stores one record per line of the body (an id a line).
         /// </summary>
         private async Task<bool> Admin(HttpContext context)
         {
@@ -161,6 +188,10 @@ namespace VectorOps.Emulators.Infrastructure
                     mutatingCalls = entries.Count(e => e.Mutating),
                     deletedRecords = Journal.DeletedCount,
                     faults = entries.Count(e => e.Fault != null),
+                    statuses = entries.GroupBy(e => e.Status).OrderBy(g => g.Key)
+                        .ToDictionary(g => g.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), g => g.Count()),
+                    idsSent = entries.Where(e => e.Mutating && e.IdCount != null).Sum(e => (long)e.IdCount!.Value),
+                    records = RecordCount,
                     operations = entries.GroupBy(e => e.Operation).OrderBy(g => g.Key, StringComparer.Ordinal)
                         .ToDictionary(g => g.Key, g => g.Count()),
                     idCounts = entries.Where(e => e.Mutating && e.IdCount != null).Select(e => e.IdCount!.Value).ToArray(),
@@ -208,6 +239,42 @@ namespace VectorOps.Emulators.Infrastructure
                     ids = Journal.DeletedIds(scope).OrderBy(i => i, StringComparer.Ordinal).ToArray(),
                     deletedMoreThanOnce = Journal.DeletedMoreThanOnce(scope).OrderBy(i => i, StringComparer.Ordinal).ToArray(),
                 })).ConfigureAwait(false);
+                return true;
+            }
+            if (path == "/_emulator/configure" && HttpMethods.IsPost(context.Request.Method))
+            {
+                using var doc = await JsonDocument.ParseAsync(context.Request.Body, default, context.RequestAborted).ConfigureAwait(false);
+                if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    context.Response.StatusCode = 400;
+                    return true;
+                }
+                Configure(doc.RootElement);
+                context.Response.StatusCode = 204;
+                return true;
+            }
+            if (path == "/_emulator/seed" && HttpMethods.IsPost(context.Request.Method))
+            {
+                var ns = context.Request.Query["namespace"].ToString();
+                var ids = new List<string>();
+                using (var reader = new System.IO.StreamReader(context.Request.Body, System.Text.Encoding.UTF8))
+                {
+                    string? line;
+                    while ((line = await reader.ReadLineAsync(context.RequestAborted).ConfigureAwait(false)) != null)
+                        if (line.Length > 0) ids.Add(line);
+                }
+                long seeded;
+                try
+                {
+                    seeded = Seed(ns.Length == 0 ? null : ns, ids);
+                }
+                catch (NotSupportedException)
+                {
+                    context.Response.StatusCode = 501;
+                    return true;
+                }
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync("{\"seeded\":" + seeded.ToString(System.Globalization.CultureInfo.InvariantCulture) + "}").ConfigureAwait(false);
                 return true;
             }
             context.Response.StatusCode = 404;

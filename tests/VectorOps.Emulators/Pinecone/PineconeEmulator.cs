@@ -52,6 +52,34 @@ namespace VectorOps.Emulators.Pinecone
             Store.ReleaseIndexing();
         }
 
+        /// <summary>Also <c>deleteRps</c> (0: no limit) and <c>deleteBurst</c>: the per-namespace delete limit, started afresh.</summary>
+        protected override void Configure(JsonElement settings)
+        {
+            base.Configure(settings);
+            lock (_limitGate)
+            {
+                if (settings.TryGetProperty("deleteRps", out var rps) && rps.ValueKind == JsonValueKind.Number)
+                    Options.DeleteRequestsPerSecondPerNamespace = rps.GetDouble();
+                if (settings.TryGetProperty("deleteBurst", out var burst) && burst.ValueKind == JsonValueKind.Number)
+                    Options.DeleteBurst = burst.GetInt32();
+                _deleteLimit = null;
+            }
+        }
+
+        /// <summary>Records with ids only (no values, no metadata): enough to be listed, counted and deleted.</summary>
+        protected override long Seed(string? @namespace, IEnumerable<string> ids)
+        {
+            long n = 0;
+            Store.Seed(string.IsNullOrEmpty(@namespace) ? DefaultNamespace : @namespace!, ids.Select(id =>
+            {
+                n++;
+                return new PineconeRecord(id);
+            }));
+            return n;
+        }
+
+        protected override long? RecordCount => Store.All.Sum(ns => { lock (ns.Gate) return (long)ns.Records.Count; });
+
         protected override void Classify(HttpRequest request, JournalEntry entry)
         {
             var path = request.Path.Value ?? "";
@@ -197,19 +225,36 @@ namespace VectorOps.Emulators.Pinecone
         private async Task<JsonDocument> ReadBody(HttpContext context)
         {
             var limit = Options.MaxRequestBytes;
-            using var ms = new MemoryStream();
-            var buffer = new byte[81920];
-            int read;
-            while ((read = await context.Request.Body.ReadAsync(buffer, context.RequestAborted).ConfigureAwait(false)) > 0)
+            string TooLarge() => $"Request size exceeds the maximum supported size of {limit / (1024 * 1024)} MB.";
+            byte[] data;
+            int length;
+            if (context.Request.ContentLength is long declared)
             {
-                ms.Write(buffer, 0, read);
-                if (ms.Length > limit)
-                    throw BadRequest($"Request size exceeds the maximum supported size of {limit / (1024 * 1024)} MB.");
+                // The usual case: one buffer of the declared size, parsed in place (no growing stream, no copy).
+                if (declared > limit) throw BadRequest(TooLarge());
+                data = new byte[declared];
+                length = 0;
+                int read;
+                while (length < data.Length && (read = await context.Request.Body.ReadAsync(data.AsMemory(length), context.RequestAborted).ConfigureAwait(false)) > 0)
+                    length += read;
             }
-            if (ms.Length == 0) throw BadRequest("The request body is empty; a JSON object is required.");
+            else
+            {
+                using var ms = new MemoryStream();
+                var buffer = new byte[81920];
+                int read;
+                while ((read = await context.Request.Body.ReadAsync(buffer, context.RequestAborted).ConfigureAwait(false)) > 0)
+                {
+                    ms.Write(buffer, 0, read);
+                    if (ms.Length > limit) throw BadRequest(TooLarge());
+                }
+                data = ms.GetBuffer();
+                length = (int)ms.Length;
+            }
+            if (length == 0) throw BadRequest("The request body is empty; a JSON object is required.");
             try
             {
-                var doc = JsonDocument.Parse(ms.ToArray());
+                var doc = JsonDocument.Parse(data.AsMemory(0, length));
                 if (doc.RootElement.ValueKind != JsonValueKind.Object)
                 {
                     doc.Dispose();

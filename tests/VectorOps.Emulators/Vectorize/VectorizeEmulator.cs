@@ -111,6 +111,41 @@ namespace VectorOps.Emulators.Vectorize
 
         // ---- host ----------------------------------------------------------------------------------
 
+        /// <summary>
+        /// Also <c>rateLimit</c>, <c>rateWindowSeconds</c>, <c>rateBlockSeconds</c> (the account limit, whose
+        /// window and block start afresh) and <c>applyDelayMs</c>.
+        /// </summary>
+        protected override void Configure(JsonElement settings)
+        {
+            base.Configure(settings);
+            if (settings.TryGetProperty("rateLimit", out var limit) && limit.ValueKind == JsonValueKind.Number) RateLimit = limit.GetInt32();
+            if (settings.TryGetProperty("rateWindowSeconds", out var window) && window.ValueKind == JsonValueKind.Number) RateWindow = TimeSpan.FromSeconds(window.GetDouble());
+            if (settings.TryGetProperty("rateBlockSeconds", out var block) && block.ValueKind == JsonValueKind.Number) RateBlock = TimeSpan.FromSeconds(block.GetDouble());
+            if (settings.TryGetProperty("applyDelayMs", out var delay) && delay.ValueKind == JsonValueKind.Number) ApplyDelay = TimeSpan.FromMilliseconds(delay.GetDouble());
+            ResetRateLimit();
+        }
+
+        /// <summary>Seeds every index (usually the one) with the ids, without a namespace and with all-zero values.</summary>
+        protected override long Seed(string? @namespace, IEnumerable<string> ids)
+        {
+            var list = ids as IReadOnlyCollection<string> ?? ids.ToList();
+            foreach (var index in _indexes.Values)
+            {
+                var zero = new float[index.Dimensions];
+                index.Seed(list.Select(id => new StoredVector(id, zero, null, @namespace)));
+            }
+            return list.Count;
+        }
+
+        /// <summary>Empties every index (they stay, with their dimensions) and forgets the rate-limit window.</summary>
+        protected override void ResetState()
+        {
+            foreach (var index in _indexes.Values) index.Clear();
+            ResetRateLimit();
+        }
+
+        protected override long? RecordCount => _indexes.Values.Sum(i => (long)i.Count);
+
         protected override void Classify(HttpRequest request, JournalEntry entry)
         {
             var path = request.Path.Value ?? "";
@@ -406,12 +441,13 @@ namespace VectorOps.Emulators.Vectorize
                 var ids = new List<string>(idsEl.GetArrayLength());
                 foreach (var x in idsEl.EnumerateArray())
                 {
-                    if (x.ValueKind != JsonValueKind.String || x.GetString()!.Length == 0 || Encoding.UTF8.GetByteCount(x.GetString()!) > 64)
+                    var id = x.ValueKind == JsonValueKind.String ? x.GetString()! : null;
+                    if (id is null || id.Length == 0 || Encoding.UTF8.GetByteCount(id) > 64)
                     {
                         await Fail(context, 400, 40005, "every id must be a string of 1 to 64 bytes").ConfigureAwait(false);
                         return null;
                     }
-                    ids.Add(x.GetString()!);
+                    ids.Add(id);
                 }
                 if (ids.Count == 0)
                 {

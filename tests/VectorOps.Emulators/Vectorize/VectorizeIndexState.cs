@@ -67,7 +67,10 @@ namespace VectorOps.Emulators.Vectorize
     {
         private readonly object _gate = new object();
         private readonly Dictionary<string, StoredVector> _vectors = new Dictionary<string, StoredVector>(StringComparer.Ordinal);
-        private readonly SortedSet<string> _keys = new SortedSet<string>(StringComparer.Ordinal);
+        // Deleted ids stay in _keys as stale entries that readers skip, until they outnumber live ones (removing
+        // each from a red-black tree of a million strings made the emulator the bottleneck of benchmarks).
+        private SortedSet<string> _keys = new SortedSet<string>(StringComparer.Ordinal);
+        private int _stale;
         private readonly Queue<EmulatedMutation> _queue = new Queue<EmulatedMutation>();
         private readonly List<EmulatedMutation> _log = new List<EmulatedMutation>();
         private string? _processedUpToMutation;
@@ -99,10 +102,10 @@ namespace VectorOps.Emulators.Vectorize
         public StoredVector? Get(string id) { lock (_gate) return _vectors.TryGetValue(id, out var v) ? v : null; }
 
         /// <summary>Applied ids, in list order.</summary>
-        public IReadOnlyList<string> Ids { get { lock (_gate) return _keys.ToList(); } }
+        public IReadOnlyList<string> Ids { get { lock (_gate) return _keys.Where(_vectors.ContainsKey).ToList(); } }
 
         /// <summary>Applied vectors (a snapshot).</summary>
-        public IReadOnlyList<StoredVector> Vectors { get { lock (_gate) return _keys.Select(k => _vectors[k]).ToList(); } }
+        public IReadOnlyList<StoredVector> Vectors { get { lock (_gate) return _keys.Where(_vectors.ContainsKey).Select(k => _vectors[k]).ToList(); } }
 
         /// <summary>Whether the mutation with this id has been applied (false when unknown).</summary>
         public bool IsApplied(string mutationId)
@@ -128,6 +131,21 @@ namespace VectorOps.Emulators.Vectorize
                 list.Add(new StoredVector(prefix + i.ToString("D5", System.Globalization.CultureInfo.InvariantCulture), values, metadata?.Invoke(i), @namespace));
             }
             Seed(list);
+        }
+
+        /// <summary>Empties the index: vectors, queued and logged mutations, watermarks (for /_emulator/reset).</summary>
+        internal void Clear()
+        {
+            lock (_gate)
+            {
+                _vectors.Clear();
+                _keys.Clear();
+                _stale = 0;
+                _queue.Clear();
+                _log.Clear();
+                _processedUpToMutation = null;
+                _processedUpToDatetime = null;
+            }
         }
 
         internal EmulatedMutation Enqueue(EmulatedMutationKind kind, IReadOnlyList<string> ids, IReadOnlyList<StoredVector>? vectors)
@@ -169,8 +187,8 @@ namespace VectorOps.Emulators.Vectorize
 
         private void Put(StoredVector v)
         {
+            if (!_vectors.ContainsKey(v.Id) && !_keys.Add(v.Id)) _stale--; // a stale entry is live again
             _vectors[v.Id] = v;
-            _keys.Add(v.Id);
         }
 
         private void Apply(EmulatedMutation m, RequestJournal journal)
@@ -182,7 +200,11 @@ namespace VectorOps.Emulators.Vectorize
                     foreach (var id in m.Ids)
                         if (_vectors.Remove(id))
                         {
-                            _keys.Remove(id);
+                            if (++_stale > 1024 && _stale > _vectors.Count)
+                            {
+                                _keys = new SortedSet<string>(_vectors.Keys, StringComparer.Ordinal);
+                                _stale = 0;
+                            }
                             removed.Add(id);
                         }
                     m.Removed = removed;
@@ -211,6 +233,7 @@ namespace VectorOps.Emulators.Vectorize
                     foreach (var id in view)
                     {
                         if (after != null && string.CompareOrdinal(id, after) <= 0) continue;
+                        if (_stale > 0 && !_vectors.ContainsKey(id)) continue;
                         if (ids.Count == count) { more = true; break; }
                         ids.Add(id);
                     }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using VectorOps.Commands;
 using VectorOps.Errors;
@@ -134,6 +135,71 @@ namespace VectorOps.Tests.Commands
             cmd.Add(new[] { "id-00001", "id-00001", "id-00002" });
             cmd.Complete();
             Assert.Equal(2, Assert.Single(Mutations).RequestedCount);
+        }
+
+        [Fact]
+        public void Duplicates_are_dropped_per_batch_only_an_id_given_again_after_its_batch_is_sent_again()
+        {
+            var cmd = new RemoveByIdsCommand(Host, Connection);
+            // Cap 10: the first batch is ids 0-9 (id 1 twice), the second starts with id 1 again.
+            foreach (var id in Ids(0, 10).Prepend("id-00001")) cmd.Add(new[] { id });
+            foreach (var id in new[] { "id-00001", "id-00010", "id-00010" }) cmd.Add(new[] { id });
+            cmd.Complete();
+            var batches = Mutations.OrderBy(m => m.RequestedCount).ToList();
+            Assert.Equal(new[] { "id-00001", "id-00010" }, batches[0].Ids);
+            Assert.Equal(Ids(0, 10).OrderBy(i => i, StringComparer.Ordinal), batches[1].Ids!.OrderBy(i => i, StringComparer.Ordinal));
+        }
+
+        [Fact]
+        public void Each_input_names_its_namespace_a_bad_one_after_good_ones_is_still_refused()
+        {
+            Provider.Seed("other", 5);
+            var cmd = new RemoveByIdsCommand(Host, Connection);
+            cmd.Add(new[] { "id-00001" });
+            cmd.Add(new[] { "id-00002" }, "other");
+            cmd.Add(new[] { "id-00003" }, "a/b");
+            cmd.Add(new[] { "id-00004" }, "other");
+            cmd.Add(new[] { "id-00005" });
+            cmd.Add(new[] { "id-00006" }, "");
+            cmd.Complete();
+            var e = Assert.Single(Host.Errors);
+            Assert.Equal("a/b", e.Target);
+            Assert.Equal(new[] { "id-00001", "id-00005", "id-00006" }, Mutations.Single(m => m.Namespace == "default").Ids);
+            Assert.Equal(new[] { "id-00002", "id-00004" }, Mutations.Single(m => m.Namespace == "other").Ids);
+        }
+
+        [Fact]
+        public void An_input_that_is_not_a_list_is_read_once_and_validated_whole()
+        {
+            var reads = 0;
+            IEnumerable<string?> Lazy()
+            {
+                reads++;
+                yield return "id-00001";
+                yield return " ";
+            }
+            var cmd = new RemoveByIdsCommand(Host, Connection);
+            cmd.Add(Lazy());
+            cmd.Complete();
+            Assert.Equal(1, reads);
+            Assert.Single(Host.Errors);
+            Assert.Equal(0, Provider.MutatingCalls);
+        }
+
+        [Fact]
+        public void Progress_is_written_for_the_first_batch_and_at_the_end_and_each_batch_is_reported_once()
+        {
+            Provider.Seed("default", 1000);
+            var cmd = new RemoveByIdsCommand(Host, Connection, new RemoveOptions { ThrottleLimit = 8 });
+            foreach (var id in Ids(0, 1000)) cmd.Add(new[] { id });
+            cmd.Complete();
+            Assert.Equal(100, Mutations.Count);
+            Assert.Equal(100, Mutations.Select(m => m.Ids![0]).Distinct().Count());
+            var progress = Host.Progress.Where(p => p.Activity == "Deleting records by id").ToList();
+            Assert.Equal("1 of ", progress.First().StatusDescription.Substring(0, 5));
+            Assert.True(progress.Last().Completed);
+            Assert.InRange(progress.Count, 2, 101);
+            Assert.Empty(Host.ThreadViolations);
         }
 
         [Theory]

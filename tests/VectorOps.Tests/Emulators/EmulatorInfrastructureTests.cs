@@ -149,6 +149,25 @@ namespace VectorOps.Tests.EmulatorInfrastructure
         }
 
         [Fact]
+        public async Task AdminConfigure_SetsLatencyAndJournalRecording_AndSeedIsRefusedWhereUnsupported()
+        {
+            var configure = await _client.PostAsync(new Uri(_emulator.BaseUri, "/_emulator/configure"),
+                new StringContent("{\"latencyMs\":30,\"recordDeletedIds\":false}", Encoding.UTF8, "application/json"));
+            Assert.Equal(204, (int)configure.StatusCode);
+            Assert.Equal(TimeSpan.FromMilliseconds(30), _emulator.Faults.AddedLatency);
+            Assert.False(_emulator.Journal.RecordDeletedIds);
+            var notObject = await _client.PostAsync(new Uri(_emulator.BaseUri, "/_emulator/configure"), new StringContent("[]", Encoding.UTF8, "application/json"));
+            Assert.Equal(400, (int)notObject.StatusCode);
+            var seed = await _client.PostAsync(new Uri(_emulator.BaseUri, "/_emulator/seed"), new StringContent("a\nb\n", Encoding.UTF8, "text/plain"));
+            Assert.Equal(501, (int)seed.StatusCode);
+
+            await Get("/a");
+            var summary = System.Text.Json.JsonDocument.Parse(await (await Get("/_emulator/journal")).Content.ReadAsStringAsync()).RootElement;
+            Assert.Equal(1, summary.GetProperty("statuses").GetProperty("200").GetInt32());
+            Assert.Equal(System.Text.Json.JsonValueKind.Null, summary.GetProperty("records").ValueKind);
+        }
+
+        [Fact]
         public void Prism_NotInstalled_FailsLoudlyWithTheInstallCommand()
         {
             var missing = Path.Combine(Path.GetTempPath(), "no-prism-here", "prism");

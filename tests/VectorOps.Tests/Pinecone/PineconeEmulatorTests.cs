@@ -278,5 +278,64 @@ namespace VectorOps.Tests.Pinecone
                 if (!p.HasExited) p.Kill(entireProcessTree: true);
             }
         }
+
+        [Fact]
+        public async Task Admin_seed_and_configure_load_ids_and_set_the_delete_limit_and_latency()
+        {
+            var seed = await _client.PostAsync(new Uri(_emulator.BaseUri, "/_emulator/seed?namespace=bulk"),
+                new StringContent("a-1\na-2\n\na-3\n", Encoding.UTF8, "text/plain"));
+            Assert.Equal(200, (int)seed.StatusCode);
+            Assert.Equal(new[] { "a-1", "a-2", "a-3" }, _emulator.Store.IdsIn("bulk"));
+
+            var configure = await _client.PostAsync(new Uri(_emulator.BaseUri, "/_emulator/configure"),
+                new StringContent("{\"deleteRps\":1,\"deleteBurst\":1,\"latencyMs\":5}", Encoding.UTF8, "application/json"));
+            Assert.Equal(204, (int)configure.StatusCode);
+            Assert.Equal(1, _emulator.Options.DeleteRequestsPerSecondPerNamespace);
+            Assert.Equal(TimeSpan.FromMilliseconds(5), _emulator.Faults.AddedLatency);
+            Assert.Equal(200, (await Send(HttpMethod.Post, "/vectors/delete", new { ids = new[] { "a-1" }, @namespace = "bulk" })).Status);
+            var limited = await Send(HttpMethod.Post, "/vectors/delete", new { ids = new[] { "a-2" }, @namespace = "bulk" });
+            AssertRpcError(429, 8, limited);
+
+            var summary = JsonDocument.Parse(await _client.GetStringAsync(new Uri(_emulator.BaseUri, "/_emulator/journal"))).RootElement;
+            Assert.Equal(2, summary.GetProperty("records").GetInt64());
+            Assert.Equal(1, summary.GetProperty("statuses").GetProperty("429").GetInt32());
+            Assert.Equal(2, summary.GetProperty("idsSent").GetInt64());
+        }
+
+        [Fact]
+        public async Task Deleted_ids_never_come_back_in_lists_queries_or_deleteAll_and_can_be_written_again()
+        {
+            Seed("ns", 3000);
+            // More deletes than the set's rebuild threshold, and fewer: both paths of the stale-entry bookkeeping.
+            var gone = Enumerable.Range(0, 3000).Where(i => i % 3 != 0).Select(i => "id-" + i.ToString("D5")).ToList();
+            for (var i = 0; i < gone.Count; i += 1000)
+                Assert.Equal(200, (await Send(HttpMethod.Post, "/vectors/delete", new { ids = gone.Skip(i).Take(1000).ToArray(), @namespace = "ns" })).Status);
+            var kept = Enumerable.Range(0, 3000).Where(i => i % 3 == 0).Select(i => "id-" + i.ToString("D5")).ToList();
+            Assert.Equal(kept, _emulator.Store.IdsIn("ns"));
+
+            var listed = new List<string>();
+            string? token = null;
+            do
+            {
+                var page = await Send(HttpMethod.Get, "/vectors/list?namespace=ns&prefix=id-01&limit=100" + (token is null ? "" : "&paginationToken=" + Uri.EscapeDataString(token)));
+                Assert.Equal(200, page.Status);
+                listed.AddRange(page.Body.GetProperty("vectors").EnumerateArray().Select(v => v.GetProperty("id").GetString()!));
+                token = page.Body.TryGetProperty("pagination", out var p) ? p.GetProperty("next").GetString() : null;
+            } while (token != null);
+            Assert.Equal(kept.Where(id => id.StartsWith("id-01", StringComparison.Ordinal)), listed);
+
+            // One more delete (under the threshold again), then a write of a deleted id brings exactly it back.
+            Assert.Equal(200, (await Send(HttpMethod.Post, "/vectors/delete", new { ids = new[] { "id-00000" }, @namespace = "ns" })).Status);
+            Assert.Equal(200, (await Send(HttpMethod.Post, "/vectors/upsert", new { vectors = new[] { new { id = "id-00001", values = new[] { 1f, 0, 0, 0 } } }, @namespace = "ns" })).Status);
+            var now = _emulator.Store.IdsIn("ns");
+            Assert.Equal(kept.Count, now.Count);
+            Assert.Contains("id-00001", now);
+            Assert.DoesNotContain("id-00000", now);
+            var top = await Send(HttpMethod.Post, "/query", new { @namespace = "ns", topK = 5000, vector = new[] { 1f, 0, 0, 0 } });
+            Assert.Equal(kept.Count, top.Body.GetProperty("matches").GetArrayLength());
+
+            Assert.Equal(200, (await Send(HttpMethod.Post, "/vectors/delete", new { deleteAll = true, @namespace = "ns" })).Status);
+            Assert.Empty(_emulator.Store.IdsIn("ns"));
+        }
     }
 }

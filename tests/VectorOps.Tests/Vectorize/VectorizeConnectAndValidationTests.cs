@@ -147,6 +147,9 @@ namespace VectorOps.Tests.Vectorize
                 Assert.True(p.Capabilities.AsyncMutations);
                 var vectorize = Assert.IsType<VectorizeProvider>(p);
                 Assert.True(vectorize.RequestsPerSecond * 300 < 1200, "the default pace stays under 1,200 requests per 5 minutes");
+                // 0.9 of the limit: close to it, with 120 requests per 5 minutes left to the account's other clients.
+                Assert.Equal(3.6, vectorize.RequestsPerSecond);
+                Assert.True(vectorize.RequestsPerSecond * 300 <= 1200 - 120);
             }
         }
 

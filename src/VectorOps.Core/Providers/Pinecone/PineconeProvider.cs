@@ -48,8 +48,19 @@ namespace VectorOps.Providers.Pinecone
         /// <summary>Longest request URI a fetch builds (proxies and servers commonly refuse request lines over 8 KB).</summary>
         public const int MaxFetchUriLength = 8000;
 
-        /// <summary>Deletes a second per namespace: under the service's 100, leaving room for clock jitter.</summary>
-        public const double DefaultDeleteRate = 90;
+        /// <summary>
+        /// Deletes a second per namespace: under the service's 100, leaving room for jitter. Requests are spaced
+        /// evenly (never a burst), so any one-second window holds at most 96; a 429 costs only a retry after its
+        /// Retry-After. Measured with 25 ms added to every request: 90 filled 0.89 of the limit, 95 fills 0.94, no 429.
+        /// </summary>
+        public const double DefaultDeleteRate = 95;
+
+        /// <summary>
+        /// Delete requests in flight by default. Pacing bounds the rate; 64 fills 8 namespaces at 95 requests/s
+        /// each with 25 ms round trips (measured: 8 in flight reached 0.33 of that limit, 32 0.72, 64 0.84 on
+        /// two cores), or one namespace with round trips up to 0.6 s.
+        /// </summary>
+        public const int DefaultDeleteConcurrency = 64;
 
         /// <summary>Filter deletes a second per namespace (the service used to allow 5).</summary>
         public const double FilterDeleteRate = 5;
@@ -85,6 +96,7 @@ namespace VectorOps.Providers.Pinecone
                 CanRemoveNamespace = true,
                 AsyncMutations = true,
                 DefaultConcurrency = 8,
+                DefaultDeleteConcurrency = DefaultDeleteConcurrency,
             };
         }
 
@@ -259,16 +271,8 @@ namespace VectorOps.Providers.Pinecone
         public async Task<ProviderWriteResult> DeleteByIdsAsync(string @namespace, IReadOnlyList<string> ids, CancellationToken cancellationToken)
         {
             CheckBatch(ids?.Count ?? 0, MaxIds, "delete");
-            foreach (var id in ids!) ValidateId(id);
-            var body = Json(w =>
-            {
-                w.WriteStartObject();
-                w.WriteStartArray("ids");
-                foreach (var id in ids) w.WriteStringValue(id);
-                w.WriteEndArray();
-                w.WriteString("namespace", @namespace);
-                w.WriteEndObject();
-            });
+            for (var i = 0; i < ids!.Count; i++) ValidateId(ids[i]);
+            var body = JsonBody.Ids(ids, @namespace);
             var r = await _transport.SendAsync(HttpMethod.Post, "/vectors/delete", Content(body), cancellationToken, DeletePacer(@namespace)).ConfigureAwait(false);
             return Written(r);
         }
@@ -674,9 +678,11 @@ namespace VectorOps.Providers.Pinecone
             return ms.ToArray();
         }
 
-        private static Func<HttpContent?> Content(byte[] body) => () =>
+        private static Func<HttpContent?> Content(byte[] body) => Content(new ArraySegment<byte>(body));
+
+        private static Func<HttpContent?> Content(ArraySegment<byte> body) => () =>
         {
-            var c = new ByteArrayContent(body);
+            var c = new ByteArrayContent(body.Array!, body.Offset, body.Count);
             c.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             return c;
         };

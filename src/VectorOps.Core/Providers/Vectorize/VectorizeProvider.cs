@@ -50,8 +50,13 @@ namespace VectorOps.Providers.Vectorize
         public const string DefaultNamespaceName = "__default__";
         public static readonly Uri DefaultBaseUri = new Uri("https://api.cloudflare.com/client/v4");
 
-        /// <summary>3.5 requests/s = 1,050 per 5 minutes: under the 1,200 account limit with room for other clients.</summary>
-        public const double DefaultRequestsPerSecond = 3.5;
+        /// <summary>
+        /// 3.6 requests/s = 1,080 per 5 minutes: 0.9 of the 1,200 account limit, leaving 120 (24 a minute) to the
+        /// account's other API clients. Requests are spaced evenly, so no 5-minute window ever holds more. Going over
+        /// blocks the whole account for 5 minutes, so the margin is kept wider than Pinecone's. Measured with 25 ms
+        /// round trips: 3.5 filled 0.88 of the limit; 3.8 fills 0.95 with no 429 when nothing else uses the account.
+        /// </summary>
+        public const double DefaultRequestsPerSecond = 3.6;
 
         /// <summary>Ids per delete_by_ids / get_by_ids call: the service rejects more (error 40007).</summary>
         public const int MaxIdsPerCall = 100;
@@ -126,14 +131,14 @@ namespace VectorOps.Providers.Vectorize
                 SupportsNamespaces = true,
                 CanRemoveNamespace = false,
                 AsyncMutations = true,
-                // The pacer, not concurrency, bounds the rate; 3 in flight covers the round trip at 3.5 requests/s.
+                // The pacer, not concurrency, bounds the rate; 3 in flight covers the round trip at 3.6 requests/s.
                 DefaultConcurrency = 3,
             };
         }
 
         /// <summary>
         /// Reads AccountId (or CLOUDFLARE_ACCOUNT_ID), Index, the token (ApiKey, or CLOUDFLARE_API_TOKEN), BaseUri
-        /// (default https://api.cloudflare.com/client/v4; https unless loopback), RequestsPerSecond (default 3.5),
+        /// (default https://api.cloudflare.com/client/v4; https unless loopback), RequestsPerSecond (default 3.6),
         /// RequestTimeout, MaxAttempts and Options["ListPageSize"] (1-1000, default 1000). Everything is checked
         /// here, so a bad setting fails before any request.
         /// </summary>
@@ -611,23 +616,11 @@ namespace VectorOps.Providers.Vectorize
             foreach (var id in ids) VectorizeNames.ValidateId(id);
         }
 
-        private static byte[] IdsBody(IReadOnlyList<string> ids)
-        {
-            using var ms = new MemoryStream();
-            using (var w = new Utf8JsonWriter(ms))
-            {
-                w.WriteStartObject();
-                w.WriteStartArray("ids");
-                foreach (var id in ids) w.WriteStringValue(id);
-                w.WriteEndArray();
-                w.WriteEndObject();
-            }
-            return ms.ToArray();
-        }
+        private static ArraySegment<byte> IdsBody(IReadOnlyList<string> ids) => JsonBody.Ids(ids, null);
 
-        private static HttpContent Json(byte[] body)
+        private static HttpContent Json(ArraySegment<byte> body)
         {
-            var c = new ByteArrayContent(body);
+            var c = new ByteArrayContent(body.Array!, body.Offset, body.Count);
             c.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             return c;
         }
