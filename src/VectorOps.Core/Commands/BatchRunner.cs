@@ -187,7 +187,7 @@ namespace VectorOps.Commands
             while (_inFlight > 0)
             {
                 _doneCount.Wait();
-                if (!_done.TryDequeue(out var o)) throw new InvalidOperationException("A finished batch was counted but not queued.");
+                if (!_done.TryDequeue(out var o)) break;
                 _inFlight--;
                 _finished++;
                 if (o.Error is null) Succeeded++;
