@@ -109,13 +109,7 @@ namespace VectorOps.Commands
         /// </summary>
         private void ClearByListing(string ns)
         {
-            long count = 0;
-            foreach (var page in Pages(Provider.ListIdsAsync(ns, null, Stop)))
-            {
-                count += page.Count;
-                Host.WriteProgress(new ProgressInfo(2, "Counting the namespace's records", $"{count:N0} found in '{ns}'"));
-            }
-            Host.WriteProgress(new ProgressInfo(2, "Counting the namespace's records", "Done") { Completed = true });
+            var count = CountPages(Provider.ListIdsAsync(ns, null, Stop), ns, "Counting the namespace's records");
             if (Stop.IsCancellationRequested) return;
             Host.WriteVerbose(Provider.Capabilities.NativeNamespaceClear
                 ? $"{count:N0} record(s) in namespace '{ns}': cleared by id so the backup holds exactly what is deleted."

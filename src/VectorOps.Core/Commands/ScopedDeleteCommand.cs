@@ -96,7 +96,7 @@ namespace VectorOps.Commands
             if (Options.BatchSize is int b && b >= 1 && b < batch) batch = b;
 
             long? count = CheapCount(ns);
-            if (count is null && !Options.Force) count = CountByListing(ns);
+            if (count is null && !Options.Force) count = CountPages(Matches(ns, Stop), ns, "Counting matching records");
             var countText = count is null ? "all records" : count.Value.ToString("N0", CultureInfo.InvariantCulture) + " record(s)";
             Host.WriteVerbose($"{countText} in namespace '{ns}' {Scope}.");
 
@@ -153,18 +153,6 @@ namespace VectorOps.Commands
                 var m = Template(ns, ids);
                 _runner.Run(m, DeleteIds(Provider, ns, ids, backup));
             }
-        }
-
-        private long CountByListing(string ns)
-        {
-            long n = 0;
-            foreach (var page in Pages(Matches(ns, Stop)))
-            {
-                n += page.Count;
-                Host.WriteProgress(new ProgressInfo(2, "Counting matching records", $"{n:N0} found in '{ns}'"));
-            }
-            Host.WriteProgress(new ProgressInfo(2, "Counting matching records", "Done") { Completed = true });
-            return n;
         }
 
         private VectorMutation Template(string ns, List<string>? ids)

@@ -171,6 +171,19 @@ namespace VectorOps.Commands
             }
         }
 
+        /// <summary>Counts ids by reading every page (read only), with progress under the given activity.</summary>
+        protected long CountPages(IAsyncEnumerable<IReadOnlyList<string>> pages, string ns, string activity)
+        {
+            long n = 0;
+            foreach (var page in Pages(pages))
+            {
+                n += page.Count;
+                Host.WriteProgress(new ProgressInfo(2, activity, $"{n:N0} found in '{ns}'"));
+            }
+            Host.WriteProgress(new ProgressInfo(2, activity, "Done") { Completed = true });
+            return n;
+        }
+
         /// <summary>A short description of a batch for ShouldProcess and messages: count and the first ids.</summary>
         protected string DescribeBatch(string ns, IReadOnlyList<string> ids)
         {
