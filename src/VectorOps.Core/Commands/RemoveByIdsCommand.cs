@@ -1,7 +1,9 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Collections.Generic;
 using VectorOps.Connections;
 using VectorOps.Errors;
+using VectorOps.Serialization;
 using VectorOps.Hosting;
 using VectorOps.Model;
 
@@ -56,37 +58,20 @@ namespace VectorOps.Commands
         /// allocates nothing of its own for an input that is a list or an array (the namespace is validated once
         /// while it stays the same; the ids are checked in a first pass and buffered in a second).
         /// </remarks>
+        [MethodImpl(HotPath.Optimize)]
         public void Add(IEnumerable<string?>? ids, string? @namespace = null)
         {
-            string ns;
-            try
-            {
-                ns = Namespace(@namespace);
-            }
-            catch (VectorOpsException ex)
-            {
-                Report(ex);
-                return;
-            }
+            if (!TryNamespace(@namespace, out var ns)) return;
 
             var list = ids as IReadOnlyList<string?> ?? (ids is null ? Array.Empty<string?>() : new List<string?>(ids));
+            if (list.Count == 1)
+            {
+                if (IsValid(list[0])) Append(ns, list[0]!);
+                return;
+            }
             var bad = false;
             for (var i = 0; i < list.Count; i++)
-            {
-                var id = list[i];
-                try
-                {
-                    if (id is null || id.Length == 0 || (char.IsWhiteSpace(id[0]) && string.IsNullOrWhiteSpace(id)))
-                        throw new VectorOpsException(ErrorIds.InvalidId, VectorOpsErrorCategory.InvalidArgument,
-                            "A record id is empty or blank; nothing from this input was deleted.", id);
-                    Provider.ValidateId(id!);
-                }
-                catch (VectorOpsException ex)
-                {
-                    bad = true;
-                    Report(ex);
-                }
-            }
+                if (!IsValid(list[i])) bad = true;
             if (bad || list.Count == 0)
             {
                 if (!bad)
@@ -94,7 +79,60 @@ namespace VectorOps.Commands
                         "No record id was given.", null));
                 return;
             }
+            for (var i = 0; i < list.Count; i++) Append(ns, list[i]!);
+        }
 
+        /// <summary>Adds one id (one pipeline record of one id, one line of an id file): the same checks, no list.</summary>
+        [MethodImpl(HotPath.Optimize)]
+        public void Add(string? id, string? @namespace = null)
+        {
+            if (TryNamespace(@namespace, out var ns) && IsValid(id)) Append(ns, id!);
+        }
+
+        [MethodImpl(HotPath.Optimize)]
+        private bool TryNamespace(string? given, out string ns)
+        {
+            if (_lastNamespace != null && string.Equals(given, _lastNamespaceGiven, StringComparison.Ordinal))
+            {
+                ns = _lastNamespace; // the same namespace as the last input: validated already
+                return true;
+            }
+            try
+            {
+                ns = Namespace(given);
+                return true;
+            }
+            catch (VectorOpsException ex)
+            {
+                Report(ex);
+                ns = "";
+                return false;
+            }
+        }
+
+        /// <summary>Blank, then the provider's own rules; a bad id is reported (its value as the target).</summary>
+        [MethodImpl(HotPath.Optimize)]
+        private bool IsValid(string? id)
+        {
+            try
+            {
+                if (id is null || id.Length == 0 || (char.IsWhiteSpace(id[0]) && string.IsNullOrWhiteSpace(id)))
+                    throw new VectorOpsException(ErrorIds.InvalidId, VectorOpsErrorCategory.InvalidArgument,
+                        "A record id is empty or blank; nothing from this input was deleted.", id);
+                Provider.ValidateId(id);
+                return true;
+            }
+            catch (VectorOpsException ex)
+            {
+                Report(ex);
+                return false;
+            }
+        }
+
+        /// <summary>Buffers a valid id in its namespace's batch (once per batch) and sends the batch when it is full.</summary>
+        [MethodImpl(HotPath.Optimize)]
+        private void Append(string ns, string id)
+        {
             var buffer = _lastBuffer;
             if (buffer is null || !ReferenceEquals(ns, _lastBufferNamespace))
             {
@@ -103,16 +141,12 @@ namespace VectorOps.Commands
                 _lastBuffer = buffer;
                 _lastBufferNamespace = ns;
             }
-            for (var i = 0; i < list.Count; i++)
+            if (!buffer.Seen.Add(id, buffer.Ids)) return; // the same id twice in one batch is sent once
+            buffer.Ids.Add(id);
+            if (buffer.Ids.Count == _batchSize)
             {
-                var id = list[i]!;
-                if (!buffer.Seen.Add(id)) continue; // the same id twice in one batch is sent once
-                buffer.Ids.Add(id);
-                if (buffer.Ids.Count == _batchSize)
-                {
-                    Flush(ns, buffer.Ids);
-                    buffer.Next(_batchSize);
-                }
+                Flush(ns, buffer.Ids);
+                buffer.Next(_batchSize);
             }
         }
 
@@ -185,7 +219,7 @@ namespace VectorOps.Commands
                 return;
             }
             if (!Confirm(m, DescribeBatch(ns, ids), "Delete records", _runner, "Declined: not deleted.")) return;
-            _runner.Run(m, DeleteIds(Provider, ns, ids, _backup?.Value));
+            _runner.Run(m, DeleteIds(Provider, ns, ids, _backup?.Value, validated: true));
         }
 
         /// <summary>
@@ -197,10 +231,11 @@ namespace VectorOps.Commands
             public Buffer(int size)
             {
                 Ids = new List<string>(Math.Min(size, 1024));
+                Seen = new IdSet(size);
             }
 
             public List<string> Ids { get; private set; }
-            public HashSet<string> Seen { get; } = new HashSet<string>(StringComparer.Ordinal);
+            public IdSet Seen { get; }
 
             public void Next(int size)
             {

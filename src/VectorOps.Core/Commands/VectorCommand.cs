@@ -140,14 +140,22 @@ namespace VectorOps.Commands
         /// The work of one delete batch: with a backup, fetch the records and append them (flushed) first; the
         /// delete is sent only after the backup is on disk.
         /// </summary>
+        /// <param name="validated">
+        /// Every id was passed through <paramref name="provider"/>'s ValidateId by this command (ids given by the
+        /// user): a provider that offers it then skips its own second check of each id.
+        /// </param>
         protected static Func<CancellationToken, Task<ProviderWriteResult>> DeleteIds(IVectorProvider provider, string ns,
-            IReadOnlyList<string> ids, BackupWriter? backup)
+            IReadOnlyList<string> ids, BackupWriter? backup, bool validated = false)
         {
-            if (backup is null) return ct => provider.DeleteByIdsAsync(ns, ids, ct);
+            var checkedIds = validated ? provider as IValidatedIdDelete : null;
+            Func<CancellationToken, Task<ProviderWriteResult>> delete = checkedIds != null
+                ? ct => checkedIds.DeleteValidatedIdsAsync(ns, ids, ct)
+                : ct => provider.DeleteByIdsAsync(ns, ids, ct);
+            if (backup is null) return delete;
             return async ct =>
             {
                 await backup.BackupAsync(provider, ns, ids, ct).ConfigureAwait(false);
-                return await provider.DeleteByIdsAsync(ns, ids, ct).ConfigureAwait(false);
+                return await delete(ct).ConfigureAwait(false);
             };
         }
 

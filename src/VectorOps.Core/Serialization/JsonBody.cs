@@ -1,6 +1,8 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Collections.Generic;
+using System.Text;
 using System.Text.Json;
 
 namespace VectorOps.Serialization
@@ -21,29 +23,99 @@ namespace VectorOps.Serialization
             return buffer.Written;
         }
 
+        private static readonly byte[] IdsOpen = Encoding.ASCII.GetBytes("{\"ids\":[");
+        private static readonly byte[] NamespaceKey = Encoding.ASCII.GetBytes("],\"namespace\":");
+
         /// <summary>{"ids":[...]} (and "namespace" after them when given), the body of a delete by id.</summary>
+        /// <remarks>
+        /// The per-id hot path of a bulk delete. An id that is printable ASCII without a quote or a backslash (every
+        /// id of a re-index, and all Pinecone ids but those) is its own JSON string body: it is copied as bytes
+        /// between quotes, checked a vector at a time. Any other id is escaped as Utf8JsonWriter escapes it
+        /// (JsonEncodedText with the default encoder), so the body means the same either way.
+        /// </remarks>
+        [MethodImpl(HotPath.Optimize)]
         public static ArraySegment<byte> Ids(IReadOnlyList<string> ids, string? @namespace)
         {
-            // Ids are mostly ASCII: 3 bytes of quotes and comma each; a namespace may need escaping (6 a char).
-            // Utf8JsonWriter asks for room for the worst case of the next value (and at least 4 KB) before
-            // writing it, so the estimate carries that much slack or the last ids would double the array.
-            var longest = 0;
-            var estimate = 48 + (@namespace?.Length ?? 0) * 6;
-            for (var i = 0; i < ids.Count; i++)
+            var ns = @namespace is null ? (JsonEncodedText?)null : JsonEncodedText.Encode(@namespace);
+            var size = IdsOpen.Length + NamespaceKey.Length + 3 + (ns?.EncodedUtf8Bytes.Length ?? 0);
+            // The command layer's batches are List<string>: indexed directly, not through the interface (no PGO here
+            // to devirtualise it, see HotPath).
+            var list = ids as List<string>;
+            var count = ids.Count;
+            for (var i = 0; i < count; i++) size += (list != null ? list[i] : ids[i]).Length + 3;
+            var body = new Body(size + AsciiText.NarrowSlack);
+            body.Append(IdsOpen);
+            for (var i = 0; i < count; i++)
             {
-                estimate += ids[i].Length + 3;
-                if (ids[i].Length > longest) longest = ids[i].Length;
+                if (i > 0) body.Append((byte)',');
+                var id = list != null ? list[i] : ids[i];
+                if (AsciiText.IsJsonPlain(id)) body.AppendQuotedAscii(id);
+                else body.AppendQuoted(JsonEncodedText.Encode(id).EncodedUtf8Bytes);
             }
-            estimate += Math.Max(4096, longest * 6 + 16);
-            return Write(estimate, w =>
+            if (ns is JsonEncodedText encoded)
             {
-                w.WriteStartObject();
-                w.WriteStartArray("ids");
-                for (var i = 0; i < ids.Count; i++) w.WriteStringValue(ids[i]);
-                w.WriteEndArray();
-                if (@namespace != null) w.WriteString("namespace", @namespace);
-                w.WriteEndObject();
-            });
+                body.Append(NamespaceKey);
+                body.AppendQuoted(encoded.EncodedUtf8Bytes);
+            }
+            else
+            {
+                body.Append((byte)']');
+            }
+            body.Append((byte)'}');
+            return body.Written;
+        }
+
+        /// <summary>A body written once into one array sized from the exact size of its plain ids.</summary>
+        private struct Body
+        {
+            private byte[] _buffer;
+            private int _written;
+
+            public Body(int size)
+            {
+                _buffer = new byte[size];
+                _written = 0;
+            }
+
+            public ArraySegment<byte> Written => new ArraySegment<byte>(_buffer, 0, _written);
+
+            public void Append(byte b)
+            {
+                Ensure(1);
+                _buffer[_written++] = b;
+            }
+
+            public void Append(ReadOnlySpan<byte> bytes)
+            {
+                Ensure(bytes.Length);
+                bytes.CopyTo(_buffer.AsSpan(_written));
+                _written += bytes.Length;
+            }
+
+            /// <summary>Printable ASCII without quote or backslash, between quotes (vector stores need the slack).</summary>
+            public void AppendQuotedAscii(string text)
+            {
+                Ensure(text.Length + 2 + AsciiText.NarrowSlack);
+                _buffer[_written++] = (byte)'"';
+                AsciiText.Narrow(text, _buffer, _written);
+                _written += text.Length;
+                _buffer[_written++] = (byte)'"';
+            }
+
+            public void AppendQuoted(ReadOnlySpan<byte> escaped)
+            {
+                Ensure(escaped.Length + 2);
+                _buffer[_written++] = (byte)'"';
+                escaped.CopyTo(_buffer.AsSpan(_written));
+                _written += escaped.Length;
+                _buffer[_written++] = (byte)'"';
+            }
+
+            private void Ensure(int count)
+            {
+                if (_buffer.Length - _written >= count) return;
+                Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _written + count));
+            }
         }
 
         private sealed class GrowingBuffer : IBufferWriter<byte>

@@ -31,6 +31,37 @@ namespace VectorOps.Tests.Commands
         }
 
         [Fact]
+        public void Each_id_is_validated_once_and_the_provider_is_told_its_batches_are_validated()
+        {
+            var cmd = new RemoveByIdsCommand(Host, Connection);
+            foreach (var id in Ids(0, 25)) cmd.Add(id, null); // one id per call, as a pipeline of single ids
+            cmd.Add(new[] { "id-00030", "id-00031" });
+            cmd.Add(new[] { "id-00040", "bad!", "id-00041" }); // one bad id: none of this input is sent
+            cmd.Add((string?)null);
+            cmd.Complete();
+
+            Assert.Equal(25 + 2 + 3, Provider.ValidateIdCalls); // the blank one never reaches the provider's check
+            Assert.Equal(3, Provider.ValidatedDeleteCalls);
+            Assert.Equal(3, Provider.Calls.Count(c => c.StartsWith("DeleteByIds")));
+            AssertEachIdOnce(Ids(0, 25).Concat(new[] { "id-00030", "id-00031" }));
+            Assert.Equal(new[] { "bad!", null }, Host.Errors.Select(e => e.Target as string));
+            Assert.All(Host.Errors, e => Assert.Equal(ErrorIds.InvalidId, e.ErrorId));
+            Assert.True(Provider.Contains("default", "id-00040"));
+        }
+
+        [Fact]
+        public void The_same_id_twice_in_a_batch_is_sent_once_and_again_in_a_later_batch()
+        {
+            var cmd = new RemoveByIdsCommand(Host, Connection, new RemoveOptions { BatchSize = 3 });
+            foreach (var id in new[] { "id-00001", "id-00001", "id-00002", "id-00001", "id-00003", "id-00001" }) cmd.Add(id, null);
+            cmd.Complete();
+
+            var batches = Mutations.Select(m => string.Join(",", m.Ids!)).OrderBy(x => x).ToList();
+            Assert.Equal(new[] { "id-00001", "id-00001,id-00002,id-00003" }, batches);
+            Assert.All(Mutations, m => Assert.Equal(m.Ids!.Count, m.RequestedCount));
+        }
+
+        [Fact]
         public void Ids_stream_from_the_pipeline_a_full_batch_is_sent_before_the_input_ends()
         {
             Provider.DeleteDelay = TimeSpan.Zero;

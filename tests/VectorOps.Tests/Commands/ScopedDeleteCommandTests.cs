@@ -169,6 +169,8 @@ namespace VectorOps.Tests.Commands
             Assert.All(Provider.DeletedIds, id => Assert.StartsWith("tenant-a#", id));
             Assert.All(Mutations, m => Assert.Equal("tenant-a#", m.Prefix));
             Assert.All(Mutations, m => Assert.Equal(MutationOperation.DeleteByPrefix, m.Operation));
+            // Ids the provider listed were not passed through ValidateId: its own delete checks them.
+            Assert.Equal(0, Provider.ValidatedDeleteCalls);
         }
 
         [Fact]

@@ -16,7 +16,7 @@ namespace VectorOps.Tests.Support
     /// An in-memory provider for command-layer tests: records every call, enforces its caps like a real service
     /// (a delete over the cap throws), and fails or delays scripted batches.
     /// </summary>
-    public sealed class FakeProvider : IVectorProvider
+    public sealed class FakeProvider : IVectorProvider, IValidatedIdDelete
     {
         private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, VectorRecord>> _data =
             new ConcurrentDictionary<string, ConcurrentDictionary<string, VectorRecord>>(StringComparer.Ordinal);
@@ -58,8 +58,20 @@ namespace VectorOps.Tests.Support
         public int Count(string ns) => _data.TryGetValue(ns, out var m) ? m.Count : 0;
         public bool Contains(string ns, string id) => _data.TryGetValue(ns, out var m) && m.ContainsKey(id);
 
+        /// <summary>ValidateId calls, and deletes that came through the command layer's validated path.</summary>
+        public int ValidateIdCalls;
+        public int ValidatedDeleteCalls;
+
+        /// <summary>The command layer validated every id with ValidateId: counted, then the same delete.</summary>
+        public Task<ProviderWriteResult> DeleteValidatedIdsAsync(string ns, IReadOnlyList<string> ids, CancellationToken ct)
+        {
+            Interlocked.Increment(ref ValidatedDeleteCalls);
+            return DeleteByIdsAsync(ns, ids, ct);
+        }
+
         public void ValidateId(string id)
         {
+            Interlocked.Increment(ref ValidateIdCalls);
             if (id.Length > 64 || id.Contains("!"))
                 throw new VectorOpsException(ErrorIds.InvalidId, VectorOpsErrorCategory.InvalidArgument, $"Bad id '{id}'.", id);
         }

@@ -1,7 +1,9 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.RegularExpressions;
 using VectorOps.Errors;
+using VectorOps.Serialization;
 
 namespace VectorOps.Providers.Vectorize
 {
@@ -45,11 +47,13 @@ namespace VectorOps.Providers.Vectorize
                     accountId);
         }
 
+        [MethodImpl(HotPath.Optimize)]
         public static void ValidateId(string? id)
         {
             if (id is null || id.Length == 0)
                 throw new VectorOpsException(ErrorIds.InvalidId, VectorOpsErrorCategory.InvalidArgument,
                     "A Vectorize vector id is empty.", id);
+            if (id.Length * 3 <= MaxIdBytes) return; // a UTF-16 character is at most 3 bytes of UTF-8: no need to count
             var bytes = Encoding.UTF8.GetByteCount(id);
             if (bytes > MaxIdBytes)
                 throw new VectorOpsException(ErrorIds.InvalidId, VectorOpsErrorCategory.InvalidArgument,

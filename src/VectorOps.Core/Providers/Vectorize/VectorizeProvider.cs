@@ -44,7 +44,7 @@ namespace VectorOps.Providers.Vectorize
     /// account until the block ends.
     /// </para>
     /// </summary>
-    public sealed class VectorizeProvider : IVectorProvider
+    public sealed class VectorizeProvider : IVectorProvider, IValidatedIdDelete
     {
         public const string ProviderName = "CloudflareVectorize";
         public const string DefaultNamespaceName = "__default__";
@@ -205,6 +205,17 @@ namespace VectorOps.Providers.Vectorize
         public async Task<ProviderWriteResult> DeleteByIdsAsync(string @namespace, IReadOnlyList<string> ids, CancellationToken cancellationToken)
         {
             CheckIdBatch(ids, "delete_by_ids");
+            return await DeleteValidatedIdsAsync(@namespace, ids, cancellationToken).ConfigureAwait(false);
+        }
+
+        async Task<ProviderWriteResult> IValidatedIdDelete.DeleteValidatedIdsAsync(string @namespace, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+        {
+            CheckIdCount(ids, "delete_by_ids");
+            return await DeleteValidatedIdsAsync(@namespace, ids, cancellationToken).ConfigureAwait(false);
+        }
+
+        private async Task<ProviderWriteResult> DeleteValidatedIdsAsync(string @namespace, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+        {
             if (!IsDefault(@namespace) && Interlocked.Exchange(ref _idNamespaceNoted, 1) == 0)
                 _trace?.Invoke($"Vectorize ids are unique across the index: delete_by_ids removes each id whatever its namespace ('{@namespace}' does not restrict it).");
             var body = IdsBody(ids);
@@ -608,12 +619,17 @@ namespace VectorOps.Providers.Vectorize
 
         private static void CheckIdBatch(IReadOnlyList<string> ids, string call)
         {
+            CheckIdCount(ids, call);
+            foreach (var id in ids) VectorizeNames.ValidateId(id);
+        }
+
+        private static void CheckIdCount(IReadOnlyList<string> ids, string call)
+        {
             if (ids is null || ids.Count == 0)
                 throw new VectorOpsException(ErrorIds.InvalidId, VectorOpsErrorCategory.InvalidArgument, $"No ids for {call}.", null);
             if (ids.Count > MaxIdsPerCall)
                 throw new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,
                     $"Vectorize takes at most {MaxIdsPerCall} ids in one {call} call, not {ids.Count}.", ids.Count);
-            foreach (var id in ids) VectorizeNames.ValidateId(id);
         }
 
         private static ArraySegment<byte> IdsBody(IReadOnlyList<string> ids) => JsonBody.Ids(ids, null);
