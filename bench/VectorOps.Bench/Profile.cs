@@ -39,7 +39,7 @@ namespace VectorOps.Bench
                     using var connection = new VectorConnection(new NullProvider(pinecone), null, null);
                     var host = new DiscardHost();
                     var command = new RemoveByIdsCommand(host, connection, new RemoveOptions());
-                    foreach (var id in w.Ids) command.Add(new[] { id }, null);
+                    foreach (var id in w.Ids) command.Add(id, null);
                     command.Complete();
                 });
                 if (r > 0) rows.Add(Row("command layer, no I/O (one Add per id)", n, cpu, alloc, secs));

@@ -92,7 +92,7 @@ namespace VectorOps.Bench
             var ids = w.Ids;
             var single = w.Namespaces.Length == 1 ? w.Namespaces[0] : null;
             for (var i = 0; i < ids.Length; i++)
-                command.Add(new[] { ids[i] }, single ?? w.NamespaceOf(i));
+                command.Add(ids[i], single ?? w.NamespaceOf(i));
             command.Complete();
             return host.Outcome;
         }
