@@ -15,6 +15,8 @@ namespace VectorOps.Bench
         public double EmulatorCpuSeconds;
         public long AllocatedBytes;
         public int Gen0, Gen1, Gen2;
+        public double JitMilliseconds;
+        public long MethodsCompiled;
         public JournalSummary Journal = new JournalSummary();
         public ClientOutcome Outcome = new ClientOutcome();
 
@@ -57,6 +59,8 @@ namespace VectorOps.Bench
             var emu0 = emu.Cpu;
             var alloc0 = GC.GetTotalAllocatedBytes(true);
             int g0 = GC.CollectionCount(0), g1 = GC.CollectionCount(1), g2 = GC.CollectionCount(2);
+            var jit0 = System.Runtime.JitInfo.GetCompilationTime(false);
+            var methods0 = System.Runtime.JitInfo.GetCompiledMethodCount(false);
             var clock = Stopwatch.StartNew();
 
             var outcome = run();
@@ -74,6 +78,8 @@ namespace VectorOps.Bench
                 Gen0 = GC.CollectionCount(0) - g0,
                 Gen1 = GC.CollectionCount(1) - g1,
                 Gen2 = GC.CollectionCount(2) - g2,
+                JitMilliseconds = (System.Runtime.JitInfo.GetCompilationTime(false) - jit0).TotalMilliseconds,
+                MethodsCompiled = System.Runtime.JitInfo.GetCompiledMethodCount(false) - methods0,
                 Outcome = outcome,
             };
             sample.Journal = emu.SettleAsync(0, TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();

@@ -63,8 +63,9 @@ namespace VectorOps.Bench
             Report.Line("(a) VectorOps, command layer fed one id per Add call, default concurrency and transport; pacing off " +
                         "(the emulator has no limit here). (c) raw generator: the same batch payloads prepared before the clock " +
                         "starts, the same concurrency, one SocketsHttpHandler, nothing else. Client CPU = this process's " +
-                        "TotalProcessorTime delta; the emulator runs in its own process. Medians of " + o.Runs + " run(s) after " +
-                        o.WarmRuns + " unrecorded warm-up runs of each (the steady state of tiered compilation). " + (o.SeedOverhead
+                        "TotalProcessorTime delta; the emulator runs in its own process. Medians of " + o.Runs + " run(s) after at least " +
+                        o.WarmRuns + " unrecorded warm-up runs of each, continued until a pair of runs compiles (almost) nothing new " +
+                        "(the steady state of tiered compilation; the JIT time left in all measured runs is shown). " + (o.SeedOverhead
                             ? "The emulator holds the N ids as records and deletes them."
                             : "The emulator is not seeded (it parses, checks and counts every id and answers as the service does, " +
                               "but has no million-entry table to delete from), so that it costs as little per id as it can."));
@@ -74,7 +75,7 @@ namespace VectorOps.Bench
                 var t = Make(provider, emu);
                 var concurrency = o.Throttle ?? DefaultConcurrency(t);
                 using var raw = Variants.RawClient(concurrency);
-                Warm(t, raw, concurrency, o);
+                var warmRuns = Warm(t, raw, concurrency, o);
                 var rows = new List<string[]>();
                 foreach (var n in o.Sizes)
                 {
@@ -93,8 +94,8 @@ namespace VectorOps.Bench
                     rows.Add(OverheadRow(n, "(c) raw generator", c, ""));
                     Report.Progress($"{t.Name} N={n:N0}: a {ma:N0} ids/s, c {mc:N0} ids/s, a/c {ma / mc:0.00}");
                 }
-                Report.Table($"{t.Name}, concurrency {concurrency}, {t.BatchSize} ids a request",
-                    new[] { "N", "variant", "ids/s (median)", "min-max", "client CPU µs/id", "emulator CPU µs/id", "client alloc B/id", "GCs 0/1/2", "a/c" },
+                Report.Table($"{t.Name}, concurrency {concurrency}, {t.BatchSize} ids a request (after {warmRuns} warm-up runs of each)",
+                    new[] { "N", "variant", "ids/s (median)", "min-max", "client CPU µs/id", "emulator CPU µs/id", "client alloc B/id", "GCs 0/1/2", "JIT ms (methods) in the runs", "a/c" },
                     rows);
             }
         }
@@ -111,23 +112,32 @@ namespace VectorOps.Bench
                 Measure.Median(s.Select(x => x.EmulatorMicrosPerId)).ToString("0.00", CultureInfo.InvariantCulture),
                 Measure.Median(s.Select(x => x.BytesPerId)).ToString("0", CultureInfo.InvariantCulture),
                 $"{m.Gen0}/{m.Gen1}/{m.Gen2}",
+                s.Sum(x => x.JitMilliseconds).ToString("0", CultureInfo.InvariantCulture) + " (" + s.Sum(x => x.MethodsCompiled).ToString(CultureInfo.InvariantCulture) + ")",
                 ratio,
             };
         }
 
-        private static void Warm(Target t, HttpClient raw, int concurrency, Options o)
+        private static int Warm(Target t, HttpClient raw, int concurrency, Options o)
         {
-            // JIT and tiering, connections: one unrecorded run of each variant.
-            // Tiered compilation with dynamic PGO settles only after the hot paths have run for seconds (the
-            // profile preset shows the first ~3,000,000 ids of a process costing up to 5 times the CPU of later
-            // ones): regime 1 reports the steady state, after o.WarmRuns runs of 1,000,000 ids of each variant.
+            // JIT and tiering, connections. Tiered compilation with dynamic PGO settles only after the hot paths
+            // have run for seconds (each hot method is compiled again with instrumentation, then a third time),
+            // and while it works its thread takes CPU from both variants. Regime 1 reports the steady state: at
+            // least o.WarmRuns runs of 1,000,000 ids of each variant, then more until a pair of runs compiles
+            // (almost) nothing new; the JIT time left in the measured runs is printed beside them.
             var w = new Workload(o.Quick ? 200_000 : 1_000_000, 1, t.BatchSize);
             var payloads = Prepare(t, w);
-            for (var i = 0; i < o.WarmRuns; i++)
+            var runs = 0;
+            while (runs < 60)
             {
+                var before = System.Runtime.JitInfo.GetCompiledMethodCount(false);
                 Measure.Run(t, w, "warm", t.Unlimited(), () => Variants.VectorOps(t, w, Unpaced, o.Throttle), seed: o.SeedOverhead);
                 Measure.Run(t, w, "warm", t.Unlimited(), () => Variants.RawAsync(raw, t, payloads, concurrency).GetAwaiter().GetResult(), seed: o.SeedOverhead);
+                runs++;
+                var compiled = System.Runtime.JitInfo.GetCompiledMethodCount(false) - before;
+                if (runs >= o.WarmRuns && compiled < 5) break;
             }
+            Report.Progress($"{t.Name}: {runs} warm-up run(s) of each variant before the JIT went quiet");
+            return runs;
         }
 
         private static Sample Check(Sample s, bool allowFailures = false)
