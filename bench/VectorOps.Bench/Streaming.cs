@@ -26,7 +26,8 @@ namespace VectorOps.Bench
         {
             Report.Heading("Streaming: ids from a file, peak working set");
             Report.Line("Each row is its own child process (`VectorOps.Bench stream-child ...`): `cli` runs the vectorops entry point " +
-                        "(`remove --ids-from FILE --yes`, which reads the file twice: a validation pass, then the sending pass); " +
+                        "(`remove --ids-from FILE --yes`, which reads the file twice: a validation pass, then the sending pass) with the " +
+                        "runtime settings the vectorops app ships with (dynamic PGO off, from its runtimeconfig.json); " +
                         "`cmdlet-style` feeds RemoveByIdsCommand one id per Add call, as ProcessRecord does, with a host that " +
                         "discards the mutations. `validation pass` is the CLI on the same file with one bad id on the last line: " +
                         "it reads everything once, reports the line and sends nothing. Peak = Process.PeakWorkingSet64 (VmHWM) at the end; " +
@@ -109,6 +110,9 @@ namespace VectorOps.Bench
             psi.ArgumentList.Add(emu.BaseUri.ToString());
             psi.ArgumentList.Add(file);
             psi.Environment["PINECONE_API_KEY"] = PineconeTarget.ApiKey;
+            // The cli child runs the vectorops entry point inside this harness: give it the runtime settings the
+            // vectorops app ships with (its runtimeconfig.json turns dynamic PGO off).
+            if (mode == "cli" && CliDisablesTieredPgo()) psi.Environment["DOTNET_TieredPGO"] = "0";
             using var p = Process.Start(psi)!;
             p.StandardInput.Close();
             var err = new StringBuilder();
@@ -135,6 +139,15 @@ namespace VectorOps.Bench
                 BaselineWorkingSet = long.Parse(v[4], CultureInfo.InvariantCulture),
                 PeakGcHeap = long.Parse(v[5], CultureInfo.InvariantCulture),
             };
+        }
+
+        private static bool CliDisablesTieredPgo()
+        {
+            var config = Path.Combine(AppContext.BaseDirectory, "vectorops.runtimeconfig.json");
+            if (!File.Exists(config)) return false;
+            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(config));
+            return doc.RootElement.TryGetProperty("runtimeOptions", out var o) && o.TryGetProperty("configProperties", out var c) &&
+                   c.TryGetProperty("System.Runtime.TieredPGO", out var pgo) && pgo.ValueKind == System.Text.Json.JsonValueKind.False;
         }
 
         /// <summary>In the child: <c>stream-child cli|command RESULTFILE EMULATOR_URI IDFILE</c>.</summary>
