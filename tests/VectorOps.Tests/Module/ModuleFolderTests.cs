@@ -78,6 +78,30 @@ namespace VectorOps.Tests.Module
         }
 
         [Fact]
+        public void The_per_id_path_of_a_bulk_delete_runs_from_the_module_folder_with_the_runtimes_vectors()
+        {
+            var alc = new ModuleLoadContext(RepoPaths.DependencyDir);
+            var core = alc.LoadFromAssemblyName(new AssemblyName("VectorOps.Core"));
+            var ascii = core.GetType("VectorOps.Serialization.AsciiText", throwOnError: true)!;
+            var body = core.GetType("VectorOps.Serialization.JsonBody", throwOnError: true)!;
+            var isPlain = ascii.GetMethod("IsJsonPlain", BindingFlags.Public | BindingFlags.Static)!;
+            var ids = body.GetMethod("Ids", BindingFlags.Public | BindingFlags.Static)!;
+
+            var plain = "doc-00012345#chunk-07";
+            Assert.True((bool)isPlain.Invoke(null, new object[] { plain })!);
+            Assert.False((bool)isPlain.Invoke(null, new object[] { "doc-00012345\"chunk-07" })!);
+            var list = new System.Collections.Generic.List<string> { plain, "a\"b", new string('x', 40) };
+            var written = (ArraySegment<byte>)ids.Invoke(null, new object?[] { list, "ns" })!;
+            Assert.Equal(VectorOps.Serialization.JsonBody.Ids(list, "ns").ToArray(), written.ToArray());
+
+            // The SIMD path is the one that ran: Vector<T> came from the runtime, not from Dependencies.
+            var vectors = alc.Assemblies.Concat(AssemblyLoadContext.Default.Assemblies)
+                .Where(a => a.GetName().Name == "System.Numerics.Vectors").ToList();
+            Assert.All(vectors, a => Assert.DoesNotContain(RepoPaths.DependencyDir, a.Location));
+            Assert.DoesNotContain(alc.Assemblies, a => a.GetName().Name == "System.Numerics.Vectors");
+        }
+
+        [Fact]
         public void Framework_polyfills_defer_to_the_runtime_and_everything_else_in_Dependencies_loads_in_the_module_context()
         {
             var alc = new ModuleLoadContext(RepoPaths.DependencyDir);
@@ -85,6 +109,8 @@ namespace VectorOps.Tests.Module
             Assert.Null(alc.ResolveManagedPath(new AssemblyName("System.Memory")));
             Assert.Null(alc.ResolveManagedPath(new AssemblyName("System.Buffers")));
             Assert.Null(alc.ResolveManagedPath(new AssemblyName("System.Runtime.CompilerServices.Unsafe")));
+            // Likewise Vector<T>: the package's netstandard2.0 build is a software one; the runtime's uses SIMD.
+            Assert.Null(alc.ResolveManagedPath(new AssemblyName("System.Numerics.Vectors")));
             // Ours, even though the framework has a System.Text.Json too (same version here; lower on .NET 8).
             Assert.Equal(Path.Combine(RepoPaths.DependencyDir, "System.Text.Json.dll"), alc.ResolveManagedPath(new AssemblyName("System.Text.Json")));
             Assert.Equal(Path.Combine(RepoPaths.DependencyDir, "Polly.Core.dll"), alc.ResolveManagedPath(new AssemblyName("Polly.Core")));
