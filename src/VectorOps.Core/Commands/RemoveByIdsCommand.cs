@@ -1,11 +1,11 @@
 using System;
-using System.Runtime.CompilerServices;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using VectorOps.Connections;
 using VectorOps.Errors;
-using VectorOps.Serialization;
 using VectorOps.Hosting;
 using VectorOps.Model;
+using VectorOps.Serialization;
 
 namespace VectorOps.Commands
 {
