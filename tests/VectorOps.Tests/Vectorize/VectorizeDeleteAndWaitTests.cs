@@ -72,6 +72,43 @@ namespace VectorOps.Tests.Vectorize
         }
 
         [Fact]
+        public void A_long_run_keeps_a_bounded_number_of_acknowledgement_times_and_waits_still_end_only_once_applied()
+        {
+            // 10,000,000 ids are 100,000 mutations: the provider must not hold one entry per mutation for the whole
+            // session. Past the bound the oldest are forgotten; a wait on them falls back to a later bound (their
+            // local completion time), so it may take longer but never ends before the service has applied them.
+            var index = Fixture.NewIndex();
+            var ids = Ids("doc-", 0, 2000).ToList();
+            index.Seed("doc-", 2000);
+            using var connection = Fixture.Connect(index.Name);
+            var provider = Assert.IsType<VectorOps.Providers.Vectorize.VectorizeProvider>(connection.ProviderInstance);
+            provider.AcknowledgementsKept = 5;
+
+            Emulator.ApplyPaused = true;
+            var remove = new RemoveByIdsCommand(Host, connection);
+            foreach (var id in ids) remove.Add(id);
+            remove.Complete();
+            var mutations = Host.Mutations.ToList();
+            Assert.Equal(20, mutations.Count);
+            Assert.All(mutations, m => Assert.Equal(MutationStatus.Acknowledged, m.Status));
+            Assert.InRange(provider.AcknowledgementsHeld, 1, 5);
+            Assert.Equal(20, index.PendingCount);
+
+            using var resume = new Timer(_ => Emulator.ApplyPaused = false, null, TimeSpan.FromMilliseconds(500), Timeout.InfiniteTimeSpan);
+            var waitHost = new Support.RecordingHost();
+            var wait = new WaitMutationCommand(waitHost, connection) { PollInterval = TimeSpan.FromMilliseconds(100), Timeout = TimeSpan.FromMinutes(1) };
+            foreach (var m in mutations) wait.Add(m);
+            wait.Complete();
+
+            Assert.Equal(0, wait.TimedOut);
+            Assert.Empty(waitHost.Errors);
+            Assert.All(mutations, m => Assert.True(index.IsApplied(m.ProviderMutationId!), $"mutation {m.ProviderMutationId} was not applied when the wait returned"));
+            Assert.Equal(20, waitHost.Mutations.Count(m => m.Status == MutationStatus.Completed));
+            Assert.Equal(0, index.Count);
+            Assert.Equal(0, provider.AcknowledgementsHeld);
+        }
+
+        [Fact]
         public void Waiting_confirms_mutations_that_overlapped_the_last_one_applied()
         {
             // Three batches in flight at once: /info can only name one of them as processedUpToMutation.

@@ -92,6 +92,7 @@ namespace VectorOps.Providers.Vectorize
         private readonly int _listPageSize;
         private readonly Action<string>? _trace;
         private readonly ConcurrentDictionary<string, DateTimeOffset> _acknowledgedBefore = new ConcurrentDictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        private readonly ConcurrentQueue<string> _acknowledgedOrder = new ConcurrentQueue<string>();
         private long _clockOffsetTicks; // server clock minus local clock, from the last Date header
         private int _idNamespaceNoted;
 
@@ -345,7 +346,7 @@ namespace VectorOps.Providers.Vectorize
                     $"{ProviderName} accepted {response.Method} {response.Path} but answered no mutationId.", response.Path)
                 { StatusCode = response.StatusCode, Attempts = response.Attempts };
             // The mutation was enqueued before the answer left the server: remember that time (server clock).
-            _acknowledgedBefore[mutationId!] = ServerTime(response) + DateHeaderMargin;
+            RememberAcknowledgement(mutationId!, ServerTime(response) + DateHeaderMargin);
             return new ProviderWriteResult { ProviderMutationId = mutationId, Attempts = response.Attempts, Applied = false };
         }
 
@@ -510,6 +511,25 @@ namespace VectorOps.Providers.Vectorize
                 return true;
             // The server's clock is at least the local clock plus the offset learnt from Date headers (which lag).
             return info.ProcessedUpToDatetime is DateTimeOffset upTo && m.StartedAt is DateTimeOffset started && upTo >= started + offset;
+        }
+
+        /// <summary>
+        /// Acknowledgement times kept for mutations not yet confirmed. A delete of 10,000,000 ids is 100,000 mutations;
+        /// keeping them all would make memory grow with N, so the oldest are forgotten past this many. A forgotten one
+        /// falls back to its local completion time plus the learnt clock offset and margin, which is later, so a wait
+        /// on it can only take longer, never end early.
+        /// </summary>
+        internal int AcknowledgementsKept { get; set; } = 10_000;
+
+        /// <summary>Acknowledgement times held now (tests: it stays within <see cref="AcknowledgementsKept"/>).</summary>
+        internal int AcknowledgementsHeld => _acknowledgedBefore.Count;
+
+        private void RememberAcknowledgement(string mutationId, DateTimeOffset serverTime)
+        {
+            _acknowledgedBefore[mutationId] = serverTime;
+            _acknowledgedOrder.Enqueue(mutationId);
+            while (_acknowledgedOrder.Count > AcknowledgementsKept && _acknowledgedOrder.TryDequeue(out var oldest))
+                _acknowledgedBefore.TryRemove(oldest, out _);
         }
 
         /// <summary>A server time no earlier than when the service enqueued the mutation, or null when unknown.</summary>
