@@ -23,13 +23,18 @@ namespace VectorOps.Bench
         public static void Run(Options o)
         {
             Report.Heading("Profile: client CPU and allocations per id, by stage");
+            foreach (var provider in o.Providers) Run(o, provider);
+        }
+
+        private static void Run(Options o, string providerName)
+        {
             var n = o.Sizes[0];
             var rows = new List<string[]>();
-            var w = new Workload(n, 1, 1000);
-
-            using var emu = PineconeTarget.StartEmulator();
-            var t = new PineconeTarget(emu);
+            using var emu = providerName == "pinecone" ? PineconeTarget.StartEmulator() : VectorizeTarget.StartEmulator();
+            Target t = providerName == "pinecone" ? new PineconeTarget(emu) : new VectorizeTarget(emu);
+            var w = new Workload(n, 1, t.BatchSize);
             using var pinecone = ProviderRegistry.Create(t.Settings(1e9));
+            var ns = t.HasNamespaces ? "ns-0" : pinecone.DefaultNamespace;
 
             // Stage 1: the command layer with a provider that validates ids like Pinecone's and sends nothing.
             for (var r = 0; r < o.Runs + 1; r++)
@@ -70,20 +75,27 @@ namespace VectorOps.Bench
                 foreach (var b in w.Batches()) batches.Add(b.Ids);
                 var (cpu, alloc, secs) = Time(() =>
                 {
-                    foreach (var b in batches) pinecone.DeleteByIdsAsync("ns-0", b, CancellationToken.None).GetAwaiter().GetResult();
+                    foreach (var b in batches) pinecone.DeleteByIdsAsync(ns, b, CancellationToken.None).GetAwaiter().GetResult();
                 });
                 if (r > 0) rows.Add(Row("provider.DeleteByIdsAsync, one at a time (emulator)", n, cpu, alloc, secs));
             }
-            // Stage 3: the raw generator, one at a time.
+            // Stage 3: the whole command layer against the emulator, one request in flight (the hand-offs included).
+            for (var r = 0; r < o.Runs + 1; r++)
+            {
+                emu.ConfigureAsync(t.Unlimited()).GetAwaiter().GetResult();
+                var (cpu, alloc, secs) = Time(() => Variants.VectorOps(t, w, 1e9, 1));
+                if (r > 0) rows.Add(Row("command layer + provider, 1 in flight (emulator)", n, cpu, alloc, secs));
+            }
+            // Stage 4: the raw generator, one at a time.
             using var raw = Variants.RawClient(1);
             var payloads = new List<byte[]>();
-            foreach (var b in w.Batches()) payloads.Add(t.Payload(b.Ids, "ns-0"));
+            foreach (var b in w.Batches()) payloads.Add(t.Payload(b.Ids, t.HasNamespaces ? "ns-0" : null));
             for (var r = 0; r < o.Runs + 1; r++)
             {
                 var (cpu, alloc, secs) = Time(() => Variants.RawAsync(raw, t, payloads.ToArray(), 1).GetAwaiter().GetResult());
                 if (r > 0) rows.Add(Row("raw generator, one at a time (emulator)", n, cpu, alloc, secs));
             }
-            Report.Table("Client cost by stage (Pinecone, 1000 ids a request)", new[] { "stage", "N", "CPU µs/id", "alloc B/id", "ids/s" }, rows);
+            Report.Table($"Client cost by stage ({t.Name}, {t.BatchSize} ids a request)", new[] { "stage", "N", "CPU µs/id", "alloc B/id", "ids/s" }, rows);
         }
 
         private static string[] Row(string stage, int n, double cpu, long alloc, double secs) => new[]

@@ -35,6 +35,7 @@ namespace VectorOps.Bench
             if (o.Service) Service(o);
             if (o.Sweep) Sweep(o);
             if (o.Profile) Profile.Run(o);
+            if (o.Loop != null) Loop(o);
             if (o.Stream) Streaming.Run(o);
             return 0;
         }
@@ -246,6 +247,40 @@ namespace VectorOps.Bench
                         "an Invoke-RestMethod loop stop at the first).");
         }
 
+        // ---- loop: one variant over and over, for a profiler ----------------------------------------------
+
+        /// <summary>
+        /// Runs one variant of regime 1 (a: VectorOps, c: raw) R times on the first N and prints each run: a steady
+        /// process to attach <c>perf</c> to. Not part of <c>all</c>.
+        /// </summary>
+        private static void Loop(Options o)
+        {
+            Report.Heading($"Loop: variant ({o.Loop}) alone, {o.Runs} run(s)");
+            foreach (var provider in o.Providers)
+            {
+                using var emu = StartEmulator(provider);
+                var t = Make(provider, emu);
+                var concurrency = o.Throttle ?? DefaultConcurrency(t);
+                using var raw = Variants.RawClient(concurrency);
+                var w = new Workload(o.Sizes[0], 1, t.BatchSize);
+                var payloads = o.Loop == "c" ? Prepare(t, w) : null;
+                var rows = new List<string[]>();
+                for (var r = 0; r < o.Runs; r++)
+                {
+                    var m = Check(o.Loop == "c"
+                        ? Measure.Run(t, w, "c", t.Unlimited(), () => Variants.RawAsync(raw, t, payloads!, concurrency).GetAwaiter().GetResult(), seed: o.SeedOverhead)
+                        : Measure.Run(t, w, "a", t.Unlimited(), () => Variants.VectorOps(t, w, Unpaced, o.Throttle), seed: o.SeedOverhead));
+                    rows.Add(new[]
+                    {
+                        (r + 1).ToString(CultureInfo.InvariantCulture), m.IdsPerSecond.ToString("N0", CultureInfo.InvariantCulture),
+                        m.ClientMicrosPerId.ToString("0.000", CultureInfo.InvariantCulture), m.EmulatorMicrosPerId.ToString("0.000", CultureInfo.InvariantCulture),
+                        m.BytesPerId.ToString("0", CultureInfo.InvariantCulture),
+                    });
+                }
+                Report.Table($"{t.Name}, N = {w.Count:N0}, concurrency {concurrency}", new[] { "run", "ids/s", "client CPU µs/id", "emulator CPU µs/id", "alloc B/id" }, rows);
+            }
+        }
+
         // ---- concurrency sweep ------------------------------------------------------------------------------
 
         private static void Sweep(Options o)
@@ -294,7 +329,7 @@ namespace VectorOps.Bench
         public const string Usage =
             "usage: VectorOps.Bench PRESET [--runs R] [--service-runs R] [--n N,N] [--providers pinecone,vectorize] [--namespaces 1,8]\n" +
             "                        [--vectorize-n N] [--stream-n N,N] [--throttle T] [--latency-ms MS] [--sweep-concurrency 1,2,4]\n" +
-            "presets: all (every table, ~30 min), quick (small N, ~5 min), overhead, service, stream, sweep, profile";
+            "presets: all (every table, ~10 min), quick (small N, ~2 min), overhead, service, stream, sweep, profile, loop";
 
         public bool Overhead, Service, Stream, Sweep, Profile, Quick;
         public string Preset = "quick";
@@ -309,6 +344,7 @@ namespace VectorOps.Bench
         public int? Throttle;
         public double LatencyMs = 25;
         public bool SeedOverhead;
+        public string? Loop;
         public int WarmRuns = 5;
 
         public static Options Parse(string[] args)
@@ -333,6 +369,7 @@ namespace VectorOps.Bench
                 case "stream": o.Stream = true; break;
                 case "sweep": o.Sweep = true; o.Sizes = new[] { 100_000 }; o.VectorizeN = 5_000; o.Runs = 1; break;
                 case "profile": o.Profile = true; o.Sizes = new[] { 1_000_000 }; break;
+                case "loop": o.Loop = "a"; o.Sizes = new[] { 1_000_000 }; o.Runs = 20; break;
                 default: throw new ArgumentException($"Unknown preset '{o.Preset}'.");
             }
             for (; i < args.Length; i++)
@@ -352,6 +389,7 @@ namespace VectorOps.Bench
                     case "--latency-ms": o.LatencyMs = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--sweep-concurrency": o.SweepConcurrency = Ints(); break;
                     case "--seed-overhead": o.SeedOverhead = true; break;
+                    case "--variant": o.Loop = Next() == "c" ? "c" : "a"; break;
                     case "--warm-runs": o.WarmRuns = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     default: throw new ArgumentException($"Unknown option '{args[i]}'.");
                 }
