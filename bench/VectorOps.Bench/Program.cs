@@ -18,6 +18,7 @@ namespace VectorOps.Bench
 
         public static int Main(string[] args)
         {
+            if (args.Length > 1 && args[0] == "alloc-trace") { AllocTrace.Run(args[1]); return 0; }
             if (args.Length > 0 && args[0] == "stream-child") return Streaming.Child(args.Skip(1).ToArray());
             Options o;
             try

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.IO;
 using System.Net;
@@ -128,7 +129,7 @@ namespace VectorOps.Transport
             CancellationToken cancellationToken, RequestPacer? pacer = null)
         {
             pacer ??= _pacer;
-            var uri = Combine(BaseUri, relativePathAndQuery);
+            var uri = Resolve(relativePathAndQuery);
             var path = uri.AbsolutePath;
             var attempts = 0;
             TransportResponse response;
@@ -140,7 +141,7 @@ namespace VectorOps.Transport
                 {
                     attempts++;
                     if (pacer != null) await pacer.WaitAsync(ctx.CancellationToken).ConfigureAwait(false);
-                    var clock = Stopwatch.StartNew();
+                    var started = Stopwatch.GetTimestamp();
                     using var request = new HttpRequestMessage(method, uri) { Content = content?.Invoke() };
                     _options.Authorize?.Invoke(request);
                     try
@@ -151,12 +152,12 @@ namespace VectorOps.Transport
                         {
                             Attempts = attempts, Method = method.Method, Path = path,
                         };
-                        Trace($"{method.Method} {path} -> {r.StatusCode} in {clock.ElapsedMilliseconds} ms (attempt {attempts})");
+                        Trace($"{method.Method} {path} -> {r.StatusCode} in {ElapsedMilliseconds(started)} ms (attempt {attempts})");
                         return r;
                     }
                     catch (Exception ex) when (!(ex is OperationCanceledException) || !cancellationToken.IsCancellationRequested)
                     {
-                        Trace($"{method.Method} {path} -> {Describe(ex)} after {clock.ElapsedMilliseconds} ms (attempt {attempts})");
+                        Trace($"{method.Method} {path} -> {Describe(ex)} after {ElapsedMilliseconds(started)} ms (attempt {attempts})");
                         throw;
                     }
                 }, context).ConfigureAwait(false);
@@ -262,6 +263,26 @@ namespace VectorOps.Transport
             OperationCanceledException _ => "timeout",
             _ => ex.GetType().Name,
         };
+
+        private static long ElapsedMilliseconds(long started) =>
+            (Stopwatch.GetTimestamp() - started) * 1000 / Stopwatch.Frequency;
+
+        /// <summary>
+        /// The absolute URI of a path under the base. Paths without a query (a provider's delete, upsert, info ...)
+        /// are few and repeat on every request of a bulk run: they are parsed once. Paths with a query (list
+        /// cursors) are built each time and not kept.
+        /// </summary>
+        private Uri Resolve(string relativePathAndQuery)
+        {
+            if (relativePathAndQuery.IndexOf('?') >= 0) return Combine(BaseUri, relativePathAndQuery);
+            if (_resolved.TryGetValue(relativePathAndQuery, out var known)) return known;
+            var uri = Combine(BaseUri, relativePathAndQuery);
+            if (_resolved.Count < MaxResolvedPaths) _resolved.TryAdd(relativePathAndQuery, uri);
+            return uri;
+        }
+
+        private const int MaxResolvedPaths = 64;
+        private readonly ConcurrentDictionary<string, Uri> _resolved = new ConcurrentDictionary<string, Uri>(StringComparer.Ordinal);
 
         private static Uri Combine(Uri baseUri, string relative)
         {
