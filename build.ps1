@@ -160,7 +160,10 @@ function Invoke-PesterTask {
     $pwsh = [Environment]::ProcessPath
     if (-not $pwsh) { $pwsh = (Get-Process -Id $PID).Path }
     $PSNativeCommandUseErrorActionPreference = $false
-    & $pwsh -NoLogo -NoProfile -NonInteractive -EncodedCommand $encoded
+    # -OutputFormat Text: a non-interactive pwsh given -EncodedCommand writes its error, warning, information and
+    # progress records to a redirected stderr as CLIXML ('#< CLIXML'), which scripts/test.sh's 2>&1 would mix
+    # into the log, even in the middle of the 'Pester: N passed, N failed' line it reads.
+    & $pwsh -NoLogo -NoProfile -NonInteractive -OutputFormat Text -EncodedCommand $encoded
     if ($LASTEXITCODE -ne 0) {
         throw "Pester failed (exit code $LASTEXITCODE); results in $resultPath."
     }

@@ -16,25 +16,13 @@ BeforeAll {
     }
     Import-Module -Name $ModuleManifest -Force -ErrorAction Stop
 
-    # Start the emulator: the built program if it is there, else dotnet run. Its first output line is its URI.
+    # Start the emulator (TestSupport.ps1): the built program (built first when missing), its URI line awaited with a
+    # time limit. Reading that line with a bare ReadLine() waited forever for an emulator that never printed it, and
+    # the 'dotnet run' fallback could print build output before the URI.
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
     $script:Key = 'pester-' + [guid]::NewGuid().ToString('N')
-    $dll = Get-ChildItem -Path (Join-Path $RepoRoot 'tests' 'VectorOps.Emulators' 'bin') -Recurse -Filter 'VectorOps.Emulators.dll' -ErrorAction SilentlyContinue |
-        Sort-Object LastWriteTime -Descending | Select-Object -First 1
-    $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-    if ($dll) {
-        $psi.ArgumentList.Add($dll.FullName)
-    }
-    else {
-        foreach ($a in 'run', '--project', (Join-Path $RepoRoot 'tests' 'VectorOps.Emulators'), '--') { $psi.ArgumentList.Add($a) }
-    }
-    foreach ($a in 'pinecone', '--port', '0', '--api-key', $Key, '--dimension', '4') { $psi.ArgumentList.Add($a) }
-    $psi.RedirectStandardOutput = $true
-    $psi.RedirectStandardInput = $true
-    $psi.UseShellExecute = $false
-    $script:Emulator = [System.Diagnostics.Process]::Start($psi)
-    $line = $Emulator.StandardOutput.ReadLine()
-    if (-not $line) { throw 'The Pinecone emulator did not start.' }
-    $script:EmulatorUri = [uri] $line
+    $script:Emulator = Start-Emulator -Name pinecone -ArgumentList '--api-key', $Key, '--dimension', '4'
+    $script:EmulatorUri = $Emulator.Uri
 
     function Reset-Emulator { Invoke-RestMethod -Method Post -Uri ([uri]::new($EmulatorUri, '/_emulator/reset')) | Out-Null }
     function Get-EmulatorJournal { Invoke-RestMethod -Uri ([uri]::new($EmulatorUri, '/_emulator/journal')) }
@@ -67,10 +55,7 @@ BeforeAll {
 }
 
 AfterAll {
-    if ($script:Emulator -and -not $Emulator.HasExited) {
-        $Emulator.StandardInput.Close()   # closing stdin stops the emulator
-        if (-not $Emulator.WaitForExit(10000)) { $Emulator.Kill($true) }
-    }
+    if ($Emulator) { Stop-Emulator -Process $Emulator.Process }   # closes its stdin, kills it if it lingers
 }
 
 Describe 'A batch that fails permanently' {

@@ -51,10 +51,9 @@ BeforeAll {
     }
 }
 
-# Every test connects on its own; closing the connection after each one also releases the store file.
-AfterEach {
-    Disconnect-VectorIndex -ErrorAction Ignore
-}
+# Every test connects on its own; closing the connection after each one also releases the store file. Each
+# Describe has its own AfterEach for it: Pester 5 refuses one at the root of a file ('Each test Teardown is not
+# supported in root'), which fails the whole file.
 
 AfterAll {
     Disconnect-VectorIndex -ErrorAction Ignore
@@ -62,6 +61,8 @@ AfterAll {
 }
 
 Describe 'The built module' {
+    AfterEach { Disconnect-VectorIndex -ErrorAction Ignore }
+
     It 'exports exactly the cmdlets of its manifest' {
         $manifest = Import-PowerShellDataFile -LiteralPath $ModuleManifest
         $exported = @((Get-Command -Module VectorOps -CommandType Cmdlet).Name | Sort-Object)
@@ -91,6 +92,8 @@ Describe 'The built module' {
 }
 
 Describe 'Connect-VectorIndex' {
+    AfterEach { Disconnect-VectorIndex -ErrorAction Ignore }
+
     It 'opens a local store in a temp file and makes it the session connection' {
         $path = Join-Path $TestDrive 'connect.db'
         $c = Connect-VectorIndex -Provider Local -Path $path -Index demo -Namespace docs -PassThru
@@ -128,6 +131,8 @@ Describe 'Connect-VectorIndex' {
 }
 
 Describe 'Remove-VectorRecord pipeline binding' {
+    AfterEach { Disconnect-VectorIndex -ErrorAction Ignore }
+
     It 'binds piped strings to -Id by value' {
         $store = New-TestStore
         $m = 'a', 'b' | Remove-VectorRecord -Confirm:$false
@@ -186,6 +191,8 @@ Describe 'Remove-VectorRecord pipeline binding' {
 }
 
 Describe '-WhatIf, -Confirm and -Force' {
+    AfterEach { Disconnect-VectorIndex -ErrorAction Ignore }
+
     It 'leaves every record under -WhatIf, by <Name>' -ForEach @(
         @{ Name = 'id'; Run = { Remove-VectorRecord -Id 'a', 'b' -WhatIf } }
         @{ Name = 'filter'; Run = { Remove-VectorRecord -Filter @{ group = 'g' } -WhatIf } }
@@ -230,6 +237,8 @@ Describe '-WhatIf, -Confirm and -Force' {
 }
 
 Describe 'Errors' {
+    AfterEach { Disconnect-VectorIndex -ErrorAction Ignore }
+
     It 'refuses an empty filter with EmptyFilter and deletes nothing (<Name>)' -ForEach @(
         @{ Name = 'hashtable'; Filter = @{} }
         @{ Name = 'JSON'; Filter = '{}' }
@@ -292,6 +301,8 @@ Describe 'Errors' {
 }
 
 Describe 'Backups before deletes' {
+    AfterEach { Disconnect-VectorIndex -ErrorAction Ignore }
+
     It 'writes the records to -BackupPath before deleting them, and they can be added back' {
         $store = New-TestStore
         $backup = Join-Path $TestDrive ('backup-' + [guid]::NewGuid().ToString('N') + '.jsonl')
@@ -312,6 +323,8 @@ Describe 'Backups before deletes' {
 }
 
 Describe 'Clear-VectorNamespace' {
+    AfterEach { Disconnect-VectorIndex -ErrorAction Ignore }
+
     It 'refuses to run under -NonInteractive without -Force or -Confirm:$false, and deletes nothing' {
         $store = New-TestStore
         $result = Invoke-NonInteractive -StorePath $store.Path -Command 'Clear-VectorNamespace -Namespace default'
@@ -342,6 +355,8 @@ Describe 'Clear-VectorNamespace' {
 }
 
 Describe 'Reading, adding and waiting' {
+    AfterEach { Disconnect-VectorIndex -ErrorAction Ignore }
+
     It 'reads records by piped id, by filter and with -First' {
         $null = New-TestStore -Id 'a', 'b', 'c', 'd'
         ('b', 'c' | Get-VectorRecord).Id -join ',' | Should -BeExactly 'b,c'
@@ -377,6 +392,8 @@ Describe 'Reading, adding and waiting' {
 }
 
 Describe 'Help and format' {
+    AfterEach { Disconnect-VectorIndex -ErrorAction Ignore }
+
     It 'Get-Help <_> -Examples shows at least two examples' -ForEach @(
         'Add-VectorRecord', 'Clear-VectorNamespace', 'Connect-VectorIndex', 'Disconnect-VectorIndex', 'Get-VectorConnection',
         'Get-VectorNamespace', 'Get-VectorRecord', 'Remove-VectorRecord', 'Wait-VectorMutation'
