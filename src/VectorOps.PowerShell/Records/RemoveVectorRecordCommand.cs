@@ -12,10 +12,17 @@ namespace VectorOps.PowerShell.Cmdlets
     /// retries failed batches from their mutation objects. Writes one VectorMutation per batch.
     /// </summary>
     /// <remarks>
-    /// Pipeline binding: a string binds -Id by value; an object with an Id (or VectorId, Key, RecordId) property
-    /// binds -Id by property name together with its Namespace (VectorRecord objects from Get-VectorRecord do);
-    /// a VectorMutation binds -InputObject. Other objects are refused by the Id transformation instead of being
-    /// turned into strings, so they never become ids.
+    /// Pipeline binding: a string binds -Id by value (set Id); an object with an Id (or VectorId, Key, RecordId)
+    /// property binds -Id by property name together with its Namespace (set Record: VectorRecord objects from
+    /// Get-VectorRecord do); a VectorMutation binds -InputObject. Other objects are refused by the Id
+    /// transformation instead of being turned into strings, so they never become ids.
+    /// Why two sets for -Id, and -Namespace by property name only in the Record set: when the default set is the
+    /// only one that takes a mandatory parameter by property name, PowerShell latches onto it before the first
+    /// input arrives, so a piped VectorMutation (whose Namespace property bound -Namespace) never reached
+    /// -InputObject and failed with InputObjectMissingMandatory. And a parameter taken by property name in every set
+    /// binds first and settles the set on the default one, so a record's Id was never tried by name. With both
+    /// by-name bindings in a set of their own, each input finds its set (Stop-Process's Name set plays that part).
+    /// Checked on PowerShell 7.6 by tests/Pester/VectorOps.Module.Tests.ps1.
     /// </remarks>
     [Cmdlet(VerbsCommon.Remove, "VectorRecord", DefaultParameterSetName = IdSet,
         SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
@@ -23,6 +30,7 @@ namespace VectorOps.PowerShell.Cmdlets
     public sealed class RemoveVectorRecordCommand : VectorCmdletBase
     {
         private const string IdSet = "Id";
+        private const string RecordSet = "Record";
         private const string InputObjectSet = "InputObject";
         private const string FilterSet = "Filter";
         private const string PrefixSet = "Prefix";
@@ -31,7 +39,8 @@ namespace VectorOps.PowerShell.Cmdlets
         private ScopedDeleteCommand? _scoped;
 
         /// <summary>Ids of the records to delete.</summary>
-        [Parameter(ParameterSetName = IdSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = IdSet, Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [Parameter(ParameterSetName = RecordSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [Alias("VectorId", "Key", "RecordId")]
         [AllowEmptyString]
         [StringIdentifierTransformation]
@@ -56,9 +65,13 @@ namespace VectorOps.PowerShell.Cmdlets
 
         /// <summary>
         /// The namespace (default: the connection's). With -Filter or -Prefix, several run one after the other;
-        /// with -Id, one per input (records piped in bring their own).
+        /// with -Id, one per input (records piped in bring their own). Not with -InputObject: a mutation is retried
+        /// in its own namespace.
         /// </summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = IdSet)]
+        [Parameter(ParameterSetName = RecordSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = FilterSet)]
+        [Parameter(ParameterSetName = PrefixSet)]
         [StringIdentifierTransformation]
         public string[]? Namespace { get; set; }
 
@@ -110,6 +123,7 @@ namespace VectorOps.PowerShell.Cmdlets
             switch (ParameterSetName)
             {
                 case IdSet:
+                case RecordSet:
                     var ns = SingleNamespace();
                     var ids = ById();
                     Guard(() => ids.Add(Id, ns));

@@ -93,16 +93,39 @@ namespace VectorOps.Tests.Module
                 Assert.True(c.SupportsShouldProcess, c.Name);
         }
 
+        /// <summary>
+        /// PowerShell latches onto the default parameter set before any pipeline input arrives when that set is the
+        /// only one with a mandatory parameter taken by property name (CmdletParameterBinderController's
+        /// TryLatchToDefaultParameterSet). Objects meant for another pipeline set then fail with
+        /// InputObjectMissingMandatory if they bind anything in the default set: a VectorMutation piped to
+        /// Remove-VectorRecord did (its Namespace property). No cmdlet may be shaped that way.
+        /// </summary>
+        [Fact]
+        public void No_cmdlet_latches_pipeline_input_onto_its_default_set()
+        {
+            foreach (var c in CmdletMetadata.All)
+            {
+                if (c.DefaultParameterSetName is null || c.NamedSets.Count < 2) continue;
+                bool ByName(string set) => c.Parameters.Any(p => p.Sets.Any(x => x.Set == set && x.Mandatory && x.ValueFromPipelineByPropertyName));
+                bool ByValue(string set) => c.Parameters.Any(p => p.Sets.Any(x => x.Set == set && x.Mandatory && x.ValueFromPipeline));
+                var others = c.NamedSets.Where(s => s != c.DefaultParameterSetName).ToList();
+                if (ByName(c.DefaultParameterSetName) && others.Any(ByValue))
+                    Assert.True(others.Any(ByName), $"{c.Name}: only its default set '{c.DefaultParameterSetName}' takes a mandatory parameter by property name, so PowerShell latches piped input onto it and the pipeline sets {string.Join(", ", others.Where(ByValue))} are never reached.");
+            }
+        }
+
         [Fact]
         public void Remove_VectorRecord_parameter_sets_and_pipeline_binding()
         {
             var c = Cmdlet("Remove-VectorRecord");
             Assert.Equal("Id", c.DefaultParameterSetName);
-            Assert.Equal(new[] { "Filter", "Id", "InputObject", "Prefix" }, c.NamedSets.OrderBy(s => s).ToArray());
+            Assert.Equal(new[] { "Filter", "Id", "InputObject", "Prefix", "Record" }, c.NamedSets.OrderBy(s => s).ToArray());
 
             var id = c.Parameter("Id");
             Assert.Equal(typeof(string[]), id.Type);
-            Assert.Equal(new ParameterInSet("Id", true, 0, true, true), Assert.Single(id.Sets));
+            // By value in the default set, by property name in a set of its own (see the rule below).
+            Assert.Equal(new[] { new ParameterInSet("Id", true, 0, true, false), new ParameterInSet("Record", true, null, false, true) },
+                id.Sets.OrderBy(x => x.Set).ToArray());
             Assert.Equal(new[] { "VectorId", "Key", "RecordId" }, id.Aliases.ToArray());
             // The transformation keeps arbitrary objects from being turned into ids through ToString().
             Assert.Contains(typeof(StringIdentifierTransformationAttribute), id.Attributes);
@@ -123,7 +146,12 @@ namespace VectorOps.Tests.Module
 
             var ns = c.Parameter("Namespace");
             Assert.Equal(typeof(string[]), ns.Type);
-            Assert.Equal(new ParameterInSet(ParameterAttribute.AllParameterSets, false, null, false, true), Assert.Single(ns.Sets));
+            // By property name only with a record's Id; not with -InputObject (a mutation keeps its own namespace).
+            Assert.Equal(new[]
+            {
+                new ParameterInSet("Filter", false, null, false, false), new ParameterInSet("Id", false, null, false, false),
+                new ParameterInSet("Prefix", false, null, false, false), new ParameterInSet("Record", false, null, false, true),
+            }, ns.Sets.OrderBy(x => x.Set).ToArray());
 
             foreach (var name in new[] { "Force", "ThrottleLimit", "BatchSize", "BackupPath", "Connection" })
                 Assert.Equal(new ParameterInSet(ParameterAttribute.AllParameterSets, false, null, false, false), Assert.Single(c.Parameter(name).Sets));
