@@ -160,7 +160,12 @@ namespace VectorOps.Commands
             return ns;
         }
 
-        /// <summary>Deletes again exactly the ids of an earlier mutation (a failed, skipped or previewed batch).</summary>
+        /// <summary>
+        /// Deletes again exactly the ids of an earlier mutation (a failed, skipped or previewed batch), as a batch of
+        /// its own: never merged with other inputs, so each mutation given gets its own result mutation (split only
+        /// if it holds more ids than this run's batch size), and a batch that failed for its size is not resent
+        /// inside a bigger one. Its ids are checked together first: one bad id and none of them is sent.
+        /// </summary>
         public void Retry(VectorMutation mutation)
         {
             if (mutation.Operation == MutationOperation.Upsert)
@@ -186,7 +191,25 @@ namespace VectorOps.Commands
                     mutation));
                 return;
             }
-            Add(mutation.Ids, mutation.Namespace);
+            if (!TryNamespace(mutation.Namespace, out var ns)) return;
+            var ids = mutation.Ids;
+            var bad = false;
+            for (var i = 0; i < ids.Count; i++)
+                if (!IsValid(ids[i])) bad = true;
+            if (bad) return;
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var batch = new List<string>(Math.Min(ids.Count, _batchSize));
+            foreach (var id in ids)
+            {
+                if (!seen.Add(id)) continue;
+                batch.Add(id);
+                if (batch.Count == _batchSize)
+                {
+                    Flush(ns, batch);
+                    batch = new List<string>(Math.Min(ids.Count, _batchSize));
+                }
+            }
+            if (batch.Count > 0) Flush(ns, batch);
         }
 
         /// <summary>Sends what is left in the buffers and waits for every batch. Call once, at the end.</summary>

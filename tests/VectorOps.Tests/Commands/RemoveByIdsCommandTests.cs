@@ -321,6 +321,58 @@ namespace VectorOps.Tests.Commands
         }
 
         [Fact]
+        public void Each_mutation_sent_back_is_retried_as_its_own_batch_never_merged_with_other_inputs()
+        {
+            // Two failed batches of 10 (as -BatchSize 10 made them) piped back into one Remove-VectorRecord: the
+            // user gets one result per mutation given, with exactly its ids, not one batch of 20.
+            Provider.FailDelete = (n, ids) => n == 2 || n == 4 ? new VectorOpsException(ErrorIds.ProviderServerError, VectorOpsErrorCategory.ResourceUnavailable, "boom", null) : null;
+            var first = new RemoveByIdsCommand(Host, Connection, new RemoveOptions { ThrottleLimit = 1, BatchSize = 10 });
+            first.Add(Ids(0, 50));
+            first.Complete();
+            var failed = Mutations.Where(m => m.Status == MutationStatus.Failed).ToList();
+            Assert.Equal(2, failed.Count);
+
+            Provider.FailDelete = null;
+            var retryHost = new Support.RecordingHost();
+            var retry = new RemoveByIdsCommand(retryHost, Connection, new RemoveOptions { ThrottleLimit = 1 });
+            retry.Add(new[] { "id-00090" });
+            foreach (var m in failed) retry.Retry(m);
+            retry.Add(new[] { "id-00091" });
+            retry.Complete();
+
+            var results = retryHost.Mutations.ToList();
+            Assert.Equal(3, results.Count); // the two retried batches, then the two pipeline ids together
+            Assert.Equal(failed[0].Ids, results[0].Ids);
+            Assert.Equal(failed[1].Ids, results[1].Ids);
+            Assert.Equal(new[] { "id-00090", "id-00091" }, results[2].Ids);
+            Assert.All(results, m => Assert.Equal(MutationStatus.Completed, m.Status));
+            Assert.Equal(100 - 52, Provider.Count("default"));
+        }
+
+        [Fact]
+        public void A_retried_mutation_larger_than_the_batch_size_is_split_and_its_duplicates_sent_once()
+        {
+            var cmd = new RemoveByIdsCommand(Host, Connection, new RemoveOptions { BatchSize = 4 });
+            var ids = Ids(0, 10).Concat(new[] { "id-00003" }).ToArray();
+            cmd.Retry(new VectorMutation { Provider = "Fake", Index = "test-index", Operation = MutationOperation.DeleteByIds, Status = MutationStatus.Failed, Ids = ids, Namespace = "default" });
+            cmd.Complete();
+            Assert.Equal(new[] { 4, 4, 2 }, Mutations.Select(m => m.Ids!.Count).ToArray());
+            Assert.Equal(Ids(0, 10), Mutations.SelectMany(m => m.Ids!).ToArray());
+            Assert.Equal(90, Provider.Count("default"));
+        }
+
+        [Fact]
+        public void A_retried_mutation_with_one_bad_id_sends_none_of_its_ids()
+        {
+            var cmd = new RemoveByIdsCommand(Host, Connection);
+            cmd.Retry(new VectorMutation { Provider = "Fake", Index = "test-index", Operation = MutationOperation.DeleteByIds, Status = MutationStatus.Failed, Ids = new[] { "id-00001", " ", "id-00002" }, Namespace = "default" });
+            cmd.Complete();
+            var e = Assert.Single(Host.Errors);
+            Assert.Equal(ErrorIds.InvalidId, e.ErrorId);
+            Assert.Equal(0, Provider.MutatingCalls);
+        }
+
+        [Fact]
         public void A_mutation_of_another_index_or_without_ids_is_not_retried()
         {
             var cmd = new RemoveByIdsCommand(Host, Connection);
