@@ -157,13 +157,19 @@ function Invoke-PesterTask {
         'exit ([int]($failed -gt 0))'
     )
     $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($lines -join [Environment]::NewLine))
+    # The PowerShell that runs this script, started again: pwsh itself, or for the .NET global tool
+    # (dotnet tool install PowerShell), whose process is dotnet, dotnet with the pwsh.dll of $PSHOME.
     $pwsh = [Environment]::ProcessPath
     if (-not $pwsh) { $pwsh = (Get-Process -Id $PID).Path }
+    $pwshArgs = @()
+    if ([IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') {
+        $pwshArgs = @(Join-Path -Path $PSHOME -ChildPath 'pwsh.dll')
+    }
     $PSNativeCommandUseErrorActionPreference = $false
     # -OutputFormat Text: a non-interactive pwsh given -EncodedCommand writes its error, warning, information and
     # progress records to a redirected stderr as CLIXML ('#< CLIXML'), which scripts/test.sh's 2>&1 would mix
     # into the log, even in the middle of the 'Pester: N passed, N failed' line it reads.
-    & $pwsh -NoLogo -NoProfile -NonInteractive -OutputFormat Text -EncodedCommand $encoded
+    & $pwsh @pwshArgs -NoLogo -NoProfile -NonInteractive -OutputFormat Text -EncodedCommand $encoded
     if ($LASTEXITCODE -ne 0) {
         throw "Pester failed (exit code $LASTEXITCODE); results in $resultPath."
     }

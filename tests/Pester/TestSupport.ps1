@@ -16,11 +16,17 @@ function Import-VectorOpsModule {
     $manifest
 }
 
-# The pwsh executable running these tests (for child sessions).
-function Get-PwshPath {
+# The command that starts the PowerShell running these tests again (for child sessions): the pwsh executable, or
+# for the .NET global tool (dotnet tool install PowerShell), whose process is dotnet, dotnet and the pwsh.dll of
+# $PSHOME. Returns the executable and the arguments that must come first.
+function Get-PwshCommand {
     $path = [System.Environment]::ProcessPath
     if (-not $path) { $path = (Get-Process -Id $PID).Path }
-    $path
+    $leading = @()
+    if ([System.IO.Path]::GetFileNameWithoutExtension($path) -eq 'dotnet') {
+        $leading = @(Join-Path -Path $PSHOME -ChildPath 'pwsh.dll')
+    }
+    [pscustomobject]@{ Path = $path; LeadingArguments = $leading }
 }
 
 # Runs a script block and returns the FullyQualifiedErrorId of the error that stopped it ($null if none stopped it).
@@ -49,8 +55,10 @@ function Invoke-ChildPwsh {
         [Parameter(Mandatory)] [string] $Script,
         [int] $TimeoutSeconds = 180
     )
-    $psi = [System.Diagnostics.ProcessStartInfo]::new((Get-PwshPath))
-    foreach ($a in '-NoLogo', '-NoProfile', '-NonInteractive', '-EncodedCommand', [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($Script))) {
+    $pwsh = Get-PwshCommand
+    $psi = [System.Diagnostics.ProcessStartInfo]::new($pwsh.Path)
+    # -OutputFormat Text: with stderr redirected, a child given -EncodedCommand would write its errors there as CLIXML.
+    foreach ($a in @($pwsh.LeadingArguments) + @('-NoLogo', '-NoProfile', '-NonInteractive', '-OutputFormat', 'Text', '-EncodedCommand', [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($Script)))) {
         $psi.ArgumentList.Add($a)
     }
     $psi.RedirectStandardOutput = $true
