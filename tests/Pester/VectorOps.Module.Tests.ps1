@@ -32,7 +32,7 @@ BeforeAll {
 
     # Runs a command in a child pwsh -NonInteractive (no prompt can be answered there) with the module imported and
     # the store connected. Returns the exit code (0: the command ran, 3: it stopped with an error), the
-    # FullyQualifiedErrorId of that error, and everything the child wrote (for failure messages).
+    # FullyQualifiedErrorId of that error, and everything the child wrote (its message included).
     function Invoke-NonInteractive {
         param([string] $StorePath, [string] $Command)
         $quote = { param($t) "'" + ($t -replace "'", "''") + "'" }
@@ -42,7 +42,7 @@ BeforeAll {
             'Import-Module -Name ' + (& $quote $ModuleManifest)
             'Connect-VectorIndex -Provider Local -Path ' + (& $quote $StorePath) + ' -Index test'
             'try { ' + $Command + ' | Out-Null; exit 0 }'
-            'catch { Write-Output ("FQID=" + $_.FullyQualifiedErrorId); exit 3 }'
+            'catch { Write-Output ("FQID=" + $_.FullyQualifiedErrorId); Write-Output ("MESSAGE=" + $_.Exception.Message); exit 3 }'
         ) -join [Environment]::NewLine
         $run = Invoke-ChildPwsh -Script $code
         $id = @($run.Output -split '\r?\n' | Where-Object { $_ -like 'FQID=*' } | ForEach-Object { $_.Substring(5).Trim() }) |
@@ -233,6 +233,30 @@ Describe '-WhatIf, -Confirm and -Force' {
         $m = Remove-VectorRecord -Prefix doc- -Force -Confirm:$false
         $m.Operation | Should -Be 'DeleteByPrefix'
         Get-RecordId -Connection $store.Connection | Should -BeExactly 'img-1'
+    }
+
+    # A delete whose reach the data decides asks how many records will go (ShouldContinue); -Confirm:$false does
+    # not answer that question, -Force does. A host that cannot ask refuses, deletes nothing, and says to use -Force.
+    It 'refuses a <Name> delete under -NonInteractive with -Confirm:$false but without -Force, and deletes nothing' -ForEach @(
+        @{ Name = 'filter'; Delete = 'Remove-VectorRecord -Filter @{ group = ''g'' } -Confirm:$false' }
+        @{ Name = 'prefix'; Delete = 'Remove-VectorRecord -Prefix doc- -Confirm:$false' }
+    ) {
+        $store = New-TestStore -Id 'doc-1', 'doc-2'
+        $result = Invoke-NonInteractive -StorePath $store.Path -Command $Delete
+        $result.ExitCode | Should -Be 3 -Because $result.Text
+        $result.ErrorId | Should -BeLike 'ConfirmationRequired,*'
+        $result.Text | Should -Match 'add -Force'
+        Get-RecordId -Connection $store.Connection | Should -BeExactly 'doc-1,doc-2'
+    }
+
+    It 'runs a <Name> delete under -NonInteractive with -Force' -ForEach @(
+        @{ Name = 'filter'; Delete = 'Remove-VectorRecord -Filter @{ group = ''g'' } -Force' }
+        @{ Name = 'prefix'; Delete = 'Remove-VectorRecord -Prefix doc- -Force' }
+    ) {
+        $store = New-TestStore -Id 'doc-1', 'doc-2'
+        $result = Invoke-NonInteractive -StorePath $store.Path -Command $Delete
+        $result.ExitCode | Should -Be 0 -Because $result.Text
+        Get-RecordId -Connection $store.Connection | Should -BeExactly ''
     }
 }
 

@@ -49,7 +49,7 @@ namespace VectorOps.PowerShell.Hosting
             catch (Exception ex) when (ex is HostException || ex is PSInvalidOperationException)
             {
                 // The host cannot prompt (pwsh -NonInteractive): refuse clearly instead of guessing yes.
-                throw ConfirmationImpossible(ex, target);
+                throw ConfirmationImpossible(ex, target, "add -Confirm:$false (or -Force where the cmdlet has it)");
             }
             return HostDecisions.FromShouldProcess(approved, reason);
         }
@@ -62,7 +62,8 @@ namespace VectorOps.PowerShell.Hosting
             }
             catch (Exception ex) when (ex is HostException || ex is PSInvalidOperationException)
             {
-                throw ConfirmationImpossible(ex, caption);
+                // Asked for deletes whose reach the data decides; -Confirm:$false does not answer it, -Force does.
+                throw ConfirmationImpossible(ex, caption, "add -Force (this question, about how many records will go, is asked even with -Confirm:$false)");
             }
         }
 
@@ -87,10 +88,10 @@ namespace VectorOps.PowerShell.Hosting
             _cmdlet.WriteProgress(record);
         }
 
-        private static VectorOpsPromptException ConfirmationImpossible(Exception inner, string target) =>
+        private static VectorOpsPromptException ConfirmationImpossible(Exception inner, string target, string howToConfirm) =>
             new VectorOpsPromptException(
                 "Confirmation is required but this host cannot prompt (for example pwsh -NonInteractive). Nothing was changed. " +
-                "Run it interactively, or confirm in the command: add -Confirm:$false (or -Force where the cmdlet has it).",
+                "Run it interactively, or confirm in the command: " + howToConfirm + ".",
                 target, inner);
     }
 
