@@ -111,25 +111,28 @@ namespace VectorOps.Cli
             return answer == Answer.No || Stopped ? ShouldProcessDecision.Declined : ShouldProcessDecision.Proceed;
         }
 
+        /// <summary>
+        /// The count question of deletes whose reach the data decides (--filter, --prefix). The command asks it only
+        /// without --force; --yes confirms the batches, not this, as -Confirm:$false does not answer it in PowerShell.
+        /// </summary>
         public bool ShouldContinue(string query, string caption)
         {
-            if (_settings.Yes) return true;
             if (Stopped) return false;
             if (!CanPrompt)
             {
-                ExplainRefusal(caption);
+                ExplainRefusal(caption, "Pass --force to confirm a delete whose reach the data decides (--yes confirms the batches, not this; --what-if previews it).");
                 return false;
             }
             return Ask($"{caption}\n{query}\n[y] Yes  [N] No (default): ", allowAll: false) != Answer.No && !Stopped;
         }
 
-        private void ExplainRefusal(string action)
+        private void ExplainRefusal(string action, string howToConfirm = "Pass --yes to confirm (or --what-if to preview).")
         {
             if (_refusalExplained) return;
             _refusalExplained = true;
             var why = _console.InputIsTerminal ? "standard input carries the data" : "standard input is not a terminal";
             WriteErrLine($"vectorops: {ErrorIds.DeclinedByUser}: '{action}' needs confirmation and {why}, so nothing was changed. " +
-                         "Pass --yes to confirm (or --what-if to preview).");
+                         howToConfirm);
         }
 
         private enum Answer { No, Yes, All }

@@ -31,7 +31,7 @@ namespace VectorOps.Cli
         // Writes.
         private static readonly OptionSpec WhatIf = new OptionSpec("what-if", null, "Preview: print what would change (\"What if: ...\" on stderr, WhatIf mutations on stdout); send nothing.");
         private static readonly OptionSpec Yes = new OptionSpec("yes", null, "Confirm without a prompt (required when stdin is not a terminal).");
-        private static readonly OptionSpec Force = new OptionSpec("force", null, "Skip the extra question of --filter/--prefix deletes. Never skips --what-if.");
+        private static readonly OptionSpec Force = new OptionSpec("force", null, "Answer the count question of --filter/--prefix deletes (--yes does not; without a terminal they need both). Never skips --what-if.");
         private static readonly OptionSpec Throttle = new OptionSpec("throttle", "N", "Requests in flight at once (default: the provider's).");
         private static readonly OptionSpec BatchSize = new OptionSpec("batch-size", "N", "Ids or records per request (default and maximum: the provider's cap).");
 
@@ -59,7 +59,7 @@ namespace VectorOps.Cli
                 "Deletes in batches of the provider's cap, one mutation reported per batch. Ids are streamed: any number of\n" +
                 "them goes through in flat memory. Every id is checked before the first batch is sent; one bad id and\n" +
                 "nothing is deleted. Each batch is confirmed (--yes, or a prompt when stdin is a terminal). Filter and\n" +
-                "prefix deletes first count the matches, then ask once more unless --force.",
+                "prefix deletes first count the matches, then ask once more unless --force (without a terminal: pass both).",
                 new[]
                 {
                     new OptionSpec("id", "ID", "Id to delete (repeatable).", repeatable: true),

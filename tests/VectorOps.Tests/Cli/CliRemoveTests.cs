@@ -135,12 +135,12 @@ namespace VectorOps.Tests.Cli
         }
 
         [Fact]
-        public void Prefix_delete_with_yes_answers_the_extra_question_too()
+        public void Prefix_delete_with_yes_and_force_deletes_exactly_the_prefixed_ids()
         {
             using var store = new TempStore();
             store.Seed(Fixtures.Small);
 
-            var r = store.Run("remove", "--prefix", "tmp-", "--yes");
+            var r = store.Run("remove", "--prefix", "tmp-", "--yes", "--force");
             Assert.True(r.ExitCode == 0, r.ToString());
             Assert.Equal(new[] { "doc-1", "doc-2", "doc-3", "doc-4" }, store.Ids().OrderBy(x => x).ToArray());
         }
@@ -151,7 +151,7 @@ namespace VectorOps.Tests.Cli
             using var store = new TempStore();
             store.Seed(Fixtures.Small);
 
-            var r = store.Run("remove", "--filter", "{\"genre\":\"drama\"}", "--namespace", "default", "--namespace", "other", "--yes", "--json");
+            var r = store.Run("remove", "--filter", "{\"genre\":\"drama\"}", "--namespace", "default", "--namespace", "other", "--yes", "--force", "--json");
             Assert.True(r.ExitCode == 0, r.ToString());
             Assert.Equal(new[] { "default", "other" }, r.JsonLines().Select(m => m.GetProperty("namespace").GetString()).OrderBy(x => x).ToArray());
             Assert.Empty(store.Ids("other"));
@@ -173,6 +173,29 @@ namespace VectorOps.Tests.Cli
             Assert.Contains("--yes", r.Stderr);
             Assert.All(r.JsonLines(), m => Assert.Equal("Skipped", m.GetProperty("status").GetString()));
             Assert.Equal(before, store.Ids());
+        }
+
+        [Theory]
+        [InlineData("--prefix", "tmp-")]
+        [InlineData("--filter", "{\"genre\":\"drama\"}")]
+        public void Yes_does_not_answer_the_count_question_of_a_filter_or_prefix_delete(string option, string value)
+        {
+            // As in PowerShell, where -Confirm:$false does not answer ShouldContinue: without a terminal, a delete
+            // whose reach the data decides needs --force as well, and says so.
+            using var store = new TempStore();
+            store.Seed(Fixtures.Small);
+            var before = store.Ids();
+
+            var r = store.Run("remove", option, value, "--yes", "--json");
+            Assert.Equal(2, r.ExitCode);
+            Assert.Contains("vectorops: DeclinedByUser:", r.Stderr);
+            Assert.Contains("Pass --force", r.Stderr);
+            Assert.All(r.JsonLines(), m => Assert.Equal("Skipped", m.GetProperty("status").GetString()));
+            Assert.Equal(before, store.Ids());
+
+            var both = store.Run("remove", option, value, "--yes", "--force", "--json");
+            Assert.Equal(0, both.ExitCode);
+            Assert.True(store.Ids().Count < before.Count);
         }
 
         [Fact]
