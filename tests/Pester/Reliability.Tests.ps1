@@ -5,7 +5,7 @@
 # which ids were really deleted, so each example can show that nothing outside the request went.
 #   -ErrorAction Stop / $ErrorActionPreference = 'Stop': a catchable terminating error whose exception carries
 #   the failed batch's mutation; -ErrorAction SilentlyContinue -ErrorVariable: every failed batch collected,
-#   and piped back, exactly their ids deleted. Also: -Verbose request traces, Restore-VectorRecord.
+#   and piped back, exactly their ids deleted. Also: -Verbose request traces, stopping (Ctrl+C), Restore-VectorRecord.
 # Run: dotnet build; Invoke-Pester ./tests/Pester/Reliability.Tests.ps1
 
 BeforeAll {
@@ -171,6 +171,59 @@ Describe 'A batch that fails permanently' {
             Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
         $verbose | Where-Object { $_ -like 'POST /vectors/delete -> 200 in * ms (attempt 1)' } | Should -Not -BeNullOrEmpty
         ($verbose -join "`n") | Should -Not -Match ([regex]::Escape($Key))
+    }
+}
+
+Describe 'Stopping a delete (Ctrl+C)' {
+    # The engine's Stop (what Ctrl+C does): whether the cmdlet's StopProcessing (its cancellation token) or the
+    # engine's own stop at the next write ends it, no batch starts after it, the one in flight finishes, and the
+    # pipeline ends promptly. The delete runs in a second runspace so this one can stop it.
+    BeforeEach {
+        Reset-Emulator
+        $script:Connection = Connect-Emulator
+        Add-TestRecord
+        # 150 ms a request, one batch of one id at a time: the 60 ids would take 9 s.
+        Invoke-RestMethod -Method Post -Uri ([uri]::new($EmulatorUri, '/_emulator/configure')) -Body '{"latencyMs":150}' -ContentType 'application/json' | Out-Null
+    }
+
+    AfterEach {
+        Invoke-RestMethod -Method Post -Uri ([uri]::new($EmulatorUri, '/_emulator/configure')) -Body '{"latencyMs":0}' -ContentType 'application/json' | Out-Null
+    }
+
+    It 'sends no batch after the stop, ends within seconds, and what went is the first ids in order' {
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({
+                param($Manifest, $Uri, $Key, $Ids)
+                Import-Module -Name $Manifest
+                $secure = ConvertTo-SecureString -String $Key -AsPlainText -Force
+                Connect-VectorIndex -Provider Pinecone -IndexHost $Uri -ApiKey $secure
+                $Ids | Remove-VectorRecord -Namespace docs -BatchSize 1 -ThrottleLimit 1 -Confirm:$false
+            }).AddArgument($ModuleManifest).AddArgument($EmulatorUri.ToString()).AddArgument($Key).AddArgument($Ids)
+            $run = $ps.BeginInvoke()
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            while (@((Get-EmulatorDeleted).ids).Count -lt 3 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            @((Get-EmulatorDeleted).ids).Count | Should -BeGreaterOrEqual 3 -Because 'the delete should be under way before it is stopped'
+
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $clock.Stop()
+            $clock.Elapsed.TotalSeconds | Should -BeLessThan 5
+            $run.IsCompleted | Should -BeTrue
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+
+            $atStop = @((Get-EmulatorDeleted).ids)
+            Start-Sleep -Milliseconds 600   # four request times: a batch started after the stop would show
+            $later = Get-EmulatorDeleted
+            @($later.ids).Count | Should -Be $atStop.Count -Because 'no batch may be sent after the stop'
+            $atStop.Count | Should -BeLessThan $Ids.Count
+            @($later.deletedMoreThanOnce).Count | Should -Be 0
+            # One batch at a time, in input order: what was deleted is exactly the first ids.
+            ((@($later.ids) | Sort-Object) -join ',') | Should -Be (($Ids | Select-Object -First $atStop.Count) -join ',')
+        }
+        finally {
+            $ps.Dispose()
+        }
     }
 }
 
