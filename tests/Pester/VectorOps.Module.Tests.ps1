@@ -413,6 +413,15 @@ Describe 'Reading, adding and waiting' {
         $m = Remove-VectorRecord -Id a -Confirm:$false | Wait-VectorMutation -Timeout 5
         $m.Status | Should -Be 'Completed'
     }
+
+    It 'refuses -Timeout 0 before it reads a single mutation' {
+        $null = New-TestStore
+        $m = Remove-VectorRecord -Id a -WhatIf
+        $written = [System.Collections.Generic.List[object]]::new()
+        $id = Get-ErrorId { $m | Wait-VectorMutation -Timeout 0 | ForEach-Object { $written.Add($_) } }
+        $id | Should -BeLike 'InvalidArgument,*'
+        $written.Count | Should -Be 0
+    }
 }
 
 Describe 'Help and format' {

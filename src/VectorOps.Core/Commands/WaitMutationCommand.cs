@@ -21,7 +21,20 @@ namespace VectorOps.Commands
 
         public WaitMutationCommand(ICommandHost host, VectorConnection? connection) : base(host, connection) { }
 
-        public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
+        private TimeSpan _timeout = TimeSpan.FromMinutes(5);
+
+        /// <summary>How long to wait in all; refused when not positive, before any mutation is read.</summary>
+        public TimeSpan Timeout
+        {
+            get => _timeout;
+            set
+            {
+                if (value <= TimeSpan.Zero)
+                    throw new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,
+                        $"Timeout must be positive, not {value}.", value);
+                _timeout = value;
+            }
+        }
         public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
         public int TimedOut { get; private set; }
@@ -47,9 +60,6 @@ namespace VectorOps.Commands
 
         public void Complete()
         {
-            if (Timeout <= TimeSpan.Zero)
-                throw new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,
-                    $"Timeout must be positive, not {Timeout}.", Timeout);
             var total = _pending.Count;
             var clock = Stopwatch.StartNew();
             while (_pending.Count > 0 && !Stop.IsCancellationRequested)

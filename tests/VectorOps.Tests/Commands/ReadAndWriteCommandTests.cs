@@ -112,5 +112,17 @@ namespace VectorOps.Tests.Commands
             Assert.Same(m, e.Target);
             Assert.Equal(1, cmd.TimedOut);
         }
+
+        [Theory]
+        [InlineData(0)]
+        [InlineData(-5)]
+        public void A_timeout_that_is_not_positive_is_refused_before_any_mutation_is_read(int seconds)
+        {
+            var cmd = new WaitMutationCommand(Host, Connection);
+            var ex = Assert.Throws<VectorOpsException>(() => cmd.Timeout = TimeSpan.FromSeconds(seconds));
+            Assert.Equal(ErrorIds.InvalidArgument, ex.ErrorId);
+            Assert.Equal(TimeSpan.FromSeconds(seconds), ex.Target);
+            Assert.Equal(TimeSpan.FromMinutes(5), cmd.Timeout);
+        }
     }
 }
