@@ -6,7 +6,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 store="${VECTOROPS_DEMO_STORE:-$root/artifacts/demo/vectors.db}"
 mkdir -p "$(dirname "$store")"
-rm -f "$store" "$store-wal" "$store-shm"
+backup="$(dirname "$store")/backup.jsonl"
+# A fresh store and backup each run (a backup file is appended to, so an old one would double its count).
+rm -f "$store" "$store-wal" "$store-shm" "$backup"
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
@@ -22,8 +24,8 @@ filter='{"tenant":"acme","year":{"$lt":2022}}'
 step "Preview: delete records of tenant acme older than 2022 from 'articles' (what-if: nothing is deleted)"
 "${cli[@]}" remove --namespace articles --filter "$filter" --what-if | tail -n 8
 
-step "Delete them, with a backup (--yes answers the confirmation; the count was shown above)"
-"${cli[@]}" remove --namespace articles --filter "$filter" --yes --force --backup "$(dirname "$store")/backup.jsonl"
+step "Delete them, with a backup (--yes confirms the batch, --force answers the count question: the count was shown above)"
+"${cli[@]}" remove --namespace articles --filter "$filter" --yes --force --backup "$backup"
 
 step "Delete by id prefix in 'support', then by ids"
 "${cli[@]}" remove --namespace support --prefix "tenant-globex#" --yes --force
@@ -32,4 +34,4 @@ step "Delete by id prefix in 'support', then by ids"
 step "What is left"
 "${cli[@]}" namespaces
 echo
-echo "Backup of the filter delete: $(dirname "$store")/backup.jsonl ($(wc -l < "$(dirname "$store")/backup.jsonl") records); restore with: vectorops restore --path <file> --yes"
+echo "Backup of the filter delete: $backup ($(wc -l < "$backup") records); restore with: vectorops restore --path <file> --yes"
