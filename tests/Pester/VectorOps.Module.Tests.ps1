@@ -424,6 +424,42 @@ Describe 'Reading, adding and waiting' {
     }
 }
 
+Describe 'Tab completion' {
+    AfterEach { Disconnect-VectorIndex -ErrorAction Ignore }
+
+    It 'completes -Provider with the registered providers' {
+        $line = 'Connect-VectorIndex -Provider Pi'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be 'Pinecone'
+    }
+
+    It 'completes -Namespace of <Command> with the namespaces of the connection' -ForEach @(
+        @{ Command = 'Remove-VectorRecord -Namespace fi' }
+        @{ Command = 'Get-VectorRecord -Namespace fi' }
+        @{ Command = 'Clear-VectorNamespace -Namespace fi' }
+        @{ Command = 'Get-VectorNamespace fi' }
+    ) {
+        $null = New-TestStore -Namespace films -Id 'a'
+        'b', 'c' | ForEach-Object { @{ id = $_; values = 1, 2, 3 } } | Add-VectorRecord -Namespace 'films 2026' -Confirm:$false | Out-Null
+        'd' | ForEach-Object { @{ id = $_; values = 1, 2, 3 } } | Add-VectorRecord -Namespace docs -Confirm:$false | Out-Null
+        $found = (TabExpansion2 -inputScript $Command -cursorColumn $Command.Length).CompletionMatches
+        # A name the parser would split is quoted.
+        ($found.CompletionText -join '|') | Should -BeExactly "films|'films 2026'"
+    }
+
+    It 'completes -Namespace from the -Connection given on the line' {
+        $first = New-TestStore -Namespace films -Id 'a'
+        $other = Connect-VectorIndex -Provider Local -Path (Join-Path $TestDrive ('other-' + [guid]::NewGuid().ToString('N') + '.db')) -Index other -PassThru
+        'x' | ForEach-Object { @{ id = $_; values = 1, 2, 3 } } | Add-VectorRecord -Connection $other -Namespace fiction -Confirm:$false | Out-Null
+        # The first store is the session's connection again; $other is only named on the line.
+        Connect-VectorIndex -Provider Local -Path $first.Path -Index test
+        $line = 'Get-VectorRecord -Connection $other -Namespace fi'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be 'fiction'
+        $line = 'Get-VectorRecord -Namespace fi'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be 'films'
+        Disconnect-VectorIndex -Connection $other
+    }
+}
+
 Describe 'Help and format' {
     AfterEach { Disconnect-VectorIndex -ErrorAction Ignore }
 

@@ -21,6 +21,12 @@ namespace VectorOps.Providers
         public bool SupportsNamespaces { get; set; } = true;
 
         /// <summary>
+        /// True when listing the namespaces is one cheap call or a few pages (a local table, Pinecone's list): Tab
+        /// completion of -Namespace may do it. False when it means reading every record (Vectorize).
+        /// </summary>
+        public bool ListsNamespacesCheaply { get; set; }
+
+        /// <summary>
         /// True when the provider clears a namespace in one request of its own (ClearNamespaceAsync). When false
         /// (Vectorize), the command lists the namespace's ids and deletes them in id batches, one mutation each.
         /// </summary>

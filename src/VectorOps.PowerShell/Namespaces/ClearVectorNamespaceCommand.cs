@@ -19,6 +19,7 @@ namespace VectorOps.PowerShell.Cmdlets
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [AllowEmptyString]
         [StringIdentifierTransformation]
+        [ArgumentCompleter(typeof(NamespaceCompleter))]
         public string[]? Namespace { get; set; }
 
         /// <summary>Also removes the namespace itself, where the provider has namespace objects.</summary>

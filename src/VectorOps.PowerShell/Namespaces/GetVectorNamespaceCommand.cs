@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using VectorOps.Commands;
 using VectorOps.Model;
+using VectorOps.PowerShell.Input;
 
 namespace VectorOps.PowerShell.Cmdlets
 {
@@ -12,6 +13,7 @@ namespace VectorOps.PowerShell.Cmdlets
         /// <summary>Only the namespace of this exact name.</summary>
         [Parameter(Position = 0)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(NamespaceCompleter))]
         public string? Name { get; set; }
 
         protected override void EndProcessing()

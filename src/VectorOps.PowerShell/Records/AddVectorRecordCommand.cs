@@ -34,6 +34,7 @@ namespace VectorOps.PowerShell.Cmdlets
         /// <summary>The namespace for records that name none (default: the connection's).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(NamespaceCompleter))]
         public string? Namespace { get; set; }
 
         /// <summary>Most upsert requests in flight at once (default: the provider's).</summary>

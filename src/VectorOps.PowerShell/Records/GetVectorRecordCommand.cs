@@ -40,6 +40,7 @@ namespace VectorOps.PowerShell.Cmdlets
         /// <summary>The namespace (default: the connection's); objects piped in bring their own.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [StringIdentifierTransformation]
+        [ArgumentCompleter(typeof(NamespaceCompleter))]
         public string[]? Namespace { get; set; }
 
         /// <summary>Most records to write in all.</summary>

@@ -73,6 +73,7 @@ namespace VectorOps.PowerShell.Cmdlets
         [Parameter(ParameterSetName = FilterSet)]
         [Parameter(ParameterSetName = PrefixSet)]
         [StringIdentifierTransformation]
+        [ArgumentCompleter(typeof(NamespaceCompleter))]
         public string[]? Namespace { get; set; }
 
         /// <summary>Skips confirmation prompts (never -WhatIf, never an explicit -Confirm).</summary>

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using VectorOps.Commands;
 using VectorOps.Model;
+using VectorOps.PowerShell.Input;
 
 namespace VectorOps.PowerShell.Cmdlets
 {
@@ -22,6 +23,7 @@ namespace VectorOps.PowerShell.Cmdlets
         /// <summary>Restores every record into this namespace instead of the one it was backed up from.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(NamespaceCompleter))]
         public string? Namespace { get; set; }
 
         /// <summary>Most upsert requests in flight at once (default: the provider's).</summary>

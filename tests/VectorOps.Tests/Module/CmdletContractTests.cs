@@ -93,6 +93,25 @@ namespace VectorOps.Tests.Module
                 Assert.True(c.SupportsShouldProcess, c.Name);
         }
 
+        [Fact]
+        public void Every_namespace_parameter_of_a_connected_cmdlet_completes_namespaces_and_Connect_completes_providers()
+        {
+            static Type? Completer(ParameterMetadata p) => p.Property.GetCustomAttributesData()
+                .Where(a => a.AttributeType == typeof(ArgumentCompleterAttribute))
+                .Select(a => a.ConstructorArguments.Single().Value as Type)
+                .SingleOrDefault();
+
+            var namespaceParameters = CmdletMetadata.All
+                .Where(c => c.Name != "Connect-VectorIndex")
+                .SelectMany(c => c.Parameters.Where(p => p.Name == "Namespace" || (c.Name == "Get-VectorNamespace" && p.Name == "Name"))
+                    .Select(p => (Cmdlet: c.Name, Parameter: p)))
+                .ToList();
+            Assert.Equal(6, namespaceParameters.Count); // Add, Clear, Get, Remove, Restore (-Namespace) and Get-VectorNamespace -Name
+            foreach (var (cmdlet, parameter) in namespaceParameters)
+                Assert.True(Completer(parameter) == typeof(VectorOps.PowerShell.Input.NamespaceCompleter), $"{cmdlet} -{parameter.Name}");
+            Assert.Equal(typeof(VectorOps.PowerShell.Input.ProviderNameCompleter), Completer(Cmdlet("Connect-VectorIndex").Parameter("Provider")));
+        }
+
         /// <summary>
         /// PowerShell latches onto the default parameter set before any pipeline input arrives when that set is the
         /// only one with a mandatory parameter taken by property name (CmdletParameterBinderController's

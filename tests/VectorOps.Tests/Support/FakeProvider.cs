@@ -186,9 +186,13 @@ namespace VectorOps.Tests.Support
             return Task.FromResult(found);
         }
 
+        /// <summary>Awaited before the namespaces are listed (a slow or hanging service).</summary>
+        public Func<CancellationToken, Task>? BeforeListNamespaces { get; set; }
+
         public async IAsyncEnumerable<NamespaceInfo> ListNamespacesAsync([EnumeratorCancellation] CancellationToken ct)
         {
             Calls.Enqueue("ListNamespaces");
+            if (BeforeListNamespaces != null) await BeforeListNamespaces(ct).ConfigureAwait(false);
             await Task.Yield();
             foreach (var pair in _data.OrderBy(p => p.Key, StringComparer.Ordinal))
                 yield return new NamespaceInfo(Name, Index, pair.Key, pair.Value.Count);

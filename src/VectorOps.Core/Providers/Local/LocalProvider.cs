@@ -85,6 +85,7 @@ namespace VectorOps.Providers.Local
             NativeFilterDelete = true,
             CountsFilterMatches = true,
             SupportsNamespaces = true,
+            ListsNamespacesCheaply = true,
             CanRemoveNamespace = true,
             AsyncMutations = false,
             // SQLite lets one writer at a time into the file. A second batch in flight gains nothing: it can only

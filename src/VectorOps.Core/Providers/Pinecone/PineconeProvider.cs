@@ -93,6 +93,7 @@ namespace VectorOps.Providers.Pinecone
                 NativeFilterDelete = apiVersion == DefaultApiVersion,
                 CountsFilterMatches = true,
                 SupportsNamespaces = true,
+                ListsNamespacesCheaply = true,
                 CanRemoveNamespace = true,
                 AsyncMutations = true,
                 DefaultConcurrency = 8,
