@@ -69,17 +69,24 @@ namespace VectorOps.Commands
                 if (IsValid(list[0])) Append(ns, list[0]!);
                 return;
             }
-            var bad = false;
-            for (var i = 0; i < list.Count; i++)
-                if (!IsValid(list[i])) bad = true;
-            if (bad || list.Count == 0)
+            if (list.Count == 0)
             {
-                if (!bad)
-                    Report(new VectorOpsException(ErrorIds.InvalidId, VectorOpsErrorCategory.InvalidArgument,
-                        "No record id was given.", null));
+                Report(new VectorOpsException(ErrorIds.InvalidId, VectorOpsErrorCategory.InvalidArgument,
+                    "No record id was given.", null));
                 return;
             }
+            if (!AllValid(list)) return;
             for (var i = 0; i < list.Count; i++) Append(ns, list[i]!);
+        }
+
+        /// <summary>Checks every id of one input, reporting each bad one; true when all are good.</summary>
+        [MethodImpl(HotPath.Optimize)]
+        private bool AllValid(IReadOnlyList<string?> ids)
+        {
+            var good = true;
+            for (var i = 0; i < ids.Count; i++)
+                if (!IsValid(ids[i])) good = false;
+            return good;
         }
 
         /// <summary>Adds one id (one pipeline record of one id, one line of an id file): the same checks, no list.</summary>
@@ -191,12 +198,10 @@ namespace VectorOps.Commands
                     mutation));
                 return;
             }
-            if (!TryNamespace(mutation.Namespace, out var ns)) return;
+            if (!TryNamespace(mutation.Namespace, out var ns) || !AllValid(mutation.Ids)) return;
+            // Batches of its own, not the namespace's buffer: never merged with other inputs. Unlike the buffer,
+            // duplicates are dropped across the whole mutation, not per batch.
             var ids = mutation.Ids;
-            var bad = false;
-            for (var i = 0; i < ids.Count; i++)
-                if (!IsValid(ids[i])) bad = true;
-            if (bad) return;
             var seen = new HashSet<string>(StringComparer.Ordinal);
             var batch = new List<string>(Math.Min(ids.Count, _batchSize));
             foreach (var id in ids)

@@ -16,13 +16,12 @@ namespace VectorOps.PowerShell.Input
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters)
         {
-            var connection = Unwrap(fakeBoundParameters?["Connection"]) as VectorConnection ?? VectorSession.Current;
+            var given = fakeBoundParameters?["Connection"];
+            var connection = (given is null ? null : InputNormalizer.EngineUnwrap(given)) as VectorConnection ?? VectorSession.Current;
             var typed = (wordToComplete ?? "").Trim('\'', '"');
             return NamespaceCompletion.Complete(connection, typed)
                 .Select(n => new CompletionResult(Quote(n), n, CompletionResultType.ParameterValue, n));
         }
-
-        private static object? Unwrap(object? value) => value is PSObject pso ? pso.BaseObject : value;
 
         /// <summary>Names with characters the parser would split on are single-quoted (quotes doubled).</summary>
         private static string Quote(string name) =>
