@@ -74,7 +74,7 @@ namespace VectorOps.Cli
             var s = BuildSettings(pathIsStore);
             var connection = ConnectCommand.Connect(s, makeDefault: false, Host);
             Host.WriteVerbose($"Connected to {connection.Provider} index '{connection.Index}' at {connection.Endpoint}" +
-                              (connection.Credential is null ? "" : $" (credential {connection.Credential})") +
+                              (connection.Credential is null ? "" : $" (credential {connection.Credential}, from {CredentialOrigin(connection.CredentialSource)})") +
                               $"; default namespace '{connection.Namespace}'.");
             return connection;
         }
@@ -92,6 +92,8 @@ namespace VectorOps.Cli
                 RequestTimeout = o.Seconds("request-timeout"),
                 MaxAttempts = o.Int("max-attempts", 1, 100),
                 RequestsPerSecond = o.PositiveNumber("requests-per-second"),
+                // Messages about settings name the CLI's options, not the cmdlets' parameters.
+                Names = CliSettingNames.Instance,
             };
             if (s.Provider.Trim().Length == 0)
                 throw new VectorOpsException(ErrorIds.UnknownProvider, VectorOpsErrorCategory.InvalidArgument,
@@ -118,13 +120,23 @@ namespace VectorOps.Cli
 
             var cloudflare = IsProvider(s.Provider, "CloudflareVectorize", "Cloudflare", "Vectorize");
             s.AccountId = o.Value("account-id") ?? (cloudflare ? Env("CLOUDFLARE_ACCOUNT_ID") : null);
-            s.ApiKey = ReadSecret(s.Provider, cloudflare);
+            (s.ApiKey, s.CredentialSource) = ReadSecret(s.Provider, cloudflare);
 
             // Provider traces reach --verbose through the command run's trace sink (queued, shown on this thread).
             return s;
         }
 
-        private Secret? ReadSecret(string provider, bool cloudflare)
+        /// <summary>Where a credential came from, in the CLI's words: --api-key-file, or the variable's name.</summary>
+        private static string CredentialOrigin(string? source)
+        {
+            const string environment = "Environment:";
+            if (source == CredentialSources.File) return "--api-key-file";
+            if (source != null && source.StartsWith(environment, StringComparison.Ordinal)) return source.Substring(environment.Length);
+            return source ?? CredentialSources.Parameter;
+        }
+
+        /// <summary>The key or token (from --api-key-file, or the provider's environment variable) and its source.</summary>
+        private (Secret? Secret, string? Source) ReadSecret(string provider, bool cloudflare)
         {
             var file = Options.Value("api-key-file");
             if (file != null)
@@ -137,14 +149,16 @@ namespace VectorOps.Cli
                 if (text.Length == 0)
                     throw new VectorOpsException(ErrorIds.MissingCredential, VectorOpsErrorCategory.InvalidArgument,
                         $"The API key file '{file}' is empty.", file);
-                return Secret.FromPlainText(text);
+                return (Secret.FromPlainText(text), CredentialSources.File);
             }
-            if (IsProvider(provider, "Local")) return null;
-            string? value = null;
-            if (IsProvider(provider, "Pinecone")) value = Env("PINECONE_API_KEY");
-            else if (cloudflare) value = Env("CLOUDFLARE_API_TOKEN");
-            value ??= Env("VECTOROPS_API_KEY");
-            return Secret.FromPlainText(value?.Trim());
+            if (IsProvider(provider, "Local")) return (null, null);
+            string? variable = null;
+            if (IsProvider(provider, "Pinecone")) variable = "PINECONE_API_KEY";
+            else if (cloudflare) variable = "CLOUDFLARE_API_TOKEN";
+            // The provider's own variable when it is set (a blank one is no key: MissingCredential), else VECTOROPS_API_KEY.
+            if (variable is null || Env(variable) is null) variable = "VECTOROPS_API_KEY";
+            var secret = Secret.FromPlainText(Env(variable)?.Trim());
+            return secret is null ? (null, null) : (secret, CredentialSources.Environment(variable));
         }
 
         private void WarnIfShared(string file)

@@ -5,6 +5,7 @@ using VectorOps.Connections;
 using VectorOps.Errors;
 using VectorOps.Hosting;
 using VectorOps.Model;
+using VectorOps.Providers;
 
 namespace VectorOps.Commands
 {
@@ -55,7 +56,7 @@ namespace VectorOps.Commands
             if (RemoveNamespace && !Provider.Capabilities.CanRemoveNamespace)
             {
                 Report(new VectorOpsException(ErrorIds.NotSupported, VectorOpsErrorCategory.NotImplemented,
-                    $"{Provider.Name} has no namespace object to remove; clear the records without -RemoveNamespace.", ns));
+                    $"{Provider.Name} has no namespace object to remove; clear the records without {Connection.Names.Option(Setting.RemoveNamespace)}.", ns));
                 return;
             }
 

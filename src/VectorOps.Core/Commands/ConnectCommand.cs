@@ -4,7 +4,10 @@ using VectorOps.Providers;
 
 namespace VectorOps.Commands
 {
-    /// <summary>Creates a connection from settings and, unless told not to, makes it the session's default.</summary>
+    /// <summary>
+    /// Creates a connection from settings and, unless told not to, adds it to the session's connections as the
+    /// default (the CLI and tests connect without touching the session).
+    /// </summary>
     public static class ConnectCommand
     {
         /// <param name="host">
@@ -17,8 +20,13 @@ namespace VectorOps.Commands
             // key once more, whatever the provider wrote).
             settings.Trace = CommandTrace.ForConnection(settings.Trace, settings.ApiKey);
             var provider = host is null ? ProviderRegistry.Create(settings) : CommandTrace.Run(host, () => ProviderRegistry.Create(settings));
-            var connection = new VectorConnection(provider, settings.DefaultNamespace, settings.ApiKey?.Mask);
-            if (makeDefault) VectorSession.SetCurrent(connection);
+            // The credential as the provider took it (a parameter, a file, or the environment), shown one way: masked.
+            var connection = new VectorConnection(provider, settings.DefaultNamespace, settings.ApiKey?.Mask,
+                settings.ApiKey is null ? null : settings.CredentialSource ?? CredentialSources.Parameter)
+            {
+                Names = settings.Names,
+            };
+            if (makeDefault) VectorSession.Add(connection);
             return connection;
         }
     }

@@ -26,6 +26,16 @@ namespace VectorOps.Providers
 
         public Secret? ApiKey { get; set; }
 
+        /// <summary>
+        /// Where <see cref="ApiKey"/> came from, shown by the connection: <see cref="CredentialSources.Parameter"/>
+        /// (null means that too), <see cref="CredentialSources.File"/>, or "Environment:NAME" when it was read from
+        /// an environment variable (<see cref="CredentialFromEnvironment"/> sets it). Never the value.
+        /// </summary>
+        public string? CredentialSource { get; set; }
+
+        /// <summary>How the front end that built these settings spells them in messages (default: the module's).</summary>
+        public SettingNames Names { get; set; } = SettingNames.PowerShell;
+
         public string? ApiVersion { get; set; }
 
         /// <summary>Cloudflare account id.</summary>
@@ -46,7 +56,41 @@ namespace VectorOps.Providers
         /// <summary>Provider-specific extras.</summary>
         public IDictionary<string, string> Options { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
+        /// <summary>
+        /// The credential the settings hold, or else the one in the environment variable (trimmed; blank is none).
+        /// One read from the environment is written back, with its source, so the connection shows it masked
+        /// exactly as a key given as a parameter.
+        /// </summary>
+        public Secret? CredentialFromEnvironment(string variable)
+        {
+            if (ApiKey != null)
+            {
+                CredentialSource ??= CredentialSources.Parameter;
+                return ApiKey;
+            }
+            var fromEnvironment = Secret.FromPlainText(Environment.GetEnvironmentVariable(variable)?.Trim());
+            if (fromEnvironment != null)
+            {
+                ApiKey = fromEnvironment;
+                CredentialSource = CredentialSources.Environment(variable);
+            }
+            return fromEnvironment;
+        }
+
         /// <summary>Where verbose traces of requests go (the command host's verbose stream); set by the command layer.</summary>
         public Action<string>? Trace { get; set; }
+    }
+
+    /// <summary>The values of <see cref="ConnectionSettings.CredentialSource"/>.</summary>
+    public static class CredentialSources
+    {
+        /// <summary>Given to the front end directly (-ApiKey, -ApiToken, -Credential).</summary>
+        public const string Parameter = "Parameter";
+
+        /// <summary>Read from a file (the CLI's --api-key-file).</summary>
+        public const string File = "File";
+
+        /// <summary>Read from an environment variable: "Environment:PINECONE_API_KEY".</summary>
+        public static string Environment(string variable) => "Environment:" + variable;
     }
 }

@@ -89,6 +89,11 @@ namespace VectorOps.PowerShell.Cmdlets
         [ValidateRange(1, 20)]
         public int? MaxAttempts { get; set; }
 
+        /// <summary>Requests per second this client allows itself (default: the provider's published limit).</summary>
+        [Parameter]
+        [ValidateRange(0.001, 1000000.0)]
+        public double? RequestsPerSecond { get; set; }
+
         /// <summary>Write the connection to the pipeline.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
@@ -107,6 +112,7 @@ namespace VectorOps.PowerShell.Cmdlets
                 DefaultNamespace = Namespace,
                 RequestTimeout = RequestTimeout,
                 MaxAttempts = MaxAttempts,
+                RequestsPerSecond = RequestsPerSecond,
             };
             if (RequestTimeout is TimeSpan t && t <= TimeSpan.Zero)
                 Fail(new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,
@@ -128,7 +134,9 @@ namespace VectorOps.PowerShell.Cmdlets
                 Fail(ex);
                 return;
             }
-            WriteVerbose($"Connected to {connection.Provider} index '{connection.Index}' at {connection.Endpoint}; default namespace '{connection.Namespace}'.");
+            WriteVerbose($"Connected to {connection.Provider} index '{connection.Index}' at {connection.Endpoint}; default namespace '{connection.Namespace}'" +
+                         (connection.Credential is null ? "" : $"; credential {connection.Credential} ({connection.CredentialSource})") +
+                         $". It is the default connection now; {VectorSession.Connections.Count - 1} other connection(s) stay open (Get-VectorConnection -ListAvailable).");
             if (PassThru) WriteObject(connection);
         }
 

@@ -1,10 +1,13 @@
-using System;
 using System.Management.Automation;
+using VectorOps.Commands;
 using VectorOps.Connections;
 
 namespace VectorOps.PowerShell.Cmdlets
 {
-    /// <summary>Closes a connection (by default the session's) and clears the session default when it was that one.</summary>
+    /// <summary>
+    /// Closes a connection (by default the session's). The session's other connections stay open; when the one
+    /// closed was the default, the most recently opened remaining one becomes the default (said in -Verbose).
+    /// </summary>
     [Cmdlet(VerbsCommunications.Disconnect, "VectorIndex")]
     [OutputType(typeof(void))]
     public sealed class DisconnectVectorIndexCommand : PSCmdlet
@@ -20,26 +23,15 @@ namespace VectorOps.PowerShell.Cmdlets
         {
             if (Connection is null) return;
             _any = true;
-            Close(Connection);
+            DisconnectCommand.Disconnect(NewHost(), Connection);
         }
 
         protected override void EndProcessing()
         {
             if (_any) return;
-            var current = VectorSession.Current;
-            if (current is null)
-            {
-                WriteVerbose("There is no default connection to close.");
-                return;
-            }
-            Close(current);
+            DisconnectCommand.Disconnect(NewHost(), null);
         }
 
-        private void Close(VectorConnection connection)
-        {
-            if (ReferenceEquals(connection, VectorSession.Current)) VectorSession.SetCurrent(null);
-            connection.Dispose();
-            WriteVerbose($"Disconnected from {connection.Provider} index '{connection.Index}'.");
-        }
+        private Hosting.CmdletHost NewHost() => new Hosting.CmdletHost(this, () => false, System.Threading.CancellationToken.None);
     }
 }

@@ -25,15 +25,17 @@ namespace VectorOps.Providers.Pinecone
         /// <summary>The name of a gRPC status code (3 -> INVALID_ARGUMENT), or the number as text when unknown.</summary>
         public static string CodeName(long code) => code >= 0 && code < GrpcNames.Length ? GrpcNames[code] : code.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-        public static VectorOpsException Map(TransportResponse r, string? context = null)
+        /// <param name="names">How the front end that connected spells the settings a hint names.</param>
+        public static VectorOpsException Map(TransportResponse r, SettingNames? names = null, string? context = null)
         {
+            names ??= SettingNames.PowerShell;
             var (message, code) = Read(r);
             if (context != null) message = string.IsNullOrEmpty(message) ? context : context + " " + message;
             var hint = r.StatusCode switch
             {
-                401 => " Check the API key (-ApiKey, -Credential or the PINECONE_API_KEY environment variable).",
+                401 => $" Check the API key ({names.Option(Setting.ApiKey)}, or {names.EnvironmentVariable(PineconeProvider.ApiKeyEnvironmentVariable)}).",
                 403 => " The API key is not allowed to do this (check its project and permissions).",
-                429 => " Pinecone is rate limiting this client; lower -ThrottleLimit or try again later.",
+                429 => $" Pinecone is rate limiting this client; lower {names.Option(Setting.ThrottleLimit)} or try again later.",
                 _ => "",
             };
             var baseError = HttpTransport.DefaultError(r, "Pinecone", message + hint, code);

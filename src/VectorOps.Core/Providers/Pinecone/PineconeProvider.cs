@@ -84,7 +84,7 @@ namespace VectorOps.Providers.Pinecone
             _dimension = dimension;
             _dimensionKnown = dimension != null;
             _deleteRate = settings.RequestsPerSecond is double rps && rps > 0 ? rps : DefaultDeleteRate;
-            _transport = new HttpTransport(host, TransportOptionsFor(settings, key, apiVersion, r => PineconeErrors.Map(r)));
+            _transport = new HttpTransport(host, TransportOptionsFor(settings, key, apiVersion, r => PineconeErrors.Map(r, settings.Names)));
             Capabilities = new ProviderCapabilities
             {
                 MaxIdsPerDelete = MaxIds,
@@ -126,10 +126,12 @@ namespace VectorOps.Providers.Pinecone
                 throw new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,
                     $"Pinecone API version '{version}' is not supported. Use {DefaultApiVersion} (the default) or {LegacyApiVersion}.", settings.ApiVersion);
 
-            var key = settings.ApiKey ?? Secret.FromPlainText(Environment.GetEnvironmentVariable(ApiKeyEnvironmentVariable)?.Trim());
+            // A key from the environment is written back with its source: the connection shows it as any other.
+            var names = settings.Names;
+            var key = settings.CredentialFromEnvironment(ApiKeyEnvironmentVariable);
             if (key is null)
                 throw new VectorOpsException(ErrorIds.MissingCredential, VectorOpsErrorCategory.InvalidArgument,
-                    $"No Pinecone API key was given. Pass -ApiKey (a SecureString) or -Credential, or set the {ApiKeyEnvironmentVariable} environment variable.",
+                    $"No Pinecone API key was given. Pass {names.Option(Setting.ApiKey)}, or set {names.EnvironmentVariable(ApiKeyEnvironmentVariable)}.",
                     ApiKeyEnvironmentVariable);
 
             if (settings.IndexHost != null)
@@ -142,7 +144,7 @@ namespace VectorOps.Providers.Pinecone
             }
             if (string.IsNullOrWhiteSpace(settings.Index))
                 throw new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,
-                    "Name the Pinecone index: -IndexHost (its host URI, from the console or describe_index) or -Index (its name, resolved through the control plane).",
+                    $"Name the Pinecone index: {names.Option(Setting.IndexHost)} (its host URI, from the console or describe_index) or {names.Option(Setting.Index)} (its name, resolved through the control plane).",
                     null);
             var index = settings.Index!.Trim();
             if (!IndexNamePattern.IsMatch(index))
@@ -176,7 +178,7 @@ namespace VectorOps.Providers.Pinecone
         {
             var control = EndpointGuard.Require(settings.BaseUri ?? DefaultControlPlane, ProviderName);
             var transport = new HttpTransport(control, TransportOptionsFor(settings, key, version,
-                r => PineconeErrors.Map(r, r.StatusCode == 404 ? $"Index '{index}' was not found in this project." : null)));
+                r => PineconeErrors.Map(r, settings.Names, r.StatusCode == 404 ? $"Index '{index}' was not found in this project." : null)));
             var r = await transport.SendAsync(HttpMethod.Get, "/indexes/" + Uri.EscapeDataString(index), null, ct).ConfigureAwait(false);
             using var doc = Parse(r);
             var root = doc.RootElement;

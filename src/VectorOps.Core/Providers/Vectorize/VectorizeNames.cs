@@ -19,14 +19,21 @@ namespace VectorOps.Providers.Vectorize
         public const int MaxIdBytes = 64;
         public const int MaxNamespaceBytes = 64;
 
+        /// <summary>Where the account id is read from when none is given.</summary>
+        public const string AccountIdEnvironmentVariable = "CLOUDFLARE_ACCOUNT_ID";
+
+        /// <summary>Where the API token is read from when none is given.</summary>
+        public const string ApiTokenEnvironmentVariable = "CLOUDFLARE_API_TOKEN";
+
         private static readonly Regex IndexPattern = new Regex("^([a-z]+[a-z0-9_-]*[a-z0-9]+)$", RegexOptions.CultureInvariant);
         private static readonly Regex AccountPattern = new Regex("^[0-9a-fA-F]{32}$", RegexOptions.CultureInvariant);
 
-        public static void ValidateIndexName(string? index)
+        /// <param name="names">How the front end spells the setting in the message (default: the module's).</param>
+        public static void ValidateIndexName(string? index, SettingNames? names = null)
         {
             if (index is null || index.Length == 0)
                 throw new VectorOpsException(ErrorIds.InvalidIndexName, VectorOpsErrorCategory.InvalidArgument,
-                    "Name the Vectorize index (-Index).", index);
+                    $"Name the Vectorize index ({(names ?? SettingNames.PowerShell).Option(Setting.Index)}).", index);
             if (Encoding.UTF8.GetByteCount(index) > MaxIndexNameBytes)
                 throw new VectorOpsException(ErrorIds.InvalidIndexName, VectorOpsErrorCategory.InvalidArgument,
                     $"The Vectorize index name '{index}' is longer than {MaxIndexNameBytes} bytes.", index);
@@ -36,11 +43,13 @@ namespace VectorOps.Providers.Vectorize
                     index);
         }
 
-        public static void ValidateAccountId(string? accountId)
+        /// <param name="names">How the front end spells the setting in the message (default: the module's).</param>
+        public static void ValidateAccountId(string? accountId, SettingNames? names = null)
         {
+            names ??= SettingNames.PowerShell;
             if (accountId is null || accountId.Length == 0)
                 throw new VectorOpsException(ErrorIds.MissingAccountId, VectorOpsErrorCategory.InvalidArgument,
-                    "Name the Cloudflare account (-AccountId, or the CLOUDFLARE_ACCOUNT_ID environment variable).", null);
+                    $"Name the Cloudflare account ({names.Option(Setting.AccountId)}, or {names.EnvironmentVariable(AccountIdEnvironmentVariable)}).", null);
             if (!AccountPattern.IsMatch(accountId))
                 throw new VectorOpsException(ErrorIds.InvalidAccountId, VectorOpsErrorCategory.InvalidArgument,
                     $"'{accountId}' is not a Cloudflare account id: it is 32 hexadecimal digits (Dashboard, Workers & Pages, Account ID).",

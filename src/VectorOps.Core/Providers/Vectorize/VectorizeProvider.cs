@@ -91,6 +91,7 @@ namespace VectorOps.Providers.Vectorize
         private readonly string _accountKey;
         private readonly int _listPageSize;
         private readonly Action<string>? _trace;
+        private readonly SettingNames _names;
         private readonly ConcurrentDictionary<string, DateTimeOffset> _acknowledgedBefore = new ConcurrentDictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         private readonly ConcurrentQueue<string> _acknowledgedOrder = new ConcurrentQueue<string>();
         private long _clockOffsetTicks; // server clock minus local clock, from the last Date header
@@ -102,6 +103,7 @@ namespace VectorOps.Providers.Vectorize
             AccountId = accountId;
             Index = index;
             _trace = settings.Trace;
+            _names = settings.Names;
             _listPageSize = listPageSize;
             _indexPath = $"accounts/{VectorizeNames.Segment(accountId)}/vectorize/v2/indexes/{VectorizeNames.Segment(index)}";
             var authorization = new AuthenticationHeaderValue("Bearer", token.Reveal());
@@ -146,20 +148,21 @@ namespace VectorOps.Providers.Vectorize
         public static IVectorProvider Create(ConnectionSettings settings)
         {
             if (settings is null) throw new ArgumentNullException(nameof(settings));
-            VectorizeNames.ValidateIndexName(settings.Index);
-            var account = string.IsNullOrWhiteSpace(settings.AccountId) ? Environment.GetEnvironmentVariable("CLOUDFLARE_ACCOUNT_ID") : settings.AccountId;
-            VectorizeNames.ValidateAccountId(account?.Trim());
+            var names = settings.Names;
+            VectorizeNames.ValidateIndexName(settings.Index, names);
+            var account = string.IsNullOrWhiteSpace(settings.AccountId) ? Environment.GetEnvironmentVariable(VectorizeNames.AccountIdEnvironmentVariable) : settings.AccountId;
+            VectorizeNames.ValidateAccountId(account?.Trim(), names);
             var baseUri = EndpointGuard.Require(settings.BaseUri ?? DefaultBaseUri, ProviderName);
             if (settings.DefaultNamespace != null) VectorizeNames.ValidateNamespace(settings.DefaultNamespace);
 
             var rps = settings.RequestsPerSecond ?? DefaultRequestsPerSecond;
             if (double.IsNaN(rps) || rps <= 0 || double.IsInfinity(rps))
                 throw new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,
-                    $"RequestsPerSecond must be a positive number, not {rps.ToString(CultureInfo.InvariantCulture)}. Cloudflare allows {AccountRequestLimit:N0} requests per 5 minutes per account (4 per second).",
+                    $"{names.Option(Setting.RequestsPerSecond)} must be a positive number, not {rps.ToString(CultureInfo.InvariantCulture)}. Cloudflare allows {AccountRequestLimit:N0} requests per 5 minutes per account (4 per second).",
                     settings.RequestsPerSecond);
             if (settings.MaxAttempts is int attempts && attempts < 1)
                 throw new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,
-                    $"MaxAttempts must be at least 1, not {attempts}.", attempts);
+                    $"{names.Option(Setting.MaxAttempts)} must be at least 1, not {attempts}.", attempts);
 
             var pageSize = MaxListPageSize;
             if (settings.Options.TryGetValue("ListPageSize", out var ps))
@@ -170,14 +173,14 @@ namespace VectorOps.Providers.Vectorize
             }
 
             // The credential is checked last so that every other mistake is reported even without one.
-            var token = settings.ApiKey ?? Secret.FromPlainText(Environment.GetEnvironmentVariable("CLOUDFLARE_API_TOKEN")?.Trim());
+            var token = settings.CredentialFromEnvironment(VectorizeNames.ApiTokenEnvironmentVariable);
             if (token is null)
                 throw new VectorOpsException(ErrorIds.MissingCredential, VectorOpsErrorCategory.AuthenticationError,
-                    "No Cloudflare API token: pass -ApiToken (a SecureString) or -Credential, or set CLOUDFLARE_API_TOKEN. The token needs Vectorize Read (and Vectorize Write to change data).",
+                    $"No Cloudflare API token: pass {names.Option(Setting.ApiToken)}, or set {names.EnvironmentVariable(VectorizeNames.ApiTokenEnvironmentVariable)}. The token needs Vectorize Read (and Vectorize Write to change data).",
                     null);
-            // What came from the environment is written back, so the connection shows the account and the masked token.
+            // What came from the environment is written back (the token with its source, by CredentialFromEnvironment),
+            // so the connection shows the account and the masked token.
             settings.AccountId = account!.Trim();
-            settings.ApiKey = token;
             return new VectorizeProvider(account!.Trim(), settings.Index!, baseUri, token, rps, settings, pageSize);
         }
 
@@ -712,7 +715,7 @@ namespace VectorOps.Providers.Vectorize
                     return new VectorOpsException(ErrorIds.ProviderRateLimited, VectorOpsErrorCategory.LimitsExceeded,
                         $"Cloudflare has blocked this account's API requests for {VectorizeEnvelope.Seconds(w)} seconds (until {until.ToLocalTime():HH:mm:ss}): " +
                         $"the account went over {AccountRequestLimit:N0} requests in 5 minutes, a limit shared by every client of the account. " +
-                        $"Nothing more is sent to this account until then; run the command again after the block (lower -RequestsPerSecond if other jobs share the account)." +
+                        $"Nothing more is sent to this account until then; run the command again after the block (lower {_names.Option(Setting.RequestsPerSecond)} if other jobs share the account)." +
                         VectorizeEnvelope.Describe(code, message, " "), r.Path)
                     {
                         StatusCode = 429, ProviderCode = code, IsTransient = true, Attempts = r.Attempts,
