@@ -304,7 +304,8 @@ Describe 'Errors' {
     }
 
     It 'says NotConnected when there is no connection' {
-        Disconnect-VectorIndex -ErrorAction Ignore
+        # Closing the default makes the previous connection the default: close every open one.
+        Get-VectorConnection -ListAvailable | Disconnect-VectorIndex
         Get-ErrorId { Get-VectorNamespace -ErrorAction Stop } |
             Should -BeExactly 'NotConnected,VectorOps.PowerShell.Cmdlets.GetVectorNamespaceCommand'
     }
@@ -505,11 +506,11 @@ Describe 'Help and format' {
         $p.pipelineInput | Should -Match 'ByPropertyName'
     }
 
-    It 'shows mutations as a table of status, operation, namespace, counts, attempts, mutation id and error' {
+    It 'shows mutations as a table of status, operation, namespace, ids asked, ids removed and error' {
         $null = New-TestStore
         $text = 'a', 'b' | Remove-VectorRecord -WhatIf | Out-String -Width 200 | ConvertTo-PlainText
         $header = ($text -split '\r?\n' | Where-Object { $_ -match '\S' } | Select-Object -First 1)
-        $header | Should -Match '^\s*Status\s+Operation\s+Namespace\s+RequestedCount\s+Attempts\s+ProviderMutationId\s+Error\s*$'
+        $header | Should -Match '^\s*Status\s+Operation\s+Namespace\s+Asked\s+Removed\s+Error\s*$'
         $text | Should -Match 'WhatIf\s+DeleteByIds\s+default\s+2'
     }
 

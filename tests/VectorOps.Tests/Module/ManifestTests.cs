@@ -47,14 +47,27 @@ namespace VectorOps.Tests.Module
         }
 
         [Fact]
-        public void RootModule_and_FormatsToProcess_exist_in_the_assembled_module()
+        public void The_root_manifest_loads_the_assembled_module_folder_and_the_folder_manifest_is_the_same_with_its_own_paths()
         {
-            Assert.Equal("VectorOps.PowerShell.dll", Scalar("RootModule"));
-            Assert.True(File.Exists(Path.Combine(RepoPaths.ModuleDir, Scalar("RootModule"))));
-            var formats = List("FormatsToProcess");
-            Assert.NotEmpty(formats);
-            foreach (var f in formats) Assert.True(File.Exists(Path.Combine(RepoPaths.ModuleDir, f)), f);
-            Assert.Equal(File.ReadAllText(RepoPaths.Manifest), File.ReadAllText(Path.Combine(RepoPaths.ModuleDir, "VectorOps.psd1")));
+            // The repository root's manifest (Import-Module ./VectorOps.psd1) points into module/VectorOps: the binary
+            // as its nested module (Get-Help then finds en-US/ beside it), the format file there.
+            Assert.Equal(new[] { "module/VectorOps/VectorOps.PowerShell.dll" }, List("NestedModules"));
+            Assert.False(Regex.IsMatch(Text, @"^\s*RootModule\s*=", RegexOptions.Multiline), "the root manifest has no RootModule");
+            Assert.Equal(new[] { "module/VectorOps/VectorOps.format.ps1xml" }, List("FormatsToProcess"));
+            foreach (var f in List("NestedModules").Concat(List("FormatsToProcess")))
+                Assert.True(File.Exists(Path.Combine(RepoPaths.Root, f)), f);
+
+            // The module folder's manifest is written by the build from it: the same text, with paths relative to the
+            // folder and the binary as its RootModule. No second copy of anything.
+            var folder = File.ReadAllText(Path.Combine(RepoPaths.ModuleDir, "VectorOps.psd1")).Replace("\r\n", "\n").TrimEnd();
+            var expected = Text.Replace("\r\n", "\n").TrimEnd()
+                .Replace("NestedModules          = @('module/VectorOps/VectorOps.PowerShell.dll')", "RootModule             = 'VectorOps.PowerShell.dll'")
+                .Replace("module/VectorOps/", "");
+            Assert.Equal(expected, folder);
+            Assert.Matches(@"(?m)^\s*RootModule\s*=\s*'VectorOps.PowerShell.dll'", folder);
+            Assert.True(File.Exists(Path.Combine(RepoPaths.ModuleDir, "VectorOps.PowerShell.dll")));
+            Assert.True(File.Exists(Path.Combine(RepoPaths.ModuleDir, "VectorOps.format.ps1xml")));
+            Assert.DoesNotContain("module/VectorOps", folder, StringComparison.Ordinal);
         }
 
         [Fact]
