@@ -134,6 +134,7 @@ namespace VectorOps.Bench
             public string DefaultNamespace => _inner.DefaultNamespace;
             public void ValidateId(string id) => _inner.ValidateId(id);
             public void ValidateNamespace(string @namespace) => _inner.ValidateNamespace(@namespace);
+            public RecordRules RecordRules => _inner.RecordRules;
             public Task<ProviderWriteResult> DeleteByIdsAsync(string @namespace, IReadOnlyList<string> ids, CancellationToken cancellationToken) => Done;
             public Task<ProviderWriteResult> DeleteByFilterAsync(string @namespace, MetadataFilter filter, CancellationToken cancellationToken) => throw new NotSupportedException();
             public Task<ProviderWriteResult> ClearNamespaceAsync(string @namespace, bool removeNamespace, CancellationToken cancellationToken) => throw new NotSupportedException();

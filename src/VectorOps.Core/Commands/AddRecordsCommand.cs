@@ -1,19 +1,74 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
+using System.Text;
+using System.Text.Json;
 using VectorOps.Connections;
 using VectorOps.Errors;
 using VectorOps.Hosting;
 using VectorOps.Model;
+using VectorOps.Providers;
 using VectorOps.Serialization;
 
 namespace VectorOps.Commands
 {
-    /// <summary>Upserts records, streamed and batched per namespace to the provider's cap; one mutation per batch.</summary>
+    /// <summary>How <see cref="AddRecordsCommand.AddLines"/> reads a file of records.</summary>
+    public sealed class RecordLinesOptions
+    {
+        /// <summary>A backup's torn lines (a write cut short) are skipped with a warning instead of being errors.</summary>
+        public bool SkipTornLines { get; set; }
+
+        /// <summary>Puts every record into this namespace instead of its own (restore -Namespace).</summary>
+        public string? Namespace { get; set; }
+
+        /// <summary>The past participle for messages: "written", "restored".</summary>
+        public string Done { get; set; } = "written";
+
+        /// <summary>What the torn-line warning adds about the records of such a line.</summary>
+        public string TornNote { get; set; } = "";
+    }
+
+    /// <summary>What a file of records held.</summary>
+    public sealed class RecordLinesSummary
+    {
+        public string Source { get; internal set; } = "";
+
+        /// <summary>Complete, valid records found (and, unless stopped or previewed, written).</summary>
+        public long Records { get; internal set; }
+
+        /// <summary>Records handed to the batches (fewer than <see cref="Records"/> when stopped).</summary>
+        public long Sent { get; internal set; }
+
+        /// <summary>Line numbers of torn lines, skipped (backups only).</summary>
+        public IReadOnlyList<long> TornLines { get; internal set; } = Array.Empty<long>();
+
+        /// <summary>Null metadata values left out (providers without null).</summary>
+        public long NullsLeftOut { get; internal set; }
+    }
+
+    /// <summary>
+    /// Upserts records, streamed and batched per namespace to the provider's cap; one mutation per batch. Every
+    /// record is checked against the provider's <see cref="RecordRules"/> (id, namespace, values and the index's
+    /// dimension, sparse values, metadata) before it is buffered:
+    /// <list type="bullet">
+    /// <item>A file (<see cref="AddLines"/>, <see cref="AddFromFile"/>) is read twice: every line is checked first,
+    /// each bad one reported with its line number and field, and one bad line means nothing is written (a
+    /// terminating InvalidRecordFile error); only then are the lines read again and sent.</item>
+    /// <item>Records that stream in (<see cref="Add"/>: the pipeline, standard input) are checked one by one as
+    /// they arrive: a bad one is refused with an error naming it, the others are written.</item>
+    /// </list>
+    /// </summary>
     public sealed class AddRecordsCommand : VectorCommand
     {
+        /// <summary>At most this many bad lines of a file are reported one by one; the rest are counted.</summary>
+        public const int ShownErrors = 10;
+
         private readonly BatchRunner _runner;
         private readonly Dictionary<string, List<VectorRecord>> _buffers = new Dictionary<string, List<VectorRecord>>(StringComparer.Ordinal);
         private readonly int _batchSize;
+        private readonly RecordChecker _checker;
+        private long _streamNulls;
+        private long _streamNullRecords;
 
         public AddRecordsCommand(ICommandHost host, VectorConnection? connection, int? throttleLimit = null, int? batchSize = null)
             : base(host, connection)
@@ -24,6 +79,8 @@ namespace VectorOps.Commands
                     $"BatchSize must be between 1 and {cap}, not {b}.", b);
             _batchSize = batchSize ?? cap;
             _runner = new BatchRunner(host, Concurrency(throttleLimit), "Adding records", Trace);
+            var provider = Provider;
+            _checker = new RecordChecker(provider, () => Wait(() => provider.GetStatsAsync(Stop)).Dimension);
         }
 
         public int FailedBatches => _runner.Failed;
@@ -31,51 +88,220 @@ namespace VectorOps.Commands
         /// <summary>Namespace for records that name none (null: the connection's).</summary>
         public string? Namespace { get; set; }
 
-        public void Add(VectorRecord? record)
+        /// <summary>
+        /// Adds one record that streamed in (a pipeline object, a line of standard input): checked on its own; a bad
+        /// one is reported (a non-terminating error naming it, its id as target) and skipped, the others go on.
+        /// </summary>
+        /// <param name="where">Where it came from, for the message ("Line 4 of standard input"); null for a piped object.</param>
+        /// <returns>True when the record was accepted.</returns>
+        public bool Add(VectorRecord? record, string? where = null)
         {
             if (record is null)
             {
-                Report(new VectorOpsException(ErrorIds.InvalidRecord, VectorOpsErrorCategory.InvalidArgument, "A record is null.", null));
-                return;
+                Report(new VectorOpsException(ErrorIds.InvalidRecord, VectorOpsErrorCategory.InvalidArgument,
+                    (where is null ? "" : where + ": ") + "A record is null.", null));
+                return false;
             }
-            string ns;
+            if (!TryCheck(record, where, record.Id, out var ns, out var toWrite, out var nulls, out var problem))
+            {
+                Report(problem!);
+                return false;
+            }
+            if (nulls > 0)
+            {
+                _streamNulls += nulls;
+                _streamNullRecords++;
+            }
+            Enqueue(ns, toWrite);
+            return true;
+        }
+
+        private bool TryCheck(VectorRecord record, string? where, object? target, out string ns, out VectorRecord toWrite, out int nulls,
+            out VectorOpsException? problem)
+        {
+            ns = "";
+            nulls = 0;
+            toWrite = record;
             try
             {
-                if (record.Id is null || record.Id.Trim().Length == 0)
-                    throw new VectorOpsException(ErrorIds.InvalidId, VectorOpsErrorCategory.InvalidArgument, "A record has an empty id.", record);
-                Provider.ValidateId(record.Id);
                 ns = ResolveNamespace(record.Namespace ?? Namespace);
             }
             catch (VectorOpsException ex)
             {
-                Report(ex);
-                return;
+                problem = where is null ? ex : new VectorOpsException(ex.ErrorId, ex.Category, $"{where}: {ex.Message}", ex.Target, ex);
+                return false;
             }
-            if (!_buffers.TryGetValue(ns, out var list)) _buffers[ns] = list = new List<VectorRecord>(_batchSize);
-            list.Add(record);
-            if (list.Count >= _batchSize)
-            {
-                Flush(ns, list);
-                _buffers[ns] = new List<VectorRecord>(_batchSize);
-            }
+            problem = _checker.Check(record, where, target, out toWrite, out nulls);
+            return problem is null;
         }
 
-        /// <summary>Adds every record of a JSON Lines file, streaming.</summary>
-        public void AddFromFile(string path)
+        /// <summary>Adds every record of a JSON Lines file: all lines checked first, then sent (see <see cref="AddLines"/>).</summary>
+        public RecordLinesSummary AddFromFile(string path)
         {
-            foreach (var r in RecordJson.ReadFile(path))
-            {
-                if (Stop.IsCancellationRequested) break;
-                Add(r);
-            }
+            if (path is null || path.Trim().Length == 0)
+                throw new VectorOpsException(ErrorIds.RecordFileNotFound, VectorOpsErrorCategory.InvalidArgument, "Name the record file.", path);
+            if (!File.Exists(path))
+                throw new VectorOpsException(ErrorIds.RecordFileNotFound, VectorOpsErrorCategory.ObjectNotFound,
+                    Directory.Exists(path) ? $"The record file '{path}' is a folder, not a file." : $"The record file '{path}' does not exist.", path);
+            return AddLines(() => ReadLines(path), "'" + path + "'");
         }
 
+        /// <summary>
+        /// Adds the records of lines that can be read twice (<paramref name="lines"/> is called once to check and
+        /// once to send). The first pass parses and checks every line against the provider's rules, reporting each
+        /// bad one ("Line 17 of 'records.jsonl' (record 'doc-00017'): metadata 'rating' …"); if any is bad it throws
+        /// InvalidRecordFile and nothing is written. The second pass sends, streaming. Call <see cref="Complete"/> after.
+        /// </summary>
+        public RecordLinesSummary AddLines(Func<IEnumerable<string>> lines, string source, RecordLinesOptions? options = null)
+        {
+            options ??= new RecordLinesOptions();
+            var summary = new RecordLinesSummary { Source = source };
+            var torn = new List<long>();
+            var bad = 0;
+            long n = 0, records = 0, nulls = 0, nullRecords = 0;
+
+            foreach (var text in lines())
+            {
+                n++;
+                if (Stop.IsCancellationRequested)
+                {
+                    Host.WriteWarning($"Stopped while checking {source}: nothing was {options.Done}.");
+                    return summary;
+                }
+                if (text.Trim().Length == 0) continue;
+                var record = Parse(text, n, source, options, torn, ref bad);
+                if (record is null) continue;
+                if (options.Namespace != null) record.Namespace = options.Namespace;
+                if (!TryCheck(record, $"Line {n} of {source}", record.Id, out _, out _, out var lineNulls, out var problem))
+                {
+                    Bad(problem!, ref bad);
+                    continue;
+                }
+                records++;
+                if (lineNulls > 0)
+                {
+                    nulls += lineNulls;
+                    nullRecords++;
+                }
+            }
+            foreach (var line in torn)
+                Host.WriteWarning($"Line {line} of {source} is a torn record (the backup was interrupted while writing it): skipped. " + options.TornNote);
+            summary.TornLines = torn;
+            if (bad > 0)
+            {
+                if (bad > ShownErrors) Host.WriteWarning($"... and {bad - ShownErrors} more invalid line(s) in {source} not shown.");
+                throw new VectorOpsException(ErrorIds.InvalidRecordFile, VectorOpsErrorCategory.InvalidData,
+                    $"{source} has {bad} invalid line(s): nothing was {options.Done}. Fix or remove them and run again.", source);
+            }
+            summary.Records = records;
+            if (records == 0)
+            {
+                Host.WriteWarning($"{source} holds no records: nothing was {options.Done}.");
+                return summary;
+            }
+            summary.NullsLeftOut = nulls;
+            if (nulls > 0) WarnNullsLeftOut(nulls, nullRecords, "of " + source, "are");
+            Host.WriteVerbose($"{records:N0} record(s) in {source} checked" + (torn.Count > 0 ? $" ({torn.Count} torn line(s) skipped)" : "") +
+                              $"; writing them to {Provider.Name} index '{Provider.Index}'" +
+                              (options.Namespace is null ? "." : $", namespace '{options.Namespace}'."));
+
+            var tornSet = new HashSet<long>(torn);
+            n = 0;
+            foreach (var text in lines())
+            {
+                n++;
+                if (Stop.IsCancellationRequested)
+                {
+                    Host.WriteWarning($"Stopped: the records from line {n} of {source} on were not {options.Done}.");
+                    break;
+                }
+                if (text.Trim().Length == 0 || tornSet.Contains(n)) continue;
+                VectorRecord record;
+                try
+                {
+                    record = RecordJson.ParseLine(text);
+                }
+                catch (Exception ex) when (IsParseError(ex))
+                {
+                    throw Changed(n, source, ex.Message, ex);
+                }
+                if (options.Namespace != null) record.Namespace = options.Namespace;
+                if (!TryCheck(record, $"Line {n} of {source}", record.Id, out var ns, out var toWrite, out _, out var problem))
+                    throw Changed(n, source, problem!.Message, problem);
+                summary.Sent++;
+                Enqueue(ns, toWrite);
+            }
+            return summary;
+        }
+
+        /// <summary>Sends what is left in the buffers and waits for every batch. Call once, at the end.</summary>
         public void Complete()
         {
+            if (_streamNulls > 0)
+            {
+                WarnNullsLeftOut(_streamNulls, _streamNullRecords, "of the records that streamed in", "were");
+                _streamNulls = 0;
+            }
             foreach (var pair in _buffers)
                 if (pair.Value.Count > 0) Flush(pair.Key, pair.Value);
             _buffers.Clear();
             _runner.Complete();
+        }
+
+        private void WarnNullsLeftOut(long nulls, long records, string of, string verb) =>
+            Host.WriteWarning($"{nulls:N0} null metadata value(s) in {records:N0} record(s) {of} {verb} left out of what is written: " +
+                              $"{Provider.Name} has no null, so those records have no such field (a filter {{\"field\": {{\"$exists\": false}}}} matches them).");
+
+        private void Enqueue(string ns, VectorRecord record)
+        {
+            if (!_buffers.TryGetValue(ns, out var list)) _buffers[ns] = list = new List<VectorRecord>(Math.Min(_batchSize, 1024));
+            list.Add(record);
+            if (list.Count >= _batchSize)
+            {
+                Flush(ns, list);
+                _buffers[ns] = new List<VectorRecord>(Math.Min(_batchSize, 1024));
+            }
+        }
+
+        private VectorRecord? Parse(string text, long n, string source, RecordLinesOptions options, List<long> torn, ref int bad)
+        {
+            try
+            {
+                return RecordJson.ParseLine(text);
+            }
+            catch (Exception ex) when (IsParseError(ex))
+            {
+                if (options.SkipTornLines && RestoreRecordsCommand.IsTornJson(text))
+                {
+                    torn.Add(n);
+                    return null;
+                }
+                Bad(new VectorOpsException(ErrorIds.InvalidRecordFile, VectorOpsErrorCategory.InvalidData,
+                    $"Line {n} of {source} is not a valid record: {ex.Message}", source + ":" + n, ex), ref bad);
+                return null;
+            }
+        }
+
+        private void Bad(VectorOpsException ex, ref int bad)
+        {
+            bad++;
+            if (bad <= ShownErrors) Report(ex);
+        }
+
+        private static VectorOpsException Changed(long n, string source, string why, Exception inner) =>
+            // The file changed between the two passes.
+            new VectorOpsException(ErrorIds.InvalidRecordFile, VectorOpsErrorCategory.InvalidData,
+                $"Line {n} of {source} changed while it was being written and is no longer a valid record: {why}", source + ":" + n, inner);
+
+        internal static bool IsParseError(Exception ex) =>
+            ex is JsonException || ex is FormatException || ex is InvalidOperationException || ex is KeyNotFoundException ||
+            ex is OverflowException || ex is ArgumentException;
+
+        internal static IEnumerable<string> ReadLines(string path)
+        {
+            using var reader = new StreamReader(path, new UTF8Encoding(false), true, 1 << 16);
+            string? line;
+            while ((line = reader.ReadLine()) != null) yield return line;
         }
 
         private void Flush(string ns, List<VectorRecord> records)

@@ -83,126 +83,32 @@ namespace VectorOps.Commands
             if (!File.Exists(path))
                 throw new VectorOpsException(ErrorIds.RecordFileNotFound, VectorOpsErrorCategory.ObjectNotFound,
                     Directory.Exists(path) ? $"The backup file '{path}' is a folder, not a file." : $"The backup file '{path}' does not exist.", path);
-            return Restore(() => ReadLines(path), "'" + path + "'");
+            return Restore(() => AddRecordsCommand.ReadLines(path), "'" + path + "'");
         }
 
         /// <summary>
-        /// Restores from lines read twice: <paramref name="lines"/> is called once to check, and again to send.
+        /// Restores from lines read twice: <paramref name="lines"/> is called once to check, and again to send. The
+        /// two passes are Add-VectorRecord's (<see cref="AddRecordsCommand.AddLines"/>): every line parsed and
+        /// checked against the provider's record rules first, bad lines reported by number, then nothing is sent;
+        /// torn lines of an interrupted backup skipped with a warning.
         /// </summary>
         public RestoreSummary Restore(Func<IEnumerable<string>> lines, string source)
         {
             var summary = new RestoreSummary { Source = source };
-            var torn = new List<long>();
-            var bad = 0;
-            long n = 0;
-            long records = 0;
-
-            foreach (var text in lines())
-            {
-                n++;
-                if (Stop.IsCancellationRequested)
-                {
-                    Host.WriteWarning($"Stopped while checking {source}: nothing was restored.");
-                    return summary;
-                }
-                var record = Check(text, n, source, torn, ref bad);
-                if (record != null) records++;
-            }
-            foreach (var line in torn)
-                Host.WriteWarning($"Line {line} of {source} is a torn record (the backup was interrupted while writing it): skipped. " +
-                                  "Its records were never deleted: a batch is deleted only after its whole backup is on disk.");
-            summary.TornLines = torn;
-            if (bad > 0)
-            {
-                if (bad > ShownErrors) Host.WriteWarning($"... and {bad - ShownErrors} more invalid line(s) in {source} not shown.");
-                throw new VectorOpsException(ErrorIds.InvalidRecordFile, VectorOpsErrorCategory.InvalidData,
-                    $"{source} has {bad} invalid line(s): nothing was restored. Fix or remove them and run the restore again.", source);
-            }
-            if (records == 0)
-            {
-                Host.WriteWarning($"{source} holds no records: nothing to restore.");
-                return summary;
-            }
-            Host.WriteVerbose($"{records:N0} record(s) in {source} checked" + (torn.Count > 0 ? $" ({torn.Count} torn line(s) skipped)" : "") +
-                              $"; restoring into {Provider.Name} index '{Provider.Index}'" +
-                              (_options.Namespace is null ? "." : $", namespace '{_options.Namespace}'."));
-
             var add = new AddRecordsCommand(Host, Connection, _options.ThrottleLimit, _options.BatchSize);
-            var tornSet = new HashSet<long>(torn);
-            n = 0;
-            foreach (var text in lines())
+            var read = add.AddLines(lines, source, new RecordLinesOptions
             {
-                n++;
-                if (Stop.IsCancellationRequested)
-                {
-                    Host.WriteWarning($"Stopped: the records from line {n} of {source} on were not restored.");
-                    break;
-                }
-                if (text.Trim().Length == 0 || tornSet.Contains(n)) continue;
-                VectorRecord record;
-                try
-                {
-                    record = RecordJson.ParseLine(text);
-                }
-                catch (Exception ex) when (IsParseError(ex))
-                {
-                    // The file changed between the two passes.
-                    throw new VectorOpsException(ErrorIds.InvalidRecordFile, VectorOpsErrorCategory.InvalidData,
-                        $"Line {n} of {source} changed while it was being restored and is no longer a valid record: {ex.Message}", source + ":" + n, ex);
-                }
-                if (_options.Namespace != null) record.Namespace = _options.Namespace;
-                summary.Records++;
-                add.Add(record);
-            }
-            add.Complete();
+                SkipTornLines = true,
+                Namespace = _options.Namespace,
+                Done = "restored",
+                TornNote = "Its records were never deleted: a batch is deleted only after its whole backup is on disk.",
+            });
+            summary.TornLines = read.TornLines;
+            summary.Records = read.Sent;
+            if (read.Sent > 0) add.Complete();
             summary.FailedBatches = add.FailedBatches;
             return summary;
         }
-
-        private VectorRecord? Check(string text, long n, string source, List<long> torn, ref int bad)
-        {
-            if (text.Trim().Length == 0) return null;
-            VectorRecord record;
-            try
-            {
-                record = RecordJson.ParseLine(text);
-            }
-            catch (Exception ex) when (IsParseError(ex))
-            {
-                if (IsTornJson(text))
-                {
-                    torn.Add(n);
-                    return null;
-                }
-                Bad(new VectorOpsException(ErrorIds.InvalidRecordFile, VectorOpsErrorCategory.InvalidData,
-                    $"Line {n} of {source} is not a valid record: {ex.Message}", source + ":" + n, ex), ref bad);
-                return null;
-            }
-            try
-            {
-                if (record.Id.Trim().Length == 0)
-                    throw new VectorOpsException(ErrorIds.InvalidId, VectorOpsErrorCategory.InvalidArgument, "the record id is empty or blank.", record.Id);
-                Provider.ValidateId(record.Id);
-                var ns = _options.Namespace ?? record.Namespace;
-                if (ns != null) Provider.ValidateNamespace(ns);
-            }
-            catch (VectorOpsException ex)
-            {
-                Bad(new VectorOpsException(ex.ErrorId, ex.Category, $"Line {n} of {source}: {ex.Message}", ex.Target, ex), ref bad);
-                return null;
-            }
-            return record;
-        }
-
-        private void Bad(VectorOpsException ex, ref int bad)
-        {
-            bad++;
-            if (bad <= ShownErrors) Report(ex);
-        }
-
-        private static bool IsParseError(Exception ex) =>
-            ex is JsonException || ex is FormatException || ex is InvalidOperationException || ex is KeyNotFoundException ||
-            ex is OverflowException || ex is ArgumentException;
 
         /// <summary>
         /// True when the text is the beginning of a JSON object that stops before its end (a write cut short), as
@@ -228,11 +134,5 @@ namespace VectorOps.Commands
             }
         }
 
-        private static IEnumerable<string> ReadLines(string path)
-        {
-            using var reader = new StreamReader(path, new UTF8Encoding(false), true, 1 << 16);
-            string? line;
-            while ((line = reader.ReadLine()) != null) yield return line;
-        }
     }
 }

@@ -35,6 +35,13 @@ namespace VectorOps.Providers
         /// <summary>Throws VectorOpsException (InvalidNamespace) when the provider would reject this namespace name.</summary>
         void ValidateNamespace(string @namespace);
 
+        /// <summary>
+        /// The rules a record must follow to be written (dense values and the index dimension, sparse values,
+        /// metadata value types, what null means). Cheap: a fixed object; the command layer checks every record
+        /// against it before the first upsert of a file (RecordChecker).
+        /// </summary>
+        RecordRules RecordRules { get; }
+
         /// <summary>Deletes at most Capabilities.MaxIdsPerDelete ids in one request.</summary>
         Task<ProviderWriteResult> DeleteByIdsAsync(string @namespace, IReadOnlyList<string> ids, CancellationToken cancellationToken);
 

@@ -112,7 +112,8 @@ namespace VectorOps.Serialization
             return Encoding.UTF8.GetString(ms.ToArray());
         }
 
-        public static void Write(Utf8JsonWriter w, VectorRecord r, bool includeNamespace = true)
+        /// <param name="omitNullMetadata">Leave out metadata fields whose value is null (providers that have no null).</param>
+        public static void Write(Utf8JsonWriter w, VectorRecord r, bool includeNamespace = true, bool omitNullMetadata = false)
         {
             w.WriteStartObject();
             w.WriteString("id", r.Id);
@@ -136,17 +137,18 @@ namespace VectorOps.Serialization
             if (r.Metadata != null)
             {
                 w.WritePropertyName("metadata");
-                WriteMetadata(w, r.Metadata);
+                WriteMetadata(w, r.Metadata, omitNullMetadata);
             }
             if (includeNamespace && r.Namespace != null) w.WriteString("namespace", r.Namespace);
             w.WriteEndObject();
         }
 
-        public static void WriteMetadata(Utf8JsonWriter w, IDictionary<string, object?> md)
+        public static void WriteMetadata(Utf8JsonWriter w, IDictionary<string, object?> md, bool omitNulls = false)
         {
             w.WriteStartObject();
             foreach (var p in md)
             {
+                if (omitNulls && p.Value is null) continue;
                 w.WritePropertyName(p.Key);
                 WriteValue(w, p.Value);
             }

@@ -32,6 +32,9 @@ namespace VectorOps.Tests.Support
         public string Endpoint => "memory://fake";
         public ProviderCapabilities Capabilities { get; }
         public string DefaultNamespace => "default";
+
+        /// <summary>Only the checks every provider gets; tests replace it to try a provider's rules.</summary>
+        public RecordRules RecordRules { get; set; } = RecordRules.Basic();
         public int ListPageSize { get; set; } = 7;
 
         /// <summary>Every call, in order: "DeleteByIds ns 10", "ListIds ns", ...</summary>

@@ -150,17 +150,23 @@ namespace VectorOps.Tests.Vectorize
         }
 
         [Fact]
-        public void A_record_Vectorize_cannot_store_fails_its_batch_without_a_call()
+        public void A_record_Vectorize_cannot_store_is_refused_before_any_batch_and_the_others_are_written()
         {
             var index = Fixture.NewIndex();
             using var connection = Fixture.Connect(index.Name);
             var add = new AddRecordsCommand(Host, connection);
             add.Add(new VectorRecord("no-values"));
+            add.Add(new VectorRecord("sparse") { Values = new[] { 1f, 1f, 1f, 1f }, SparseValues = new SparseVector(new uint[] { 1 }, new[] { 0.5f }) });
+            add.Add(new VectorRecord("good") { Values = new[] { 1f, 1f, 1f, 1f } });
             add.Complete();
+            // Checked against Vectorize's rules as they arrive: refused with an error naming them, never sent.
+            Assert.Equal(new[] { "no-values", "sparse" }, Host.Errors.Select(e => (string)e.Target!).ToArray());
+            Assert.All(Host.Errors, e => Assert.Equal(ErrorIds.InvalidRecord, e.ErrorId));
+            Assert.Contains("no dense values", Host.Errors[0].Exception.Message);
+            Assert.Contains("sparse values", Host.Errors[1].Exception.Message);
             var m = Assert.Single(Host.Mutations);
-            Assert.Equal(MutationStatus.Failed, m.Status);
-            Assert.Equal(ErrorIds.InvalidRecord, m.ErrorId);
-            Assert.Empty(Fixture.Calls(index.Name));
+            Assert.Equal(new[] { "good" }, m.Ids);
+            Assert.Equal(1, Fixture.MutatingCalls(index.Name));
         }
 
         [Fact]
@@ -173,7 +179,9 @@ namespace VectorOps.Tests.Vectorize
             add.Add(new VectorRecord("x") { Values = new[] { 1f, 1f, 1f, 1f } });
             add.Complete();
             Assert.Equal(MutationStatus.WhatIf, Assert.Single(Host.Mutations).Status);
-            Assert.Empty(Fixture.Calls(index.Name));
+            // Only the read of the index's dimensions (GET /info), which the records are checked against.
+            Assert.Equal(0, Fixture.MutatingCalls(index.Name));
+            Assert.All(Fixture.Calls(index.Name), c => Assert.Equal("info", c.Operation));
         }
 
         [Fact]

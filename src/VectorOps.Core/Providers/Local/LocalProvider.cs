@@ -297,6 +297,21 @@ CREATE TABLE IF NOT EXISTS vo_records (
 
         public void ValidateNamespace(string @namespace) => CheckNamespace(@namespace);
 
+        /// <summary>
+        /// The local store's record rules: dense values optional, but all of one index have one dimension (read
+        /// from the store); sparse values; metadata is any JSON (objects, lists of anything, null kept as null).
+        /// </summary>
+        public RecordRules RecordRules { get; } = new RecordRules
+        {
+            ReadsIndexDimension = true,
+            DenseValues = DenseValuesRule.Optional,
+            SparseValues = true,
+            MetadataNulls = MetadataNullRule.Keep,
+            NestedMetadata = true,
+            MetadataListsOfStringsOnly = false,
+            MetadataTypes = "any JSON value",
+        };
+
         private static void CheckNamespace(string? ns)
         {
             string? problem = ns is null || ns.Length == 0 ? "is empty" : ns.Trim().Length == 0 ? "is blank" : TextProblem(ns, MaxNamespaceLength);

@@ -45,6 +45,12 @@ namespace VectorOps.Providers.Pinecone
         public const int MaxUpsertRecords = 1000;
         public const int MaxRequestBytes = 2 * 1024 * 1024;
 
+        /// <summary>Most dense values a record may have (the API document's maxLength of Vector.values).</summary>
+        public const int MaxDimension = 20000;
+
+        /// <summary>Most bytes of metadata a record may carry (40 KB).</summary>
+        public const int MaxMetadataBytes = 40 * 1024;
+
         /// <summary>Longest request URI a fetch builds (proxies and servers commonly refuse request lines over 8 KB).</summary>
         public const int MaxFetchUriLength = 8000;
 
@@ -247,6 +253,25 @@ namespace VectorOps.Providers.Pinecone
             return sb.ToString();
         }
 
+        /// <summary>
+        /// Pinecone's record rules (db_data 2026-04 Vector, SparseValues; ../shared/specs/README.md): dense values of
+        /// the index's dimension (at most 20,000) on a dense index; sparse values; metadata values are strings,
+        /// numbers, booleans or lists of strings, at most 40 KB a record. Pinecone has no null: a null metadata
+        /// value is left out of what is written (the record then has no such field).
+        /// </summary>
+        public RecordRules RecordRules { get; } = new RecordRules
+        {
+            ReadsIndexDimension = true,
+            DenseValues = DenseValuesRule.RequiredWhenIndexHasDimension,
+            MaxDimension = MaxDimension,
+            SparseValues = true,
+            MetadataNulls = MetadataNullRule.Omit,
+            NestedMetadata = false,
+            MetadataListsOfStringsOnly = true,
+            MaxMetadataBytes = MaxMetadataBytes,
+            MetadataTypes = "a string, number, boolean or list of strings",
+        };
+
         public void ValidateNamespace(string @namespace)
         {
             if (@namespace is null || @namespace.Length == 0)
@@ -345,7 +370,8 @@ namespace VectorOps.Providers.Pinecone
             foreach (var record in records)
             {
                 ValidateId(record.Id);
-                var bytes = Json(w => RecordJson.Write(w, record, includeNamespace: false));
+                // Pinecone has no null: a null metadata value is left out (the command layer said so, with a count).
+                var bytes = Json(w => RecordJson.Write(w, record, includeNamespace: false, omitNullMetadata: true));
                 if (bytes.Length + envelope > MaxRequestBytes)
                     throw new VectorOpsException(ErrorIds.InvalidRecord, VectorOpsErrorCategory.InvalidData,
                         $"The record '{Show(record.Id)}' is {bytes.Length:N0} bytes as JSON; one Pinecone upsert request is at most 2 MB.", record.Id);

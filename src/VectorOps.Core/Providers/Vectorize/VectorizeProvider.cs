@@ -199,6 +199,27 @@ namespace VectorOps.Providers.Vectorize
 
         public void ValidateNamespace(string @namespace) => VectorizeNames.ValidateNamespace(@namespace);
 
+        /// <summary>Most bytes of metadata a vector may carry (Vectorize's limits: 10 KiB).</summary>
+        public const int MaxMetadataBytes = 10 * 1024;
+
+        /// <summary>
+        /// Vectorize's record rules: dense values only, of the index's dimensions (GET /info); no sparse values;
+        /// metadata of at most 10 KiB whose values are strings, numbers, booleans, lists of strings (the Workers
+        /// types' VectorizeVectorMetadataValue) or objects of these (filters reach them with dots); null is a value
+        /// (filters take $eq null), so it is written as it is.
+        /// </summary>
+        public RecordRules RecordRules { get; } = new RecordRules
+        {
+            ReadsIndexDimension = true,
+            DenseValues = DenseValuesRule.Required,
+            SparseValues = false,
+            MetadataNulls = MetadataNullRule.Keep,
+            NestedMetadata = true,
+            MetadataListsOfStringsOnly = true,
+            MaxMetadataBytes = MaxMetadataBytes,
+            MetadataTypes = "a string, number, boolean, null, list of strings or object of these",
+        };
+
         public void Dispose() { }
 
         /// <summary>Forgets every account block this process has seen (tests that provoke a block clean up with it).</summary>
