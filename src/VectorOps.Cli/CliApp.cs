@@ -163,7 +163,9 @@ namespace VectorOps.Cli
         internal static int ExitCode(CliHost host)
         {
             var t = host.Tally;
-            if (t.InputErrors > 0) return ExitBadInput;
+            // Bad input: 2 when nothing was sent; when input streamed in (standard input) and the good part was
+            // sent, some of it was refused: not everything done (1).
+            if (t.InputErrors > 0) return t.Sent > 0 ? ExitIncomplete : ExitBadInput;
             if (host.ConfirmWrites && t.Declined > 0 && t.Sent == 0) return ExitBadInput;
             if (t.Failed > 0 || t.Skipped > 0 || t.BatchErrors > 0 || t.OtherErrors > 0 || host.Stopped) return ExitIncomplete;
             return ExitOk;

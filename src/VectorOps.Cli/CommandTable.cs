@@ -57,13 +57,17 @@ namespace VectorOps.Cli
             new CommandSpec("remove", "Delete records by id, id file, metadata filter or id prefix.",
                 "vectorops remove (--id ID... | --ids-from FILE|- | --filter JSON | --prefix P | --retry-from FILE) [options]",
                 "Deletes in batches of the provider's cap, one mutation reported per batch. Ids are streamed: any number of\n" +
-                "them goes through in flat memory. Every id is checked before the first batch is sent; one bad id and\n" +
-                "nothing is deleted. Each batch is confirmed (--yes, or a prompt when stdin is a terminal). Filter and\n" +
-                "prefix deletes first count the matches, then ask once more unless --force (without a terminal: pass both).",
+                "them goes through in flat memory. A bad id among good ones, the same rule as Remove-VectorRecord's: the\n" +
+                "--id values are one input, and an --ids-from FILE is checked whole before the first batch is sent (one bad\n" +
+                "line, named by number, and nothing is deleted: exit 2). Standard input (--ids-from -) streams in: each\n" +
+                "line is checked on its own, a bad one refused (named by line), the others deleted (exit 1 when some were\n" +
+                "refused, 2 when nothing was sent). Each batch is confirmed (--yes, or a prompt when stdin is a terminal).\n" +
+                "Filter and prefix deletes first count the matches, then ask once more unless --force (without a terminal:\n" +
+                "pass both).",
                 new[]
                 {
                     new OptionSpec("id", "ID", "Id to delete (repeatable).", repeatable: true),
-                    new OptionSpec("ids-from", "FILE", "File of ids, one a line ('-': stdin; needs --yes or --what-if)."),
+                    new OptionSpec("ids-from", "FILE", "File of ids, one a line, blank lines skipped, all checked first ('-': stdin, each line checked as it comes; needs --yes or --what-if)."),
                     new OptionSpec("filter", "JSON", "Metadata filter, Pinecone syntax, e.g. '{\"genre\":{\"$eq\":\"drama\"}}'."),
                     new OptionSpec("filter-file", "FILE", "Read the filter JSON from FILE."),
                     new OptionSpec("prefix", "P", "Delete the records whose id starts with P (never empty)."),
@@ -118,11 +122,16 @@ namespace VectorOps.Cli
             new CommandSpec("add", "Upsert records from a JSON Lines file or stdin.",
                 "vectorops add [--path FILE.jsonl | < FILE.jsonl] [options]",
                 "Each line: {\"id\", \"values\", \"sparseValues\": {\"indices\", \"values\"}, \"metadata\", \"namespace\"}\n" +
-                "(the shape `get --json` writes). Every line is checked before the first batch is sent. In this command\n" +
-                "--path is the record file; give the local store with --store or VECTOROPS_PATH.",
+                "(the shape `get --json` writes). Records are checked against the provider's rules (id, namespace, values\n" +
+                "and the index dimension, sparse values, metadata types and size). A --path FILE is checked whole before the\n" +
+                "first batch is sent: one bad line, named with its field, and nothing is written (exit 2). Standard input\n" +
+                "streams in: each record is checked as it arrives, a bad one refused (named by line), the others written\n" +
+                "(exit 1 when some were refused, 2 when nothing was written). Pinecone has no null: a null metadata value is\n" +
+                "left out (one warning counts them); the local store and Vectorize keep it. In this command --path is the\n" +
+                "record file; give the local store with --store or VECTOROPS_PATH.",
                 new[]
                 {
-                    new OptionSpec("path", "FILE", "JSON Lines record file ('-' or absent: stdin)."),
+                    new OptionSpec("path", "FILE", "JSON Lines record file, all checked first ('-' or absent: stdin, each record checked as it comes)."),
                     Namespace("Namespace for records that name none."),
                     WhatIf, YesNoOp, Throttle, BatchSize,
                 },

@@ -18,9 +18,6 @@ namespace VectorOps.Cli
     /// </summary>
     internal static class Handlers
     {
-        /// <summary>Ids handed to RemoveByIdsCommand per call; it re-batches them to the provider's cap.</summary>
-        private const int IdChunk = 1000;
-
         public static void Run(string command, CommandContext c)
         {
             switch (command)
@@ -86,6 +83,13 @@ namespace VectorOps.Cli
             }
         }
 
+        /// <summary>
+        /// Deletes by id. The rule for a bad id among good ones (docs/reliability.md), the same as the cmdlets':
+        /// the --id values together are one input (one bad and none of them is sent); an --ids-from FILE is checked
+        /// whole before the first request (one bad line and nothing is sent, exit 2); standard input streams in, so
+        /// each line is checked on its own: a bad one is refused (named by line), the others are sent (exit 1 when
+        /// some were refused and some sent, 2 when nothing was sent).
+        /// </summary>
         private static void RemoveByIds(CommandContext c, RemoveOptions options)
         {
             var host = c.Host;
@@ -101,57 +105,79 @@ namespace VectorOps.Cli
             var provider = connection.ProviderInstance;
             var cmd = new RemoveByIdsCommand(host, connection, options);
             provider.ValidateNamespace(string.IsNullOrEmpty(ns) ? connection.Namespace : ns!);
+            var where = $"namespace '{(string.IsNullOrEmpty(ns) ? connection.Namespace : ns)}' of {provider.Name} index '{provider.Index}'";
 
-            // Pass 1: every id is checked (streaming) before anything is sent.
             foreach (var id in given)
                 if (InvalidId(provider, id) is VectorOpsException ex) c.ReportInput(ex, "--id: ", ref bad);
-            long total = given.Count;
-            if (source != null)
-            {
-                if (source.IsStandardInput && c.Console.InputIsTerminal)
-                    host.WriteInfo("Reading ids from the terminal, one a line; end with Ctrl+D.");
-                foreach (var (text, n) in source.FirstPass())
-                {
-                    if (host.Stopped)
-                    {
-                        host.WriteInfo("Stopped while checking the ids: nothing was deleted.");
-                        return;
-                    }
-                    if (text.Length == 0) continue;
-                    if (InvalidId(provider, text) is VectorOpsException ex) c.ReportInput(ex, $"Line {n} of {source.Name}: ", ref bad);
-                    else total++;
-                }
-            }
             if (c.StopIfInvalid(bad, "nothing was deleted.")) return;
-            if (total == 0)
-            {
-                host.WriteWarning($"{source?.Name ?? "The input"} holds no ids: nothing to delete.");
-                return;
-            }
-            host.WriteVerbose($"{total:N0} id(s) checked; deleting from namespace '{(string.IsNullOrEmpty(ns) ? connection.Namespace : ns)}' of {provider.Name} index '{provider.Index}'.");
 
-            // Pass 2: streamed into the command, which batches to the provider's cap.
-            if (given.Count > 0) cmd.Add(given, ns);
-            if (source != null)
+            if (source is null)
             {
-                var chunk = new List<string>(IdChunk);
-                foreach (var (text, n) in source.SecondPass())
+                cmd.Add(given, ns);
+            }
+            else if (!source.IsStandardInput)
+            {
+                // A file is checked whole first (streaming), then read again to send.
+                var check = cmd.CheckIdLines(source.FirstPass().Select(l => l.Text), source.Name);
+                if (check.StoppedAt > 0)
+                {
+                    host.WriteInfo("Stopped while checking the ids: nothing was deleted.");
+                    return;
+                }
+                if (check.Bad > RemoveByIdsCommand.ShownErrors)
+                    host.WriteInfo($"vectorops: ... and {check.Bad - RemoveByIdsCommand.ShownErrors:N0} more invalid line(s) not shown.");
+                if (check.Bad > 0)
+                {
+                    host.WriteInfo($"vectorops: {check.Bad:N0} invalid line(s) in {source.Name}: nothing was deleted.");
+                    return;
+                }
+                var total = given.Count + check.Ids;
+                if (total == 0)
+                {
+                    host.WriteWarning($"{source.Name} holds no ids: nothing to delete.");
+                    return;
+                }
+                host.WriteVerbose($"{total:N0} id(s) checked; deleting from {where}.");
+                if (given.Count > 0) cmd.Add(given, ns);
+                var stoppedAt = cmd.AddIdLines(source.SecondPass().Select(l => l.Text), ns);
+                // Ids already read are always handed over: sent, or reported Skipped when the run was stopped.
+                if (stoppedAt > 0)
+                    host.WriteInfo($"Stopped: ids from line {stoppedAt} of {source.Name} on were not read (resume with: tail -n +{stoppedAt} FILE).");
+            }
+            else
+            {
+                // Standard input streams in: each line is checked as it arrives; a bad one is refused, the others go.
+                if (c.Console.InputIsTerminal) host.WriteInfo("Reading ids from the terminal, one a line; end with Ctrl+D.");
+                if (given.Count > 0) cmd.Add(given, ns);
+                long accepted = 0;
+                var refused = 0;
+                foreach (var (text, n) in source.Lines())
                 {
                     if (host.Stopped)
                     {
-                        host.WriteInfo($"Stopped: ids from line {n:N0} of {source.Name} on were not read (resume with: tail -n +{n} FILE).");
+                        host.WriteInfo($"Stopped: ids from line {n:N0} of {source.Name} on were not read.");
                         break;
                     }
-                    if (text.Length == 0) continue;
-                    chunk.Add(text);
-                    if (chunk.Count == IdChunk)
+                    if (RemoveByIdsCommand.IsBlankLine(text)) continue;
+                    if (InvalidId(provider, text) is VectorOpsException ex)
                     {
-                        cmd.Add(chunk, ns);
-                        chunk.Clear();
+                        c.ReportInput(ex, $"Line {n} of {source.Name}: ", ref refused);
+                        continue;
                     }
+                    cmd.Add(text, ns);
+                    accepted++;
                 }
-                // Ids already read are always handed over: sent, or reported Skipped when the run was stopped.
-                if (chunk.Count > 0) cmd.Add(chunk, ns);
+                if (refused > 0)
+                {
+                    if (refused > CommandContext.ShownInputErrors)
+                        host.WriteInfo($"vectorops: ... and {refused - CommandContext.ShownInputErrors:N0} more invalid line(s) not shown.");
+                    host.WriteInfo($"vectorops: {refused:N0} invalid line(s) of {source.Name} refused" +
+                                   (accepted > 0 ? $"; the other {accepted:N0} id(s) were sent (standard input streams in: each line is checked on its own)." : "; nothing else was read."));
+                }
+                else if (accepted == 0 && given.Count == 0)
+                {
+                    host.WriteWarning($"{source.Name} holds no ids: nothing to delete.");
+                }
             }
             cmd.Complete();
             Summary(c);
@@ -365,6 +391,12 @@ namespace VectorOps.Cli
 
         // ---------------------------------------------------------------- add
 
+        /// <summary>
+        /// Adds records. A --path FILE is checked whole before the first write (AddRecordsCommand.AddLines: each bad
+        /// line named with its field, then nothing is written, exit 2); standard input streams in, so each record
+        /// is checked as it arrives: a bad one is refused (named by line), the others are written (exit 1 when some
+        /// were refused and some written, 2 when nothing was).
+        /// </summary>
         private static void Add(CommandContext c)
         {
             var host = c.Host;
@@ -375,52 +407,53 @@ namespace VectorOps.Cli
             var batch = o.Int("batch-size", 1);
             using var source = LineSource.Open(o.Value("path") ?? "-", c.Console, "record file", "--path");
             using var connection = c.Connect(pathIsStore: false);
-            var provider = connection.ProviderInstance;
             var cmd = new AddRecordsCommand(host, connection, throttle, batch) { Namespace = ns };
 
-            if (source.IsStandardInput && c.Console.InputIsTerminal)
-                host.WriteInfo("Reading records (JSON Lines) from the terminal; end with Ctrl+D.");
-            var bad = 0;
-            long count = 0;
-            foreach (var (text, n) in source.FirstPass())
+            if (!source.IsStandardInput)
             {
-                if (host.Stopped)
+                var first = true;
+                var read = cmd.AddLines(() =>
                 {
-                    host.WriteInfo("Stopped while checking the records: nothing was written.");
+                    var pass = first ? source.FirstPass() : source.SecondPass();
+                    first = false;
+                    return pass.Select(l => l.Text);
+                }, source.Name);
+                if (read.Sent == 0) return;
+            }
+            else
+            {
+                if (c.Console.InputIsTerminal) host.WriteInfo("Reading records (JSON Lines) from the terminal; end with Ctrl+D.");
+                long accepted = 0;
+                var refused = 0;
+                foreach (var (text, n) in source.Lines())
+                {
+                    if (host.Stopped)
+                    {
+                        host.WriteInfo($"Stopped: records from line {n:N0} of {source.Name} on were not read.");
+                        break;
+                    }
+                    if (text.Trim().Length == 0) continue;
+                    VectorRecord record;
+                    try
+                    {
+                        record = ParseRecord(text, source.Name, n);
+                    }
+                    catch (VectorOpsException ex)
+                    {
+                        c.ReportInput(ex, "", ref refused);
+                        continue;
+                    }
+                    if (cmd.Add(record, $"Line {n} of {source.Name}")) accepted++;
+                    else refused++;
+                }
+                if (refused > 0)
+                    host.WriteInfo($"vectorops: {refused:N0} invalid record(s) of {source.Name} refused" +
+                                   (accepted > 0 ? $"; the other {accepted:N0} were written (standard input streams in: each record is checked on its own)." : "; nothing was written."));
+                else if (accepted == 0)
+                {
+                    host.WriteWarning($"{source.Name} holds no records: nothing to add.");
                     return;
                 }
-                if (text.Trim().Length == 0) continue;
-                var where = $"Line {n} of {source.Name}: ";
-                try
-                {
-                    var r = ParseRecord(text, source.Name, n);
-                    if (r.Id.Trim().Length == 0) throw Input(ErrorIds.InvalidId, "A record has an empty id.", r.Id);
-                    provider.ValidateId(r.Id);
-                    var target = r.Namespace ?? ns;
-                    provider.ValidateNamespace(string.IsNullOrEmpty(target) ? connection.Namespace : target!);
-                    count++;
-                }
-                catch (VectorOpsException ex)
-                {
-                    c.ReportInput(ex, ex.ErrorId == ErrorIds.InvalidRecordFile ? "" : where, ref bad);
-                }
-            }
-            if (c.StopIfInvalid(bad, "nothing was written.")) return;
-            if (count == 0)
-            {
-                host.WriteWarning($"{source.Name} holds no records: nothing to add.");
-                return;
-            }
-
-            foreach (var (text, n) in source.SecondPass())
-            {
-                if (host.Stopped)
-                {
-                    host.WriteInfo($"Stopped: records from line {n:N0} of {source.Name} on were not read.");
-                    break;
-                }
-                if (text.Trim().Length == 0) continue;
-                cmd.Add(ParseRecord(text, source.Name, n));
             }
             cmd.Complete();
             Summary(c);

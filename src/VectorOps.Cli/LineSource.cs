@@ -7,10 +7,11 @@ using VectorOps.Errors;
 namespace VectorOps.Cli
 {
     /// <summary>
-    /// A line-oriented input (ids, records, mutations) read twice: a first pass validates every line before
-    /// anything is sent, the second sends. Both passes stream, so memory stays flat whatever the size. A file is
-    /// simply read twice; standard input ('-') is copied during the first pass to a temporary file readable by
-    /// this user only and deleted on close.
+    /// A line-oriented input (ids, records, mutations). A file is read twice: a first pass validates every line
+    /// before anything is sent, the second sends; both stream, so memory stays flat whatever the size. Standard
+    /// input ('-') streams in: `remove --ids-from -` and `add` read it once (<see cref="Lines"/>), each line checked
+    /// on its own as it arrives; `restore` and `--retry-from -` read it in two passes, the first copying it to a
+    /// temporary file readable by this user only and deleted on close.
     /// </summary>
     internal sealed class LineSource : IDisposable
     {
@@ -42,6 +43,23 @@ namespace VectorOps.Cli
                 throw new VectorOpsException(ErrorIds.InputFileNotFound, VectorOpsErrorCategory.ObjectNotFound,
                     Directory.Exists(path) ? $"The {what} '{path}' is a directory, not a file." : $"The {what} '{path}' does not exist.", path);
             return new LineSource(path, console, "'" + path + "'");
+        }
+
+        /// <summary>
+        /// The lines with their 1-based numbers, read once as they come (standard input is not copied anywhere):
+        /// for input that streams in, each line handled on its own.
+        /// </summary>
+        public IEnumerable<(string Text, long Number)> Lines()
+        {
+            if (_path != null)
+            {
+                foreach (var l in ReadFile(_path)) yield return l;
+                yield break;
+            }
+            var input = _console.DataInput;
+            string? line;
+            long n = 0;
+            while ((line = input.ReadLine()) != null) yield return (line, ++n);
         }
 
         /// <summary>The lines with their 1-based numbers. Call once, and to the end before <see cref="SecondPass"/>.</summary>

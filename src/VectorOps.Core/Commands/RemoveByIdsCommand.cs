@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Runtime.CompilerServices;
+using System.Text;
 using VectorOps.Connections;
 using VectorOps.Errors;
 using VectorOps.Hosting;
@@ -165,6 +167,141 @@ namespace VectorOps.Commands
             _lastNamespaceGiven = @namespace;
             _lastNamespace = ns;
             return ns;
+        }
+
+        // ---- id files: checked whole, then sent ------------------------------------------------------------
+
+        /// <summary>At most this many bad lines of an id file are reported one by one; the rest are counted.</summary>
+        public const int ShownErrors = 10;
+
+        /// <summary>
+        /// Deletes the ids of a file, one a line (blank lines skipped), read twice and streamed both times, so
+        /// memory stays flat: first every line is checked, each bad one reported with its line number, and one bad
+        /// line means nothing is sent (a terminating InvalidIdFile error after the per-line errors); then the
+        /// ids are sent. Call <see cref="Complete"/> after. The rule for input that streams in (the pipeline, standard
+        /// input) is the other one: each input is checked on its own (<see cref="Add(string, string)"/>).
+        /// </summary>
+        public void AddIdFile(string path, string? @namespace = null)
+        {
+            if (path is null || path.Trim().Length == 0)
+                throw new VectorOpsException(ErrorIds.InputFileNotFound, VectorOpsErrorCategory.InvalidArgument, "Name the id file.", path);
+            if (!File.Exists(path))
+                throw new VectorOpsException(ErrorIds.InputFileNotFound, VectorOpsErrorCategory.ObjectNotFound,
+                    Directory.Exists(path) ? $"The id file '{path}' is a folder, not a file." : $"The id file '{path}' does not exist.", path);
+            var ns = Namespace(@namespace);
+            var source = "'" + path + "'";
+            var check = CheckIdLines(ReadLines(path), source);
+            if (check.StoppedAt > 0)
+            {
+                Host.WriteWarning($"Stopped while checking {source}: nothing was deleted.");
+                return;
+            }
+            if (check.Bad > 0)
+            {
+                if (check.Bad > ShownErrors) Host.WriteWarning($"... and {check.Bad - ShownErrors:N0} more invalid line(s) in {source} not shown.");
+                throw new VectorOpsException(ErrorIds.InvalidIdFile, VectorOpsErrorCategory.InvalidData,
+                    $"{source} has {check.Bad:N0} invalid line(s): nothing was deleted. Fix or remove them and run again.", path);
+            }
+            if (check.Ids == 0)
+            {
+                Host.WriteWarning($"{source} holds no ids: nothing to delete.");
+                return;
+            }
+            Host.WriteVerbose($"{check.Ids:N0} id(s) in {source} checked; deleting from namespace '{ns}' of {Provider.Name} index '{Provider.Index}'.");
+            var stoppedAt = AddIdLines(ReadLines(path), @namespace);
+            if (stoppedAt > 0)
+                Host.WriteWarning($"Stopped: the ids from line {stoppedAt} of {source} on were not read; to go on, run again on the lines from {stoppedAt} on.");
+        }
+
+        /// <summary>What the check of an id file found.</summary>
+        public readonly struct IdLinesCheck
+        {
+            public IdLinesCheck(long ids, int bad, long stoppedAt)
+            {
+                Ids = ids;
+                Bad = bad;
+                StoppedAt = stoppedAt;
+            }
+
+            /// <summary>Valid ids (lines that are not blank).</summary>
+            public long Ids { get; }
+
+            /// <summary>Bad lines (the first <see cref="ShownErrors"/> were reported).</summary>
+            public int Bad { get; }
+
+            /// <summary>The line the check stopped at when the run was stopped; 0 when it read to the end.</summary>
+            public long StoppedAt { get; }
+        }
+
+        /// <summary>
+        /// The first pass over an id file: checks every line (blank lines skipped) with the provider's rules and
+        /// reports each bad one as "Line N of SOURCE: …" (the first <see cref="ShownErrors"/>). Sends nothing.
+        /// </summary>
+        public IdLinesCheck CheckIdLines(IEnumerable<string> lines, string source)
+        {
+            long n = 0, ids = 0;
+            var bad = 0;
+            foreach (var text in lines)
+            {
+                n++;
+                if (Stop.IsCancellationRequested) return new IdLinesCheck(ids, bad, n);
+                if (IsBlankLine(text)) continue;
+                try
+                {
+                    Provider.ValidateId(text);
+                    ids++;
+                }
+                catch (VectorOpsException ex)
+                {
+                    bad++;
+                    if (bad <= ShownErrors)
+                        Report(new VectorOpsException(ex.ErrorId, ex.Category, $"Line {n} of {source}: {ex.Message}", ex.Target, ex));
+                }
+            }
+            return new IdLinesCheck(ids, bad, 0);
+        }
+
+        /// <summary>
+        /// The second pass: sends the ids of the lines (blank lines skipped), one id at a time into the batches.
+        /// Returns the number of the first line not read when the run was stopped, else 0.
+        /// </summary>
+        public long AddIdLines(IEnumerable<string> lines, string? @namespace = null)
+        {
+            // Handed over a chunk at a time (one list, reused): after a stop, every id read is in a mutation (sent,
+            // or Skipped), and the lines not read are named by number.
+            var chunk = new List<string?>(IdChunk);
+            long n = 0, stoppedAt = 0;
+            foreach (var text in lines)
+            {
+                n++;
+                if (Stop.IsCancellationRequested)
+                {
+                    stoppedAt = n;
+                    break;
+                }
+                if (IsBlankLine(text)) continue;
+                chunk.Add(text);
+                if (chunk.Count == IdChunk)
+                {
+                    Add(chunk, @namespace);
+                    chunk.Clear();
+                }
+            }
+            if (chunk.Count > 0) Add(chunk, @namespace);
+            return stoppedAt;
+        }
+
+        /// <summary>Ids of a file handed to <see cref="Add(IEnumerable{string}, string)"/> at a time; it re-batches them to the provider's cap.</summary>
+        private const int IdChunk = 1000;
+
+        /// <summary>An empty or white-space line of an id file: skipped (no id is blank).</summary>
+        public static bool IsBlankLine(string text) => string.IsNullOrWhiteSpace(text);
+
+        private static IEnumerable<string> ReadLines(string path)
+        {
+            using var reader = new StreamReader(path, new UTF8Encoding(false), true, 1 << 16);
+            string? line;
+            while ((line = reader.ReadLine()) != null) yield return line;
         }
 
         /// <summary>

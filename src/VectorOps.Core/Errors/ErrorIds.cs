@@ -24,6 +24,9 @@ namespace VectorOps.Errors
         public const string InputFileNotFound = "InputFileNotFound";
         public const string InvalidMutationFile = "InvalidMutationFile";
 
+        /// <summary>An id file (Remove-VectorRecord -IdPath, vectorops remove --ids-from FILE) with bad lines: nothing was deleted.</summary>
+        public const string InvalidIdFile = "InvalidIdFile";
+
         // Command line (vectorops)
         public const string UnknownCommand = "UnknownCommand";
         public const string UnknownOption = "UnknownOption";
