@@ -171,18 +171,29 @@ namespace VectorOps.PowerShell.Input
         private static IDictionary<string, object?> Metadata(object value, object? original)
         {
             if (!(value is IDictionary d)) throw Invalid("'metadata' must be a hashtable or an object of fields.", original);
+            return Fields(d, "", original, 0);
+        }
+
+        private static Dictionary<string, object?> Fields(IDictionary d, string path, object? original, int depth)
+        {
             var result = new Dictionary<string, object?>(StringComparer.Ordinal);
             foreach (DictionaryEntry e in d)
             {
                 var key = e.Key as string ?? throw Invalid("Metadata field names must be strings.", original);
-                result[key] = MetadataValue(key, e.Value, original);
+                result[key] = MetadataValue(path + key, e.Value, original, depth);
             }
             return result;
         }
 
-        /// <summary>Metadata values as the providers store them: string, long, double, bool, list of strings.</summary>
-        private static object? MetadataValue(string key, object? v, object? original)
+        /// <summary>
+        /// Metadata values as plain JSON values, kept as they are: string, long, double, bool, null, a list (a
+        /// List&lt;string&gt; when it holds only strings), an object of fields. Which of them a provider takes is
+        /// the provider's rule (RecordRules), checked by the command for every record, so a record piped in and the
+        /// same record read from a file are held to the same rules.
+        /// </summary>
+        private static object? MetadataValue(string key, object? v, object? original, int depth)
         {
+            if (depth > 32) throw Invalid($"Metadata field '{key}' is nested too deeply.", original);
             switch (v)
             {
                 case null: return null;
@@ -191,28 +202,21 @@ namespace VectorOps.PowerShell.Input
                 case char c: return c.ToString();
                 case DateTime dt: return dt.ToString("o", CultureInfo.InvariantCulture);
                 case DateTimeOffset dto: return dto.ToString("o", CultureInfo.InvariantCulture);
-                case float f: return Finite(key, f, original);
-                case double dbl: return Finite(key, dbl, original);
+                case float f: return (double)f;
+                case double dbl: return dbl;
                 case decimal m: return (double)m;
-                case IDictionary _:
-                    throw Invalid($"Metadata field '{key}' is an object; values must be strings, numbers, booleans or lists of strings.", original);
+                case IDictionary d: return Fields(d, key + ".", original, depth + 1);
                 case IEnumerable list:
-                    var strings = new List<string>();
-                    foreach (var item in list)
-                    {
-                        if (item is null || item is IDictionary || (item is IEnumerable && !(item is string)))
-                            throw Invalid($"Metadata field '{key}' is a list holding {Describe(item)}; lists must hold strings.", original);
-                        strings.Add(Convert.ToString(item, CultureInfo.InvariantCulture) ?? "");
-                    }
-                    return strings;
+                    var items = new List<object?>();
+                    var i = 0;
+                    foreach (var item in list) items.Add(MetadataValue($"{key}[{i++}]", item, original, depth + 1));
+                    if (items.TrueForAll(x => x is string)) return items.ConvertAll(x => (string)x!);
+                    return items;
                 default:
                     if (IsInteger(v)) return Convert.ToInt64(v, CultureInfo.InvariantCulture);
-                    throw Invalid($"Metadata field '{key}' holds {Describe(v)}; values must be strings, numbers, booleans or lists of strings.", original);
+                    throw Invalid($"Metadata field '{key}' holds {Describe(v)}; values are strings, numbers, booleans, null, lists or objects of fields.", original);
             }
         }
-
-        private static double Finite(string key, double d, object? original) =>
-            double.IsNaN(d) || double.IsInfinity(d) ? throw Invalid($"Metadata field '{key}' is not a finite number.", original) : d;
 
         private static bool IsInteger(object v) =>
             v is int || v is long || v is short || v is byte || v is sbyte || v is ushort || v is uint || v is ulong;

@@ -34,6 +34,7 @@ namespace VectorOps.PowerShell.Cmdlets
         private const string InputObjectSet = "InputObject";
         private const string FilterSet = "Filter";
         private const string PrefixSet = "Prefix";
+        private const string IdPathSet = "IdPath";
 
         private RemoveByIdsCommand? _byIds;
         private ScopedDeleteCommand? _scoped;
@@ -45,6 +46,14 @@ namespace VectorOps.PowerShell.Cmdlets
         [AllowEmptyString]
         [StringIdentifierTransformation]
         public string[]? Id { get; set; }
+
+        /// <summary>
+        /// A file of ids, one a line (blank lines skipped), taken literally (no wildcards). Read twice, streaming:
+        /// every line is checked first, and one bad line means nothing is deleted; then the ids are sent.
+        /// </summary>
+        [Parameter(ParameterSetName = IdPathSet, Mandatory = true)]
+        [ValidateNotNullOrEmpty]
+        public string? IdPath { get; set; }
 
         /// <summary>Mutations of an earlier run (Failed, Skipped or WhatIf): their ids are deleted again, exactly.</summary>
         [Parameter(ParameterSetName = InputObjectSet, Mandatory = true, ValueFromPipeline = true)]
@@ -72,6 +81,7 @@ namespace VectorOps.PowerShell.Cmdlets
         [Parameter(ParameterSetName = RecordSet, ValueFromPipelineByPropertyName = true)]
         [Parameter(ParameterSetName = FilterSet)]
         [Parameter(ParameterSetName = PrefixSet)]
+        [Parameter(ParameterSetName = IdPathSet)]
         [StringIdentifierTransformation]
         [ArgumentCompleter(typeof(NamespaceCompleter))]
         public string[]? Namespace { get; set; }
@@ -129,6 +139,12 @@ namespace VectorOps.PowerShell.Cmdlets
                     var ids = ById();
                     Guard(() => ids.Add(Id, ns));
                     break;
+                case IdPathSet:
+                    var file = IdFile(IdPath!);
+                    var fromFile = ById();
+                    var fileNamespace = SingleNamespace();
+                    Guard(() => fromFile.AddIdFile(file, fileNamespace));
+                    break;
                 case InputObjectSet:
                     foreach (var mutation in InputObject ?? new VectorMutation[0])
                     {
@@ -151,6 +167,16 @@ namespace VectorOps.PowerShell.Cmdlets
 
         /// <summary>The one id command of this invocation, created at the first input (the set is known by then).</summary>
         private RemoveByIdsCommand ById() => _byIds ??= Guard(() => new RemoveByIdsCommand(CommandHost, EffectiveConnection, Options));
+
+        /// <summary>-IdPath as a file system path, literally (no wildcards); relative to the current location.</summary>
+        private string IdFile(string path)
+        {
+            var resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out var provider, out _);
+            if (provider.Name != "FileSystem")
+                Terminate(new VectorOpsException(ErrorIds.InputFileNotFound, VectorOpsErrorCategory.InvalidArgument,
+                    $"-IdPath '{path}' is not a file system path.", path));
+            return resolved;
+        }
 
         private string? SingleNamespace()
         {

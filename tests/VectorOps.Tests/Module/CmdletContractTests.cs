@@ -138,7 +138,7 @@ namespace VectorOps.Tests.Module
         {
             var c = Cmdlet("Remove-VectorRecord");
             Assert.Equal("Id", c.DefaultParameterSetName);
-            Assert.Equal(new[] { "Filter", "Id", "InputObject", "Prefix", "Record" }, c.NamedSets.OrderBy(s => s).ToArray());
+            Assert.Equal(new[] { "Filter", "Id", "IdPath", "InputObject", "Prefix", "Record" }, c.NamedSets.OrderBy(s => s).ToArray());
 
             var id = c.Parameter("Id");
             Assert.Equal(typeof(string[]), id.Type);
@@ -169,8 +169,14 @@ namespace VectorOps.Tests.Module
             Assert.Equal(new[]
             {
                 new ParameterInSet("Filter", false, null, false, false), new ParameterInSet("Id", false, null, false, false),
+                new ParameterInSet("IdPath", false, null, false, false),
                 new ParameterInSet("Prefix", false, null, false, false), new ParameterInSet("Record", false, null, false, true),
             }, ns.Sets.OrderBy(x => x.Set).ToArray());
+
+            // -IdPath: a file of ids read by the command itself (checked whole before the first delete), not piped.
+            var idPath = c.Parameter("IdPath");
+            Assert.Equal(typeof(string), idPath.Type);
+            Assert.Equal(new ParameterInSet("IdPath", true, null, false, false), Assert.Single(idPath.Sets));
 
             foreach (var name in new[] { "Force", "ThrottleLimit", "BatchSize", "BackupPath", "Connection" })
                 Assert.Equal(new ParameterInSet(ParameterAttribute.AllParameterSets, false, null, false, false), Assert.Single(c.Parameter(name).Sets));

@@ -207,8 +207,25 @@ namespace VectorOps.Tests.Module
             Assert.Equal("drama", r.Metadata!["genre"]);
             Assert.Equal(2020L, r.Metadata["year"]);
             Assert.Equal(0.5, r.Metadata["score"]);
-            Assert.Equal(new List<string> { "a", "1" }, r.Metadata["tags"]);
+            // Kept as given: which value types a provider takes is its rule, checked by the command (RecordRules).
+            Assert.Equal(new List<object?> { "a", 1L }, r.Metadata["tags"]);
             Assert.Equal(true, r.Metadata["ok"]);
+        }
+
+        [Fact]
+        public void Nested_metadata_and_nulls_are_kept_for_the_provider_rules_to_decide()
+        {
+            var r = RecordConverter.ToRecord(new Hashtable
+            {
+                ["id"] = "n",
+                ["metadata"] = new Hashtable { ["author"] = new Hashtable { ["name"] = "Ann", ["age"] = 40 }, ["rating"] = null, ["tags"] = new object[] { "x", "y" } },
+            }, Unwrap);
+            var author = Assert.IsType<Dictionary<string, object?>>(r.Metadata!["author"]);
+            Assert.Equal("Ann", author["name"]);
+            Assert.Equal(40L, author["age"]);
+            Assert.True(r.Metadata.ContainsKey("rating"));
+            Assert.Null(r.Metadata["rating"]);
+            Assert.Equal(new List<string> { "x", "y" }, r.Metadata["tags"]);
         }
 
         [Fact]
@@ -253,7 +270,7 @@ namespace VectorOps.Tests.Module
                 new Hashtable { ["id"] = "a", ["values"] = "1,2" },                           // values not a list
                 new Hashtable { ["id"] = "a", ["values"] = new object[] { "x" } },            // not a number
                 new Hashtable { ["id"] = "a", ["values"] = new object[] { double.NaN } },     // not finite
-                new Hashtable { ["id"] = "a", ["metadata"] = new Hashtable { ["o"] = new Hashtable() } }, // nested object
+                new Hashtable { ["id"] = "a", ["metadata"] = new Hashtable { ["o"] = new System.IO.MemoryStream() } }, // not a JSON value
                 new Hashtable { ["id"] = "a", ["metadata"] = "text" },
                 new Hashtable { ["id"] = "a", ["Id"] = "b" },                                 // same field twice
                 new object[] { new Hashtable { ["id"] = "a" } },                              // a list, not a record
