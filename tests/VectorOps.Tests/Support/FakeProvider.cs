@@ -61,6 +61,9 @@ namespace VectorOps.Tests.Support
         public int Count(string ns) => _data.TryGetValue(ns, out var m) ? m.Count : 0;
         public bool Contains(string ns, string id) => _data.TryGetValue(ns, out var m) && m.ContainsKey(id);
 
+        /// <summary>The record as it was written (null when there is none).</summary>
+        public VectorRecord? Stored(string ns, string id) => _data.TryGetValue(ns, out var m) && m.TryGetValue(id, out var r) ? r : null;
+
         /// <summary>ValidateId calls, and deletes that came through the command layer's validated path.</summary>
         public int ValidateIdCalls;
         public int ValidatedDeleteCalls;
