@@ -69,6 +69,17 @@ Describe 'Add-VectorRecord checks every record before the first write' {
         Get-RecordId | Should -BeExactly ''
     }
 
+    It 'checks every file given to -Path before the first is sent' {
+        $null = New-RecordStore -Count 0
+        $good = New-TextFile 'good.jsonl' @('{"id":"g1","values":[0.1,0.2,0.3]}', '{"id":"g2","values":[0.1,0.2,0.3]}')
+        $bad = New-TextFile 'bad.jsonl' @('{"id":"b1","values":[0.1,0.2,0.3]}', '{"id":"b2","values":"oops"}')
+        Get-ErrorId { Add-VectorRecord -Path $good, $bad -Confirm:$false -ErrorAction SilentlyContinue } |
+            Should -BeExactly 'InvalidRecordFile,VectorOps.PowerShell.Cmdlets.AddVectorRecordCommand'
+        Get-RecordId | Should -BeExactly ''
+        $null = Add-VectorRecord -Path $good -Confirm:$false
+        Get-RecordId | Should -BeExactly 'g1,g2'
+    }
+
     It 'loads samples/records.jsonl, its null ratings kept as null in the local store' {
         $null = New-RecordStore -Count 0
         $warnings = $null

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Text;
 using System.Text.Json;
 using VectorOps.Connections;
@@ -136,15 +137,7 @@ namespace VectorOps.Commands
         }
 
         /// <summary>Adds every record of a JSON Lines file: all lines checked first, then sent (see <see cref="AddLines"/>).</summary>
-        public RecordLinesSummary AddFromFile(string path)
-        {
-            if (path is null || path.Trim().Length == 0)
-                throw new VectorOpsException(ErrorIds.RecordFileNotFound, VectorOpsErrorCategory.InvalidArgument, "Name the record file.", path);
-            if (!File.Exists(path))
-                throw new VectorOpsException(ErrorIds.RecordFileNotFound, VectorOpsErrorCategory.ObjectNotFound,
-                    Directory.Exists(path) ? $"The record file '{path}' is a folder, not a file." : $"The record file '{path}' does not exist.", path);
-            return AddLines(() => ReadLines(path), "'" + path + "'");
-        }
+        public RecordLinesSummary AddFromFile(string path) => AddFiles(new[] { path })[0];
 
         /// <summary>
         /// Adds the records of lines that can be read twice (<paramref name="lines"/> is called once to check and
@@ -152,86 +145,125 @@ namespace VectorOps.Commands
         /// bad one ("Line 17 of 'records.jsonl' (record 'doc-00017'): metadata 'rating' …"); if any is bad it throws
         /// InvalidRecordFile and nothing is written. The second pass sends, streaming. Call <see cref="Complete"/> after.
         /// </summary>
-        public RecordLinesSummary AddLines(Func<IEnumerable<string>> lines, string source, RecordLinesOptions? options = null)
+        public RecordLinesSummary AddLines(Func<IEnumerable<string>> lines, string source, RecordLinesOptions? options = null) =>
+            AddSources(new[] { (lines, source) }, options)[0];
+
+        /// <summary>
+        /// Adds the records of several files (Add-VectorRecord -Path a.jsonl, b.jsonl): all of them are checked
+        /// before the first is sent, so one bad line in any file means nothing of any file is written.
+        /// </summary>
+        public IReadOnlyList<RecordLinesSummary> AddFiles(IReadOnlyList<string> paths)
+        {
+            var sources = new List<(Func<IEnumerable<string>>, string)>(paths.Count);
+            foreach (var path in paths)
+            {
+                if (path is null || path.Trim().Length == 0)
+                    throw new VectorOpsException(ErrorIds.RecordFileNotFound, VectorOpsErrorCategory.InvalidArgument, "Name the record file.", path);
+                if (!File.Exists(path))
+                    throw new VectorOpsException(ErrorIds.RecordFileNotFound, VectorOpsErrorCategory.ObjectNotFound,
+                        Directory.Exists(path) ? $"The record file '{path}' is a folder, not a file." : $"The record file '{path}' does not exist.", path);
+                var file = path;
+                sources.Add((() => ReadLines(file), "'" + file + "'"));
+            }
+            return AddSources(sources, null);
+        }
+
+        private IReadOnlyList<RecordLinesSummary> AddSources(IReadOnlyList<(Func<IEnumerable<string>> Lines, string Source)> sources, RecordLinesOptions? options)
         {
             options ??= new RecordLinesOptions();
-            var summary = new RecordLinesSummary { Source = source };
-            var torn = new List<long>();
+            var summaries = new RecordLinesSummary[sources.Count];
             var bad = 0;
-            long n = 0, records = 0, nulls = 0, nullRecords = 0;
+            var badSources = new List<string>();
 
-            foreach (var text in lines())
+            // Pass 1: every line of every source, nothing sent.
+            for (var i = 0; i < sources.Count; i++)
             {
-                n++;
-                if (Stop.IsCancellationRequested)
+                var (lines, source) = sources[i];
+                var summary = summaries[i] = new RecordLinesSummary { Source = source };
+                var torn = new List<long>();
+                var badHere = 0;
+                long n = 0, records = 0, nulls = 0, nullRecords = 0;
+                foreach (var text in lines())
                 {
-                    Host.WriteWarning($"Stopped while checking {source}: nothing was {options.Done}.");
-                    return summary;
+                    n++;
+                    if (Stop.IsCancellationRequested)
+                    {
+                        Host.WriteWarning($"Stopped while checking {source}: nothing was {options.Done}.");
+                        return summaries.Select(x => x ?? new RecordLinesSummary()).ToList();
+                    }
+                    if (text.Trim().Length == 0) continue;
+                    var record = Parse(text, n, source, options, torn, ref bad, ref badHere);
+                    if (record is null) continue;
+                    if (options.Namespace != null) record.Namespace = options.Namespace;
+                    if (!TryCheck(record, $"Line {n} of {source}", record.Id, out _, out _, out var lineNulls, out var problem))
+                    {
+                        Bad(problem!, ref bad, ref badHere);
+                        continue;
+                    }
+                    records++;
+                    if (lineNulls > 0)
+                    {
+                        nulls += lineNulls;
+                        nullRecords++;
+                    }
                 }
-                if (text.Trim().Length == 0) continue;
-                var record = Parse(text, n, source, options, torn, ref bad);
-                if (record is null) continue;
-                if (options.Namespace != null) record.Namespace = options.Namespace;
-                if (!TryCheck(record, $"Line {n} of {source}", record.Id, out _, out _, out var lineNulls, out var problem))
-                {
-                    Bad(problem!, ref bad);
-                    continue;
-                }
-                records++;
-                if (lineNulls > 0)
-                {
-                    nulls += lineNulls;
-                    nullRecords++;
-                }
+                foreach (var line in torn)
+                    Host.WriteWarning($"Line {line} of {source} is a torn record (the backup was interrupted while writing it): skipped. " + options.TornNote);
+                summary.TornLines = torn;
+                summary.Records = records;
+                summary.NullsLeftOut = nulls;
+                if (badHere > 0) badSources.Add(source);
+                else if (records == 0) Host.WriteWarning($"{source} holds no records: nothing was {options.Done}.");
+                else if (nulls > 0) WarnNullsLeftOut(nulls, nullRecords, "of " + source, "are");
             }
-            foreach (var line in torn)
-                Host.WriteWarning($"Line {line} of {source} is a torn record (the backup was interrupted while writing it): skipped. " + options.TornNote);
-            summary.TornLines = torn;
             if (bad > 0)
             {
-                if (bad > ShownErrors) Host.WriteWarning($"... and {bad - ShownErrors} more invalid line(s) in {source} not shown.");
+                if (bad > ShownErrors) Host.WriteWarning($"... and {bad - ShownErrors} more invalid line(s) not shown.");
+                var where = badSources.Count == 1 ? badSources[0] + " has" : $"{string.Join(", ", badSources)} have";
+                var more = sources.Count > 1 ? $" of {(sources.Count == 2 ? "either" : "any")} file" : "";
                 throw new VectorOpsException(ErrorIds.InvalidRecordFile, VectorOpsErrorCategory.InvalidData,
-                    $"{source} has {bad} invalid line(s): nothing was {options.Done}. Fix or remove them and run again.", source);
+                    $"{where} {bad} invalid line(s): nothing{more} was {options.Done}. Fix or remove them and run again.",
+                    badSources.Count == 1 ? badSources[0] : string.Join(", ", badSources));
             }
-            summary.Records = records;
-            if (records == 0)
-            {
-                Host.WriteWarning($"{source} holds no records: nothing was {options.Done}.");
-                return summary;
-            }
-            summary.NullsLeftOut = nulls;
-            if (nulls > 0) WarnNullsLeftOut(nulls, nullRecords, "of " + source, "are");
-            Host.WriteVerbose($"{records:N0} record(s) in {source} checked" + (torn.Count > 0 ? $" ({torn.Count} torn line(s) skipped)" : "") +
-                              $"; writing them to {Provider.Name} index '{Provider.Index}'" +
-                              (options.Namespace is null ? "." : $", namespace '{options.Namespace}'."));
 
-            var tornSet = new HashSet<long>(torn);
-            n = 0;
-            foreach (var text in lines())
+            // Pass 2: the same lines again, sent.
+            for (var i = 0; i < sources.Count; i++)
             {
-                n++;
-                if (Stop.IsCancellationRequested)
+                var (lines, source) = sources[i];
+                var summary = summaries[i];
+                if (summary.Records == 0) continue;
+                Host.WriteVerbose($"{summary.Records:N0} record(s) in {source} checked" +
+                                  (summary.TornLines.Count > 0 ? $" ({summary.TornLines.Count} torn line(s) skipped)" : "") +
+                                  $"; writing them to {Provider.Name} index '{Provider.Index}'" +
+                                  (options.Namespace is null ? "." : $", namespace '{options.Namespace}'."));
+                var tornSet = new HashSet<long>(summary.TornLines);
+                long n = 0;
+                foreach (var text in lines())
                 {
-                    Host.WriteWarning($"Stopped: the records from line {n} of {source} on were not {options.Done}.");
-                    break;
+                    n++;
+                    if (Stop.IsCancellationRequested)
+                    {
+                        Host.WriteWarning($"Stopped: the records from line {n} of {source} on were not {options.Done}.");
+                        return summaries;
+                    }
+                    if (text.Trim().Length == 0 || tornSet.Contains(n)) continue;
+                    VectorRecord record;
+                    try
+                    {
+                        record = RecordJson.ParseLine(text);
+                    }
+                    catch (Exception ex) when (IsParseError(ex))
+                    {
+                        throw Changed(n, source, ex.Message, ex);
+                    }
+                    if (options.Namespace != null) record.Namespace = options.Namespace;
+                    if (!TryCheck(record, $"Line {n} of {source}", record.Id, out var ns, out var toWrite, out _, out var problem))
+                        throw Changed(n, source, problem!.Message, problem);
+                    summary.Sent++;
+                    Enqueue(ns, toWrite);
                 }
-                if (text.Trim().Length == 0 || tornSet.Contains(n)) continue;
-                VectorRecord record;
-                try
-                {
-                    record = RecordJson.ParseLine(text);
-                }
-                catch (Exception ex) when (IsParseError(ex))
-                {
-                    throw Changed(n, source, ex.Message, ex);
-                }
-                if (options.Namespace != null) record.Namespace = options.Namespace;
-                if (!TryCheck(record, $"Line {n} of {source}", record.Id, out var ns, out var toWrite, out _, out var problem))
-                    throw Changed(n, source, problem!.Message, problem);
-                summary.Sent++;
-                Enqueue(ns, toWrite);
             }
-            return summary;
+            return summaries;
         }
 
         /// <summary>Sends what is left in the buffers and waits for every batch. Call once, at the end.</summary>
@@ -263,7 +295,7 @@ namespace VectorOps.Commands
             }
         }
 
-        private VectorRecord? Parse(string text, long n, string source, RecordLinesOptions options, List<long> torn, ref int bad)
+        private VectorRecord? Parse(string text, long n, string source, RecordLinesOptions options, List<long> torn, ref int bad, ref int badHere)
         {
             try
             {
@@ -277,14 +309,15 @@ namespace VectorOps.Commands
                     return null;
                 }
                 Bad(new VectorOpsException(ErrorIds.InvalidRecordFile, VectorOpsErrorCategory.InvalidData,
-                    $"Line {n} of {source} is not a valid record: {ex.Message}", source + ":" + n, ex), ref bad);
+                    $"Line {n} of {source} is not a valid record: {ex.Message}", source + ":" + n, ex), ref bad, ref badHere);
                 return null;
             }
         }
 
-        private void Bad(VectorOpsException ex, ref int bad)
+        private void Bad(VectorOpsException ex, ref int bad, ref int badHere)
         {
             bad++;
+            badHere++;
             if (bad <= ShownErrors) Report(ex);
         }
 

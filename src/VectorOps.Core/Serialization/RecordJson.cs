@@ -61,18 +61,39 @@ namespace VectorOps.Serialization
             if (!e.TryGetProperty("id", out var idEl) || idEl.ValueKind != JsonValueKind.String)
                 throw new FormatException("a record needs a string \"id\"");
             var r = new VectorRecord(idEl.GetString()!);
-            if (e.TryGetProperty("values", out var v) && v.ValueKind == JsonValueKind.Array)
+            // A field of the wrong kind is an error naming it, never silently ignored (a record written without the
+            // values or metadata the line meant to give it). JSON null is the same as a field left out.
+            if (Field(e, "values", JsonValueKind.Array, "an array of numbers") is JsonElement v)
                 r.Values = v.EnumerateArray().Select(x => x.GetSingle()).ToArray();
-            if (e.TryGetProperty("sparseValues", out var sv) && sv.ValueKind == JsonValueKind.Object)
+            if (Field(e, "sparseValues", JsonValueKind.Object, "an object {\"indices\": [...], \"values\": [...]}") is JsonElement sv)
                 r.SparseValues = new SparseVector(
                     sv.GetProperty("indices").EnumerateArray().Select(x => x.GetUInt32()).ToArray(),
                     sv.GetProperty("values").EnumerateArray().Select(x => x.GetSingle()).ToArray());
-            if (e.TryGetProperty("metadata", out var md) && md.ValueKind == JsonValueKind.Object)
+            if (Field(e, "metadata", JsonValueKind.Object, "an object") is JsonElement md)
                 r.Metadata = ReadMetadata(md);
-            if (e.TryGetProperty("namespace", out var ns) && ns.ValueKind == JsonValueKind.String)
+            if (Field(e, "namespace", JsonValueKind.String, "a string") is JsonElement ns)
                 r.Namespace = ns.GetString();
             return r;
         }
+
+        private static JsonElement? Field(JsonElement record, string name, JsonValueKind kind, string what)
+        {
+            if (!record.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+            if (value.ValueKind != kind)
+                throw new FormatException($"\"{name}\" must be {what}, not {Kind(value.ValueKind)}");
+            return value;
+        }
+
+        private static string Kind(JsonValueKind kind) => kind switch
+        {
+            JsonValueKind.String => "a string",
+            JsonValueKind.Number => "a number",
+            JsonValueKind.True => "true",
+            JsonValueKind.False => "false",
+            JsonValueKind.Array => "an array",
+            JsonValueKind.Object => "an object",
+            _ => kind.ToString(),
+        };
 
         public static Dictionary<string, object?> ReadMetadata(JsonElement md)
         {

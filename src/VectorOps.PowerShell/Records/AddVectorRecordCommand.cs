@@ -57,11 +57,11 @@ namespace VectorOps.PowerShell.Cmdlets
             var command = _command!;
             if (ParameterSetName == PathSet)
             {
+                // Every file is checked before the first is sent: one bad line in any of them and nothing is written.
+                var files = new System.Collections.Generic.List<string>();
                 foreach (var p in Path ?? new string[0])
-                {
-                    foreach (var file in ResolveFiles(p))
-                        Guard(() => command.AddFromFile(file));
-                }
+                    files.AddRange(ResolveFiles(p));
+                if (files.Count > 0) Guard(() => command.AddFiles(files));
                 return;
             }
 

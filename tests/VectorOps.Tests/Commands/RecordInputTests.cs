@@ -82,6 +82,40 @@ namespace VectorOps.Tests.Commands
         }
 
         [Fact]
+        public void Several_files_are_all_checked_before_the_first_is_sent()
+        {
+            using var store = new TestStore();
+            using var connection = new VectorConnection(store.Provider, null, null);
+            var good = File("good.jsonl", Enumerable.Range(1, 5).Select(i => Line("g-" + i)));
+            var bad = File("bad.jsonl", new[] { Line("b-1"), "{\"id\":\"b-2\",\"values\":[1,2,3],\"metadata\":{\"k\":[1,{\"deep\":[]}]}}", "not json" });
+            var add = new AddRecordsCommand(_host, connection);
+            var ex = Assert.Throws<VectorOpsException>(() => add.AddFiles(new[] { good, bad }));
+            Assert.Equal(ErrorIds.InvalidRecordFile, ex.ErrorId);
+            Assert.Contains("nothing of either file was written", ex.Message);
+            var line = Assert.Single(_host.Errors); // the local store takes any JSON metadata: only the line that is not JSON
+            Assert.StartsWith($"Line 3 of '{bad}' is not a valid record", line.Exception.Message);
+            Assert.Equal(0, store.Provider.GetStatsAsync(default).GetAwaiter().GetResult().TotalRecordCount);
+
+            var fine = new AddRecordsCommand(new RecordingHost(), connection);
+            var summaries = fine.AddFiles(new[] { good, File("more.jsonl", new[] { Line("m-1", metadata: "{\"k\":[1,{\"deep\":[]}],\"none\":null}") }) });
+            fine.Complete();
+            Assert.Equal(new long[] { 5, 1 }, summaries.Select(x => x.Sent).ToArray());
+            Assert.Equal(6, store.Provider.GetStatsAsync(default).GetAwaiter().GetResult().TotalRecordCount);
+        }
+
+        [Theory]
+        [InlineData("{\"id\":\"a\",\"values\":\"0.1,0.2\"}", "\"values\" must be an array of numbers, not a string")]
+        [InlineData("{\"id\":\"a\",\"metadata\":[\"x\"]}", "\"metadata\" must be an object, not an array")]
+        [InlineData("{\"id\":\"a\",\"sparseValues\":[1,2]}", "\"sparseValues\" must be an object")]
+        [InlineData("{\"id\":\"a\",\"namespace\":7}", "\"namespace\" must be a string, not a number")]
+        public void A_field_of_the_wrong_kind_is_an_error_naming_it_not_left_out(string line, string message)
+        {
+            var ex = Assert.Throws<FormatException>(() => RecordJson.ParseLine(line));
+            Assert.Contains(message, ex.Message);
+            Assert.Null(RecordJson.ParseLine("{\"id\":\"a\",\"values\":null,\"metadata\":null}").Values); // null: left out
+        }
+
+        [Fact]
         public void A_file_is_checked_against_the_dimension_the_index_already_has()
         {
             using var store = new TestStore();
