@@ -173,3 +173,62 @@ Describe 'Remove-VectorRecord follows one rule for a bad id among good ones' {
         Get-RecordId | Should -BeExactly 'r1,r2,r3,r4,r5'
     }
 }
+
+Describe 'Add-VectorRecord on Pinecone (the emulator, an index of dimension 8)' {
+    BeforeAll {
+        $script:PineconeKey = 'pester-' + [guid]::NewGuid().ToString('N')
+        $script:Pinecone = Start-Emulator -Name pinecone -ArgumentList '--api-key', $PineconeKey, '--dimension', '8'
+        function Get-PineconeMutatingCalls {
+            (Invoke-RestMethod -Uri ([uri]::new($Pinecone.Uri, '/_emulator/journal')) -NoProxy -TimeoutSec 30).mutatingCalls
+        }
+    }
+
+    AfterAll {
+        if ($Pinecone) { Stop-Emulator -Process $Pinecone.Process }
+    }
+
+    BeforeEach {
+        Invoke-RestMethod -Method Post -Uri ([uri]::new($Pinecone.Uri, '/_emulator/reset')) -NoProxy -TimeoutSec 30 | Out-Null
+        $secure = ConvertTo-SecureString -String $PineconeKey -AsPlainText -Force
+        $null = Connect-VectorIndex -Provider Pinecone -IndexHost $Pinecone.Uri -ApiKey $secure
+    }
+
+    AfterEach { Disconnect-VectorIndex -ErrorAction Ignore }
+
+    It 'loads samples/records.jsonl: the 39 null ratings are left out, said in one warning' {
+        $warnings = $null
+        $result = Add-VectorRecord -Path $SampleFile -Confirm:$false -WarningVariable warnings -WarningAction SilentlyContinue
+        ($result | Measure-Object RequestedCount -Sum).Sum | Should -Be 3000
+        @($result | Where-Object Status -ne 'Acknowledged') | Should -HaveCount 0
+        @($warnings) | Should -HaveCount 1
+        "$($warnings[0])" | Should -BeLike '39 null metadata value(s) in 39 record(s) of *records.jsonl* are left out of what is written: Pinecone has no null*'
+        $record = Get-VectorRecord -Namespace articles -Id doc-00004   # "rating": null in the file
+        $record.Metadata.ContainsKey('rating') | Should -BeFalse
+        $record.Metadata['lang'] | Should -Not -BeNullOrEmpty
+    }
+
+    It 'refuses a file with a nested object before the first upsert, naming the line and the field' {
+        $lines = @(Get-Content -LiteralPath $SampleFile -TotalCount 20)
+        $lines[16] = $lines[16].Replace('"tenant":', '"author":{"name":"Ann"},"tenant":')
+        $file = New-TextFile 'nested.jsonl' $lines
+        $errs = $null
+        Get-ErrorId { Add-VectorRecord -Path $file -Confirm:$false -ErrorVariable script:errs -ErrorAction SilentlyContinue } |
+            Should -BeExactly 'InvalidRecordFile,VectorOps.PowerShell.Cmdlets.AddVectorRecordCommand'
+        $line = @($script:errs | Where-Object { $_.FullyQualifiedErrorId -like 'InvalidRecord,*' })
+        $line | Should -HaveCount 1
+        $line[0].Exception.Message | Should -BeLike "Line 17 of '*nested.jsonl' (record 'doc-00017'): metadata 'author' is an object (nested fields); Pinecone metadata values are a string, number, boolean or list of strings."
+        Get-PineconeMutatingCalls | Should -Be 0
+    }
+
+    It 'refuses a piped record of the wrong dimension and writes the others' {
+        $errs = $null
+        @(
+            @{ id = 'ok'; values = 1..8 }
+            @{ id = 'short'; values = 1..4 }
+        ) | Add-VectorRecord -Namespace piped -Confirm:$false -ErrorVariable errs -ErrorAction SilentlyContinue | Out-Null
+        @($errs) | Should -HaveCount 1
+        $errs[0].TargetObject | Should -BeExactly 'short'
+        $errs[0].Exception.Message | Should -BeLike "Record 'short': 4 values, but Pinecone index * has dimension 8."
+        (Get-VectorRecord -Namespace piped -IdOnly).Id | Should -BeExactly 'ok'
+    }
+}
