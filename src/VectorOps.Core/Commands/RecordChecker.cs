@@ -3,6 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using VectorOps.Errors;
 using VectorOps.Model;
@@ -274,8 +275,11 @@ namespace VectorOps.Commands
 
         private static long JsonSize(IDictionary<string, object?> md, bool omitNulls)
         {
+            // Measured as stored: non-ASCII text as UTF-8, not as \uXXXX escapes (the default encoder's), which
+            // would make a record of accented or CJK text look up to three times its size.
             var counter = new CountingStream();
-            using (var w = new Utf8JsonWriter(counter)) RecordJson.WriteMetadata(w, md, omitNulls);
+            using (var w = new Utf8JsonWriter(counter, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+                RecordJson.WriteMetadata(w, md, omitNulls);
             return counter.Length;
         }
 

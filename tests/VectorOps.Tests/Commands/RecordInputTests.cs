@@ -176,6 +176,19 @@ namespace VectorOps.Tests.Commands
         }
 
         [Fact]
+        public void Metadata_size_is_measured_as_UTF_8_not_as_escapes()
+        {
+            var provider = new FakeProvider { RecordRules = new RecordRules { MaxMetadataBytes = 1000, MetadataNulls = MetadataNullRule.Omit } };
+            using var connection = new VectorConnection(provider, null, null);
+            var add = new AddRecordsCommand(_host, connection);
+            // 300 × 'é' is 600 bytes of UTF-8 (1,800 as \u00E9 escapes): within 1,000.
+            Assert.True(add.Add(new VectorRecord("accents") { Metadata = new Dictionary<string, object?> { ["t"] = new string('é', 300) } }));
+            Assert.False(add.Add(new VectorRecord("long") { Metadata = new Dictionary<string, object?> { ["t"] = new string('é', 600) } }));
+            add.Complete();
+            Assert.Contains("the metadata is 1,208 bytes as JSON; Fake takes at most 1,000 bytes a record", Assert.Single(_host.Errors).Exception.Message);
+        }
+
+        [Fact]
         public void Restore_goes_through_the_same_checks_and_names_the_line()
         {
             var provider = new FakeProvider { RecordRules = new RecordRules { SparseValues = false } };
