@@ -55,6 +55,22 @@ namespace VectorOps.Tests.Vectorize
         }
 
         [Fact]
+        public void Cli_add_loads_the_sample_file()
+        {
+            var index = Fixture.NewIndex(dimensions: 8);
+            var r = Cli.CliRunner.Run(new List<string>
+            {
+                "add", "--provider", "CloudflareVectorize", "--index", index.Name, "--account-id", Fixture.AccountId,
+                "--base-uri", Fixture.Prism.Uri.ToString(), "--requests-per-second", "200", "--path", SampleData.FilePath, "--json",
+            }, null, new Dictionary<string, string> { ["CLOUDFLARE_API_TOKEN"] = VectorizeFixture.Token }, TimeSpan.FromMinutes(2));
+            Assert.True(r.ExitCode == 0, r.ToString());
+            Assert.DoesNotContain("WARNING", r.Stderr);
+            Assert.Equal(3000, r.JsonLines().Sum(m => m.GetProperty("requestedCount").GetInt64()));
+            Applied(index);
+            Assert.Equal(3000, index.Count);
+        }
+
+        [Fact]
         public void A_file_with_sparse_values_a_list_of_numbers_or_the_wrong_dimension_writes_nothing()
         {
             var index = Fixture.NewIndex(dimensions: 4);
