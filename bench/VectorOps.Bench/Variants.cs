@@ -194,6 +194,8 @@ namespace VectorOps.Bench
 
         public ShouldProcessDecision ShouldProcess(string target, string action) => ShouldProcessDecision.Proceed;
 
+        public ShouldProcessMode ShouldProcessMode => ShouldProcessMode.Proceeds;
+
         public bool ShouldContinue(string query, string caption) => true;
 
         public void WriteObject(object value)

@@ -92,6 +92,12 @@ namespace VectorOps.Cli
             _stop.Cancel();
         }
 
+        /// <summary>--what-if previews; --yes (or "a" answered), or a command whose writes are not confirmed, proceeds; else it asks.</summary>
+        public ShouldProcessMode ShouldProcessMode =>
+            _settings.WhatIf ? ShouldProcessMode.WhatIf
+            : !ConfirmWrites || _settings.Yes || _yesToAll ? ShouldProcessMode.Proceeds
+            : ShouldProcessMode.Prompts;
+
         public ShouldProcessDecision ShouldProcess(string target, string action)
         {
             if (_settings.WhatIf)
@@ -113,7 +119,8 @@ namespace VectorOps.Cli
 
         /// <summary>
         /// The count question of deletes whose reach the data decides (--filter, --prefix). The command asks it only
-        /// without --force; --yes confirms the batches, not this, as -Confirm:$false does not answer it in PowerShell.
+        /// without --force and when the confirmation (ShouldProcess) did not ask already, with the count: one question
+        /// per delete. --yes confirms the batches, not this, as -Confirm:$false does not answer it in PowerShell.
         /// </summary>
         public bool ShouldContinue(string query, string caption)
         {
@@ -291,9 +298,11 @@ namespace VectorOps.Cli
                     _text = null;
                     return;
                 }
-                var text = p.Activity + ": " + p.StatusDescription;
+                // The percentage first, so a narrow terminal cuts the detail, not it.
+                var text = p.Activity + ": " +
+                           (p.PercentComplete >= 0 ? p.PercentComplete.ToString(CultureInfo.InvariantCulture) + "% " : "") +
+                           p.StatusDescription;
                 if (!string.IsNullOrEmpty(p.CurrentOperation)) text += " (" + p.CurrentOperation + ")";
-                if (p.PercentComplete >= 0) text += " " + p.PercentComplete.ToString(CultureInfo.InvariantCulture) + "%";
                 if (text.Length > _width) text = text.Substring(0, _width);
                 _text = text;
                 var now = DateTime.UtcNow;

@@ -62,8 +62,9 @@ namespace VectorOps.Cli
                 "line, named by number, and nothing is deleted: exit 2). Standard input (--ids-from -) streams in: each\n" +
                 "line is checked on its own, a bad one refused (named by line), the others deleted (exit 1 when some were\n" +
                 "refused, 2 when nothing was sent). Each batch is confirmed (--yes, or a prompt when stdin is a terminal).\n" +
-                "Filter and prefix deletes first count the matches, then ask once more unless --force (without a terminal:\n" +
-                "pass both).",
+                "Filter and prefix deletes first count the matches and ask once, with the count: the prompt, or without\n" +
+                "one (--yes) the count question unless --force (without a terminal: pass both). --retry-from sends each\n" +
+                "mutation to its own namespace; a --namespace that is not its own is refused (NamespaceMismatch).",
                 new[]
                 {
                     new OptionSpec("id", "ID", "Id to delete (repeatable).", repeatable: true),
@@ -71,7 +72,7 @@ namespace VectorOps.Cli
                     new OptionSpec("filter", "JSON", "Metadata filter, Pinecone syntax, e.g. '{\"genre\":{\"$eq\":\"drama\"}}'."),
                     new OptionSpec("filter-file", "FILE", "Read the filter JSON from FILE."),
                     new OptionSpec("prefix", "P", "Delete the records whose id starts with P (never empty)."),
-                    new OptionSpec("retry-from", "FILE", "Send again exactly the ids of the Failed and Skipped mutations in FILE (as written by --json; '-': stdin)."),
+                    new OptionSpec("retry-from", "FILE", "Send again exactly the ids of the Failed and Skipped mutations in FILE (as written by --json; '-': stdin), each in its own namespace (--namespace, if given, must be it)."),
                     Namespace("Namespace (default: the provider's). Repeatable with --filter and --prefix."),
                     WhatIf, Yes, Force, Throttle, BatchSize, Backup,
                 },

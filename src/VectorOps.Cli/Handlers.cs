@@ -113,6 +113,7 @@ namespace VectorOps.Cli
 
             if (source is null)
             {
+                cmd.ExpectIds(given.Count); // progress: a percentage of the ids given
                 cmd.Add(given, ns);
             }
             else if (!source.IsStandardInput)
@@ -138,6 +139,7 @@ namespace VectorOps.Cli
                     return;
                 }
                 host.WriteVerbose($"{total:N0} id(s) checked; deleting from {where}.");
+                cmd.ExpectIds(total); // the first pass counted them: progress is a percentage of them
                 if (given.Count > 0) cmd.Add(given, ns);
                 var stoppedAt = cmd.AddIdLines(source.SecondPass().Select(l => l.Text), ns);
                 // Ids already read are always handed over: sent, or reported Skipped when the run was stopped.
@@ -186,6 +188,9 @@ namespace VectorOps.Cli
         private static void RetryFrom(CommandContext c, RemoveOptions options)
         {
             var host = c.Host;
+            // --namespace with --retry-from (the original command line run again on its failures) must be each
+            // mutation's own namespace: a mutation is retried where it was, never moved.
+            var given = c.SingleNamespace();
             using var source = LineSource.Open(c.Options.Value("retry-from")!, c.Console, "mutation file", "--retry-from");
             using var connection = c.Connect();
             var provider = connection.ProviderInstance;
@@ -212,7 +217,7 @@ namespace VectorOps.Cli
                     continue;
                 }
                 var where = $"Line {n} of {source.Name}: ";
-                if (RetryProblem(m, connection) is VectorOpsException problem)
+                if (RetryProblem(m, connection, given) is VectorOpsException problem)
                 {
                     c.ReportInput(problem, where, ref bad);
                     continue;
@@ -229,6 +234,7 @@ namespace VectorOps.Cli
                 return;
             }
             host.WriteVerbose($"Sending again {ids:N0} id(s) of {retried:N0} failed or skipped batch(es); {passed:N0} other mutation(s) left alone.");
+            cmd.ExpectIds(ids);
 
             foreach (var (text, n) in source.SecondPass())
             {
@@ -239,7 +245,7 @@ namespace VectorOps.Cli
                 }
                 if (text.Trim().Length == 0) continue;
                 var m = CliJson.ParseMutation(text, source.Name, n);
-                if (NeedsRetry(m)) cmd.Retry(m);
+                if (NeedsRetry(m)) cmd.Retry(m, given);
             }
             cmd.Complete();
             Summary(c);
@@ -248,7 +254,7 @@ namespace VectorOps.Cli
         private static bool NeedsRetry(VectorMutation m) => m.Status == MutationStatus.Failed || m.Status == MutationStatus.Skipped;
 
         /// <summary>Why this failed or skipped mutation cannot be sent again as a delete by id; null when it can.</summary>
-        private static VectorOpsException? RetryProblem(VectorMutation m, VectorConnection connection)
+        private static VectorOpsException? RetryProblem(VectorMutation m, VectorConnection connection, string? givenNamespace)
         {
             var provider = connection.ProviderInstance;
             if (m.Operation == MutationOperation.Upsert)
@@ -265,6 +271,8 @@ namespace VectorOps.Cli
                 !string.Equals(m.Index, provider.Index, StringComparison.Ordinal))
                 return Input(ErrorIds.InvalidInputObject,
                     $"this mutation belongs to {m.Provider} index '{m.Index}', not to the connected {provider.Name} index '{provider.Index}'.", m.Index);
+            if (givenNamespace != null && RemoveByIdsCommand.NamespaceMismatch(m, givenNamespace, connection.Namespace) is VectorOpsException mismatch)
+                return mismatch;
             try
             {
                 provider.ValidateNamespace(string.IsNullOrEmpty(m.Namespace) ? connection.Namespace : m.Namespace!);

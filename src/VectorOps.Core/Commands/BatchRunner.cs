@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Threading;
 using System.Threading.Tasks;
 using VectorOps.Errors;
@@ -21,6 +22,9 @@ namespace VectorOps.Commands
     /// batch whatever the concurrency (Task.WaitAny over the batches in flight registered and removed a
     /// continuation on each of them, for every batch). Progress is written at most ten times a second (and at the
     /// end): one record per batch is thousands a second in a bulk delete, and PowerShell's progress is not free.
+    /// Progress counts records, not batches (batches are only known as they are filled): when the command knows how
+    /// many records the run holds (<see cref="ExpectRecords"/>: an -Id array, a preview count) it is a percentage of
+    /// the records done; otherwise (ids streaming in) it says how many were sent and at what rate, with no percentage.
     /// </remarks>
     internal sealed class BatchRunner
     {
@@ -36,6 +40,10 @@ namespace VectorOps.Commands
         private int _submitted;
         private int _finished;
         private long _lastProgress;
+        private long _expected;
+        private long _recordsSent;
+        private long _recordsDone;
+        private long _firstSent;
 
         /// <param name="trace">The run's trace sink: batches run inside its scope and it is drained at every report.</param>
         public BatchRunner(ICommandHost host, int concurrency, string activity, CommandTrace? trace = null)
@@ -44,6 +52,20 @@ namespace VectorOps.Commands
             _limit = Math.Max(1, concurrency);
             _activity = activity;
             _trace = trace ?? new CommandTrace();
+            Summary = new RunSummary { Activity = activity };
+        }
+
+        /// <summary>What the run did so far: every batch reported (or skipped) is in it.</summary>
+        public RunSummary Summary { get; }
+
+        /// <summary>
+        /// Adds to the number of records the run is known to hold (the ids of an -Id array, a preview count), so
+        /// that progress is a true percentage of the records done. Never called: progress shows records sent and the
+        /// rate, without a percentage.
+        /// </summary>
+        public void ExpectRecords(long count)
+        {
+            if (count > 0) _expected += count;
         }
 
         public int Failed { get; private set; }
@@ -64,6 +86,8 @@ namespace VectorOps.Commands
             }
             mutation.StartedAt = DateTimeOffset.Now;
             _submitted++;
+            if (_firstSent == 0) _firstSent = System.Diagnostics.Stopwatch.GetTimestamp();
+            _recordsSent += mutation.RequestedCount;
             // In-flight requests are not cancelled by Ctrl+C: they finish (the transport bounds their time).
             _inFlight++;
             // The task starts inside the trace scope, so the lines of its requests reach this run's sink.
@@ -78,6 +102,7 @@ namespace VectorOps.Commands
             mutation.Error = reason;
             mutation.ErrorId = errorId;
             Skipped++;
+            Summary.Add(mutation);
             _host.WriteObject(mutation);
         }
 
@@ -87,8 +112,31 @@ namespace VectorOps.Commands
             while (_inFlight > 0) DrainOne();
             _trace.Drain(_host);
             if (_submitted > 0)
-                _host.WriteProgress(new ProgressInfo(1, _activity, "Done") { Completed = true, PercentComplete = 100 });
+                _host.WriteProgress(new ProgressInfo(1, _activity, Status())
+                {
+                    Completed = true,
+                    PercentComplete = 100,
+                    CurrentOperation = Counts(),
+                });
         }
+
+        /// <summary>"1,200 of 200,000 record(s) done" when the total is known; "12,000 record(s) sent, 3,400/s" when not.</summary>
+        private string Status()
+        {
+            if (_expected > 0)
+                return string.Format(CultureInfo.InvariantCulture, "{0:N0} of {1:N0} record(s) done", _recordsDone, _expected);
+            var seconds = _firstSent == 0 ? 0 : (double)(System.Diagnostics.Stopwatch.GetTimestamp() - _firstSent) / System.Diagnostics.Stopwatch.Frequency;
+            var rate = seconds > 0.001 ? _recordsSent / seconds : 0;
+            return string.Format(CultureInfo.InvariantCulture, "{0:N0} record(s) sent, {1:N0}/s", _recordsSent, rate);
+        }
+
+        private string Counts() =>
+            string.Format(CultureInfo.InvariantCulture, "{0:N0} batch(es) done, {1:N0} failed", Succeeded, Failed) +
+            (Skipped > 0 ? string.Format(CultureInfo.InvariantCulture, ", {0:N0} skipped", Skipped) : "");
+
+        /// <summary>The percentage of the known total done, or -1 when the total is unknown.</summary>
+        private int Percent() =>
+            _expected > 0 ? (int)Math.Min(100, _recordsDone * 100 / _expected) : -1;
 
         private async Task ExecuteAndQueue(VectorMutation m, Func<CancellationToken, Task<ProviderWriteResult>> send)
         {
@@ -151,6 +199,8 @@ namespace VectorOps.Commands
             var m = o.Mutation;
             if (o.Error is null) Succeeded++;
             else Failed++;
+            _recordsDone += m.RequestedCount;
+            Summary.Add(m);
             _host.WriteVerbose($"{m.Operation} batch of {m.RequestedCount} in '{m.Namespace}': {m.Status}" +
                                (m.ProviderMutationId is null ? "" : $" (mutation {m.ProviderMutationId})") +
                                $" after {m.Attempts} attempt(s), {(m.Duration ?? TimeSpan.Zero).TotalMilliseconds:0} ms.");
@@ -158,9 +208,10 @@ namespace VectorOps.Commands
             if (_finished == 1 || now - _lastProgress >= ProgressInterval)
             {
                 _lastProgress = now;
-                _host.WriteProgress(new ProgressInfo(1, _activity, $"{_finished} of {_submitted} batches done")
+                _host.WriteProgress(new ProgressInfo(1, _activity, Status())
                 {
-                    CurrentOperation = $"{Succeeded} succeeded, {Failed} failed",
+                    PercentComplete = Percent(),
+                    CurrentOperation = Counts(),
                 });
             }
             _host.WriteObject(m);
@@ -190,6 +241,8 @@ namespace VectorOps.Commands
                 if (!_done.TryDequeue(out var o)) break;
                 _inFlight--;
                 _finished++;
+                _recordsDone += o.Mutation.RequestedCount;
+                Summary.Add(o.Mutation);
                 if (o.Error is null) Succeeded++;
                 else
                 {

@@ -34,9 +34,18 @@ namespace VectorOps.Commands
         public bool RemoveNamespace { get; }
         public int FailedBatches => _runner.Failed;
 
+        /// <summary>What the run did so far (for a host that must summarise a stop itself).</summary>
+        public RunSummary Summary => _runner.Summary;
+
         /// <summary>Clears one namespace (called once per pipeline input).</summary>
         public void Clear(string? @namespace)
         {
+            if (Stop.IsCancellationRequested)
+            {
+                // Stopped (Ctrl+C): no namespace is started after the stop.
+                if (!string.IsNullOrEmpty(@namespace)) _runner.Summary.NotReached(@namespace!);
+                return;
+            }
             if (@namespace is null || @namespace.Length == 0)
             {
                 Report(new VectorOpsException(ErrorIds.InvalidNamespace, VectorOpsErrorCategory.InvalidArgument,
@@ -84,6 +93,7 @@ namespace VectorOps.Commands
             var what = count is null ? "all records" : "all " + count.Value.ToString("N0", CultureInfo.InvariantCulture) + " record(s)";
             var action = RemoveNamespace ? "Delete " + what + " and the namespace itself" : "Delete " + what;
             if (!Confirm(m, $"namespace '{ns}' of {Provider.Name} index '{Provider.Index}'", action, _runner, "Declined: not cleared.")) return;
+            if (count is long known) _runner.ExpectRecords(known);
             var provider = Provider;
             var remove = RemoveNamespace;
             _runner.Run(m, ct => provider.ClearNamespaceAsync(ns, remove, ct));
@@ -111,7 +121,11 @@ namespace VectorOps.Commands
         private void ClearByListing(string ns)
         {
             var count = CountPages(Provider.ListIdsAsync(ns, null, Stop), ns, "Counting the namespace's records");
-            if (Stop.IsCancellationRequested) return;
+            if (Stop.IsCancellationRequested)
+            {
+                _runner.Summary.NotReached(ns);
+                return;
+            }
             Host.WriteVerbose(Provider.Capabilities.NativeNamespaceClear
                 ? $"{count:N0} record(s) in namespace '{ns}': cleared by id so the backup holds exactly what is deleted."
                 : $"{count:N0} record(s) in namespace '{ns}' ({Provider.Name} has no single request that clears a namespace: they are deleted by id).");
@@ -141,6 +155,7 @@ namespace VectorOps.Commands
                     _runner.Skip(skipped, "Declined: not cleared.", ErrorIds.DeclinedByUser);
                     return;
             }
+            _runner.ExpectRecords(count);
             var provider = Provider;
             var backup = _backup?.Value;
             foreach (var ids in Chunk(Pages(Provider.ListIdsAsync(ns, null, Stop)), batch))
@@ -151,6 +166,7 @@ namespace VectorOps.Commands
                 _runner.Run(m, DeleteIds(provider, ns, ids, backup));
             }
             _runner.Complete();
+            if (Stop.IsCancellationRequested) _runner.Summary.StoppedIn(ns);
             if (RemoveNamespace && _runner.Failed == 0 && !Stop.IsCancellationRequested)
             {
                 // The namespace is empty now (but for records written during the run, which go with it).

@@ -41,6 +41,16 @@ namespace VectorOps.Commands
         public int FailedBatches => _runner.Failed;
         public int SkippedBatches => _runner.Skipped;
 
+        /// <summary>What the run did so far (for a host that must summarise a stop itself).</summary>
+        public RunSummary Summary => _runner.Summary;
+
+        /// <summary>
+        /// Says how many ids the run will be given in all (an -Id array passed as an argument, an id file counted in
+        /// a first pass), so that progress is a percentage of the records done. Without it, progress shows the ids
+        /// sent and the rate.
+        /// </summary>
+        public void ExpectIds(long count) => _runner.ExpectRecords(count);
+
         private int BatchSize(int? requested)
         {
             var cap = Provider.Capabilities.MaxIdsPerDelete;
@@ -208,6 +218,7 @@ namespace VectorOps.Commands
                 return;
             }
             Host.WriteVerbose($"{check.Ids:N0} id(s) in {source} checked; deleting from namespace '{ns}' of {Provider.Name} index '{Provider.Index}'.");
+            ExpectIds(check.Ids); // the check counted them: progress is a percentage of them
             var stoppedAt = AddIdLines(ReadLines(path), @namespace);
             if (stoppedAt > 0)
                 Host.WriteWarning($"Stopped: the ids from line {stoppedAt} of {source} on were not read; to go on, run again on the lines from {stoppedAt} on.");
@@ -310,7 +321,13 @@ namespace VectorOps.Commands
         /// if it holds more ids than this run's batch size), and a batch that failed for its size is not resent
         /// inside a bigger one. Its ids are checked together first: one bad id and none of them is sent.
         /// </summary>
-        public void Retry(VectorMutation mutation)
+        /// <param name="mutation">A Failed, Skipped or WhatIf mutation of this index.</param>
+        /// <param name="givenNamespace">
+        /// The namespace the user named with it (the original command line run again on its failures), or null. The
+        /// mutation is always retried in its own namespace; one named that is not its own is refused
+        /// (<see cref="ErrorIds.NamespaceMismatch"/>) and the mutation is not sent.
+        /// </param>
+        public void Retry(VectorMutation mutation, string? givenNamespace = null)
         {
             if (mutation.Operation == MutationOperation.Upsert)
             {
@@ -335,6 +352,11 @@ namespace VectorOps.Commands
                     mutation));
                 return;
             }
+            if (givenNamespace != null && NamespaceMismatch(mutation, givenNamespace, Connection.Namespace) is VectorOpsException mismatch)
+            {
+                Report(mismatch);
+                return;
+            }
             if (!TryNamespace(mutation.Namespace, out var ns) || !AllValid(mutation.Ids)) return;
             // Batches of its own, not the namespace's buffer: never merged with other inputs. Unlike the buffer,
             // duplicates are dropped across the whole mutation, not per batch.
@@ -352,6 +374,20 @@ namespace VectorOps.Commands
                 }
             }
             if (batch.Count > 0) Flush(ns, batch);
+        }
+
+        /// <summary>
+        /// The error for a mutation sent back with a namespace that is not its own (null when it is its own): a
+        /// mutation without a namespace belongs to the connection's default one. Shared with the CLI's --retry-from.
+        /// </summary>
+        public static VectorOpsException? NamespaceMismatch(VectorMutation mutation, string givenNamespace, string connectionNamespace)
+        {
+            var own = string.IsNullOrEmpty(mutation.Namespace) ? connectionNamespace : mutation.Namespace!;
+            if (string.Equals(own, givenNamespace, StringComparison.Ordinal)) return null;
+            return new VectorOpsException(ErrorIds.NamespaceMismatch, VectorOpsErrorCategory.InvalidArgument,
+                $"This {mutation.Status} {mutation.Operation} mutation ({mutation.Ids?.Count ?? 0} id(s)) belongs to namespace '{own}', " +
+                $"but the namespace given is '{givenNamespace}': it was not sent. A mutation is retried in its own namespace; " +
+                "leave the namespace out (or give its own).", givenNamespace);
         }
 
         /// <summary>Sends what is left in the buffers and waits for every batch. Call once, at the end.</summary>

@@ -14,8 +14,9 @@ namespace VectorOps.Commands
     /// <summary>
     /// A delete whose reach the data decides (by filter, by prefix). Per namespace: count the matches with read
     /// calls only, ask ShouldProcess with that count (under -WhatIf: write the matched ids as WhatIf mutations, one
-    /// per batch the real run would send), ask ShouldContinue with the count unless -Force, then delete, either in
-    /// one native request or by streaming the matched ids page by page into id batches.
+    /// per batch the real run would send), ask ShouldContinue with the count unless -Force or ShouldProcess asked
+    /// already (one question per delete), then delete, either in one native request or by streaming the matched
+    /// ids page by page into id batches.
     /// </summary>
     public abstract class ScopedDeleteCommand : VectorCommand
     {
@@ -34,6 +35,9 @@ namespace VectorOps.Commands
 
         public int FailedBatches => _runner.Failed;
         public int SkippedBatches => _runner.Skipped;
+
+        /// <summary>What the run did so far, with the namespaces a stop came before or in the middle of.</summary>
+        public RunSummary Summary => _runner.Summary;
 
         protected abstract MutationOperation Operation { get; }
 
@@ -71,8 +75,13 @@ namespace VectorOps.Commands
 
             foreach (var ns in list)
             {
-                if (Stop.IsCancellationRequested) break;
+                if (Stop.IsCancellationRequested)
+                {
+                    _runner.Summary.NotReached(ns);
+                    continue;
+                }
                 ExecuteOne(ns);
+                if (Stop.IsCancellationRequested) _runner.Summary.StoppedIn(ns);
             }
             _runner.Complete();
         }
@@ -95,8 +104,13 @@ namespace VectorOps.Commands
             var batch = Provider.Capabilities.MaxIdsPerDelete;
             if (Options.BatchSize is int b && b >= 1 && b < batch) batch = b;
 
+            // One question per delete: when ShouldProcess will prompt, its question carries the count and is the
+            // only one; under -WhatIf (even with -Force) the text counts what the WhatIf mutations list. So the
+            // matches are counted (read calls only) unless nothing will show the count (-Force, no prompt).
+            var mode = Host.ShouldProcessMode;
             long? count = CheapCount(ns);
-            if (count is null && !Options.Force) count = CountPages(Matches(ns, Stop), ns, "Counting matching records");
+            if (count is null && (!Options.Force || mode != ShouldProcessMode.Proceeds))
+                count = CountPages(Matches(ns, Stop), ns, "Counting matching records");
             var countText = count is null ? "all records" : count.Value.ToString("N0", CultureInfo.InvariantCulture) + " record(s)";
             Host.WriteVerbose($"{countText} in namespace '{ns}' {Scope}.");
 
@@ -125,7 +139,7 @@ namespace VectorOps.Commands
                 _runner.Skip(skipped, "Declined: not deleted.", ErrorIds.DeclinedByUser);
                 return;
             }
-            if (!Options.Force)
+            if (!Options.Force && mode != ShouldProcessMode.Prompts)
             {
                 var query = $"{countText} {Scope} will be deleted from namespace '{ns}' of {Provider.Name} index '{Provider.Index}'. This cannot be undone. Continue?";
                 if (!Host.ShouldContinue(query, "Delete " + countText))
@@ -136,6 +150,8 @@ namespace VectorOps.Commands
                     return;
                 }
             }
+
+            if (count is long known) _runner.ExpectRecords(known); // progress: a percentage of the matches
 
             // With a backup, delete by id so that what is deleted is exactly what was backed up.
             var native = _backup is null ? NativeDelete(ns) : null;

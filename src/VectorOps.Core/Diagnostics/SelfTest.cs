@@ -77,6 +77,7 @@ namespace VectorOps.Diagnostics
             public List<string> Errors { get; } = new List<string>();
             public CancellationToken CancellationToken => CancellationToken.None;
             public ShouldProcessDecision ShouldProcess(string target, string action) => ShouldProcessDecision.Proceed;
+            public ShouldProcessMode ShouldProcessMode => ShouldProcessMode.Proceeds;
             public bool ShouldContinue(string query, string caption) => true;
             public void WriteObject(object value) => Objects.Add(value);
             public void WriteError(VectorOpsError error) => Errors.Add(error.ToString());

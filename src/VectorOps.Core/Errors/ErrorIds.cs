@@ -27,6 +27,9 @@ namespace VectorOps.Errors
         /// <summary>An id file (Remove-VectorRecord -IdPath, vectorops remove --ids-from FILE) with bad lines: nothing was deleted.</summary>
         public const string InvalidIdFile = "InvalidIdFile";
 
+        /// <summary>A mutation sent back with a namespace that is not its own: it is not sent (InvalidArgument).</summary>
+        public const string NamespaceMismatch = "NamespaceMismatch";
+
         // Command line (vectorops)
         public const string UnknownCommand = "UnknownCommand";
         public const string UnknownOption = "UnknownOption";

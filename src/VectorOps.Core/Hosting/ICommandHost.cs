@@ -13,6 +13,17 @@ namespace VectorOps.Hosting
         WhatIf,
     }
 
+    /// <summary>What <see cref="ICommandHost.ShouldProcess"/> will do when it is called, known before calling it.</summary>
+    public enum ShouldProcessMode
+    {
+        /// <summary>It answers Proceed without asking (-Confirm:$false, -Force, --yes, or an impact under $ConfirmPreference).</summary>
+        Proceeds,
+        /// <summary>It asks the user (-Confirm, an impact at or over $ConfirmPreference, the CLI without --yes).</summary>
+        Prompts,
+        /// <summary>It answers WhatIf (-WhatIf, $WhatIfPreference, --what-if), whatever -Force says.</summary>
+        WhatIf,
+    }
+
     /// <summary>Progress as plain data; the PowerShell host maps it to ProgressRecord, the CLI to stderr.</summary>
     public sealed class ProgressInfo
     {
@@ -46,6 +57,13 @@ namespace VectorOps.Hosting
 
         /// <summary>Asks whether to perform <paramref name="action"/> on <paramref name="target"/> (honours -WhatIf and -Confirm).</summary>
         ShouldProcessDecision ShouldProcess(string target, string action);
+
+        /// <summary>
+        /// What ShouldProcess will do, so that a command asks one question per delete: a delete whose reach the data
+        /// decides counts its matches first when ShouldProcess will prompt or preview (the question, and the What-if
+        /// text, carry the count), and asks ShouldContinue only when ShouldProcess will not prompt.
+        /// </summary>
+        ShouldProcessMode ShouldProcessMode { get; }
 
         /// <summary>Asks an extra question for extra risk; commands call it only when -Force was not given.</summary>
         bool ShouldContinue(string query, string caption);

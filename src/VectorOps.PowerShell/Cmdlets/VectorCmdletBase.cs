@@ -29,15 +29,104 @@ namespace VectorOps.PowerShell.Cmdlets
         protected virtual bool ForceRequested => false;
 
         /// <summary>The adapter handed to core commands; internal, so no exported signature names a core interface.</summary>
-        internal CmdletHost CommandHost => _host ??= new CmdletHost(this, () => ForceRequested, _stop.Token);
+        internal CmdletHost CommandHost => _host ??= new CmdletHost(this, () => ForceRequested, _stop.Token, RequestStop);
 
         protected CancellationToken StopToken => _stop.Token;
 
+        /// <summary>The pipeline is stopping (Ctrl+C): StopProcessing was called, or the engine refused a write.</summary>
+        protected bool Stopping => _stop.IsCancellationRequested || (_host?.Halted ?? false);
+
         protected override void StopProcessing()
+        {
+            RequestStop();
+            base.StopProcessing();
+        }
+
+        private void RequestStop()
         {
             try { _stop.Cancel(); }
             catch (ObjectDisposedException) { }
-            base.StopProcessing();
+        }
+
+        /// <summary>
+        /// Runs the body of ProcessRecord or EndProcessing. When the pipeline is stopping (Ctrl+C) the body's command
+        /// runs on as a stopped run (the host adapter holds what the engine no longer takes); then the cmdlet tells
+        /// the user what was done and how to resume (<see cref="OnStopped"/>) and the pipeline stops.
+        /// </summary>
+        protected void RunStep(Action body)
+        {
+            try
+            {
+                body();
+            }
+            catch (PipelineStoppedException)
+            {
+                ReportStop();
+                throw;
+            }
+            catch (Exception) when (Stopping)
+            {
+                ReportStop();
+                throw new PipelineStoppedException();
+            }
+            if (Stopping)
+            {
+                ReportStop();
+                throw new PipelineStoppedException();
+            }
+        }
+
+        /// <summary>
+        /// Called once, on the pipeline thread, when the pipeline stopped during this cmdlet (from ProcessRecord, or
+        /// from Dispose when the stop came while another command of the pipeline was running): finish the command's
+        /// run (no new batch; the ones in flight awaited) and say what was done, what was not, and how to resume.
+        /// Writes go through <see cref="WriteStopLine"/> (the host's UI: the pipeline takes no more output).
+        /// </summary>
+        protected virtual void OnStopped() { }
+
+        private bool _stopReported;
+
+        private void ReportStop()
+        {
+            if (_stopReported) return;
+            _stopReported = true;
+            try
+            {
+                OnStopped();
+            }
+            catch (Exception ex) when (!(ex is OutOfMemoryException))
+            {
+                WriteStopLine($"{MyInvocation.MyCommand?.Name} was stopped; its summary could not be completed: {ex.Message}");
+            }
+        }
+
+        /// <summary>One line of a stop summary, as a warning on the host's UI (WriteWarning no longer works once stopping).</summary>
+        protected void WriteStopLine(string message) => CommandHost.WriteHostWarning(message);
+
+        /// <summary>
+        /// Keeps what a stopped run leaves to do in the session variable $VectorOpsStopped (global, replaced at each
+        /// stop) and puts an OperationStopped error, whose target is <paramref name="summary"/>, first in $Error.
+        /// </summary>
+        protected void RecordStop(object resume, string message, object summary)
+        {
+            try
+            {
+                SessionState.PSVariable.Set("global:VectorOpsStopped", resume);
+            }
+            catch (Exception ex) when (ex is SessionStateException || ex is PSInvalidOperationException || ex is ArgumentException)
+            {
+                WriteStopLine("$VectorOpsStopped could not be set: " + ex.Message);
+            }
+            try
+            {
+                var error = new VectorOpsException(ErrorIds.OperationStopped, VectorOpsErrorCategory.OperationStopped, message, summary);
+                var record = new ErrorRecord(error, ErrorIds.OperationStopped + "," + GetType().FullName, ErrorCategory.OperationStopped, summary);
+                if (SessionState.PSVariable.GetValue("global:Error") is System.Collections.ArrayList errors) errors.Insert(0, record);
+            }
+            catch (Exception ex) when (ex is SessionStateException || ex is PSInvalidOperationException || ex is NotSupportedException)
+            {
+                WriteStopLine("$Error could not be updated: " + ex.Message);
+            }
         }
 
         /// <summary>Throws a core exception as a terminating error with its own id, category and target.</summary>
@@ -71,6 +160,9 @@ namespace VectorOps.PowerShell.Cmdlets
 
         public void Dispose()
         {
+            // Stopped while another command of the pipeline ran: ProcessRecord will not be called again, so the
+            // run is finished and reported here (the engine disposes its commands on the pipeline thread).
+            if (Stopping && _host != null) ReportStop();
             _stop.Dispose();
             GC.SuppressFinalize(this);
         }

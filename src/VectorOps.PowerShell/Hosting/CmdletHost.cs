@@ -1,9 +1,11 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Management.Automation.Host;
 using System.Threading;
 using VectorOps.Errors;
 using VectorOps.Hosting;
+using VectorOps.Model;
 
 namespace VectorOps.PowerShell.Hosting
 {
@@ -19,18 +21,61 @@ namespace VectorOps.PowerShell.Hosting
         private readonly CancellationToken _token;
         private bool _yesToAll;
         private bool _noToAll;
+        private readonly Action _requestStop;
+        private readonly List<VectorMutation> _notWritten = new List<VectorMutation>();
+        private bool _halted;
+        private ConfirmImpact? _impact;
 
-        public CmdletHost(PSCmdlet cmdlet, Func<bool> force, CancellationToken token)
+        public CmdletHost(PSCmdlet cmdlet, Func<bool> force, CancellationToken token, Action? requestStop = null)
         {
             _cmdlet = cmdlet;
             _force = force;
             _token = token;
+            _requestStop = requestStop ?? (() => { });
         }
 
         public CancellationToken CancellationToken => _token;
 
+        /// <summary>
+        /// The pipeline is stopping (Ctrl+C: StopProcessing, or the engine refused a write because it is stopping).
+        /// From then on the engine throws PipelineStoppedException at every write, so this adapter no longer writes
+        /// to the pipeline: it keeps the mutations the command still reports (<see cref="NotWritten"/>), shows
+        /// warnings through the host's UI, drops verbose and debug lines, and declines every question. The command
+        /// thus ends its run as it does in the CLI (nothing new sent, batches in flight awaited, the rest Skipped),
+        /// and the cmdlet then tells the user what happened from the run's summary.
+        /// </summary>
+        public bool Halted => _halted || _token.IsCancellationRequested;
+
+        /// <summary>Mutations reported after the pipeline began stopping: they are not in the output.</summary>
+        public IReadOnlyList<VectorMutation> NotWritten => _notWritten;
+
+        private void Halt()
+        {
+            _halted = true;
+            _requestStop();
+        }
+
+        public ShouldProcessMode ShouldProcessMode
+        {
+            get
+            {
+                var bound = _cmdlet.MyInvocation.BoundParameters;
+                var confirmBound = bound.TryGetValue("Confirm", out var confirmValue);
+                var whatIfBound = bound.TryGetValue("WhatIf", out var whatIfValue);
+                var whatIf = HostDecisions.IsWhatIfInEffect(whatIfBound, whatIfValue,
+                    whatIfBound ? null : _cmdlet.GetVariableValue("WhatIfPreference"));
+                return HostDecisions.ShouldProcessModeOf(_force(), whatIf, confirmBound, confirmValue, Impact,
+                    confirmBound ? null : _cmdlet.GetVariableValue("ConfirmPreference"));
+            }
+        }
+
+        /// <summary>The cmdlet's ConfirmImpact, from its Cmdlet attribute.</summary>
+        private ConfirmImpact Impact =>
+            _impact ??= (Attribute.GetCustomAttribute(_cmdlet.GetType(), typeof(CmdletAttribute)) as CmdletAttribute)?.ConfirmImpact ?? ConfirmImpact.Medium;
+
         public ShouldProcessDecision ShouldProcess(string target, string action)
         {
+            if (Halted) return ShouldProcessDecision.Declined;
             var bound = _cmdlet.MyInvocation.BoundParameters;
             var confirmBound = bound.ContainsKey("Confirm");
             var whatIfBound = bound.TryGetValue("WhatIf", out var whatIfValue);
@@ -46,6 +91,11 @@ namespace VectorOps.PowerShell.Hosting
             {
                 approved = _cmdlet.ShouldProcess(texts.Description, texts.Warning, texts.Caption, out reason);
             }
+            catch (PipelineStoppedException)
+            {
+                Halt();
+                return ShouldProcessDecision.Declined;
+            }
             catch (Exception ex) when (ex is HostException || ex is PSInvalidOperationException)
             {
                 // The host cannot prompt (pwsh -NonInteractive): refuse clearly instead of guessing yes.
@@ -56,9 +106,15 @@ namespace VectorOps.PowerShell.Hosting
 
         public bool ShouldContinue(string query, string caption)
         {
+            if (Halted) return false;
             try
             {
                 return _cmdlet.ShouldContinue(query, caption, ref _yesToAll, ref _noToAll);
+            }
+            catch (PipelineStoppedException)
+            {
+                Halt();
+                return false;
             }
             catch (Exception ex) when (ex is HostException || ex is PSInvalidOperationException)
             {
@@ -67,15 +123,80 @@ namespace VectorOps.PowerShell.Hosting
             }
         }
 
-        public void WriteObject(object value) => _cmdlet.WriteObject(value);
+        public void WriteObject(object value)
+        {
+            if (!Halted)
+            {
+                try
+                {
+                    _cmdlet.WriteObject(value);
+                    return;
+                }
+                catch (PipelineStoppedException)
+                {
+                    Halt();
+                }
+            }
+            if (value is VectorMutation m) _notWritten.Add(m);
+        }
 
-        public void WriteError(VectorOpsError error) => _cmdlet.WriteError(HostDecisions.ToErrorRecord(error));
+        /// <summary>After a stop, a batch's error is not written: its mutation is kept (NotWritten) and in the run's summary.</summary>
+        public void WriteError(VectorOpsError error)
+        {
+            if (Halted) return;
+            try
+            {
+                _cmdlet.WriteError(HostDecisions.ToErrorRecord(error));
+            }
+            catch (PipelineStoppedException)
+            {
+                Halt();
+            }
+        }
 
-        public void WriteWarning(string message) => _cmdlet.WriteWarning(message);
+        public void WriteWarning(string message)
+        {
+            if (!Halted)
+            {
+                try
+                {
+                    _cmdlet.WriteWarning(message);
+                    return;
+                }
+                catch (PipelineStoppedException)
+                {
+                    Halt();
+                }
+            }
+            WriteHostWarning(message);
+        }
 
-        public void WriteVerbose(string message) => _cmdlet.WriteVerbose(message);
+        /// <summary>A warning straight to the host's UI: what still reaches the user while the pipeline is stopping.</summary>
+        public void WriteHostWarning(string message)
+        {
+            try
+            {
+                _cmdlet.Host?.UI?.WriteWarningLine(message);
+            }
+            catch (Exception ex) when (ex is HostException || ex is PipelineStoppedException || ex is NotImplementedException || ex is System.IO.IOException)
+            {
+                // No UI to show it on: the summary is also in $Error and $VectorOpsStopped.
+            }
+        }
 
-        public void WriteDebug(string message) => _cmdlet.WriteDebug(message);
+        public void WriteVerbose(string message)
+        {
+            if (Halted) return;
+            try { _cmdlet.WriteVerbose(message); }
+            catch (PipelineStoppedException) { Halt(); }
+        }
+
+        public void WriteDebug(string message)
+        {
+            if (Halted) return;
+            try { _cmdlet.WriteDebug(message); }
+            catch (PipelineStoppedException) { Halt(); }
+        }
 
         public void WriteProgress(ProgressInfo progress)
         {
@@ -85,7 +206,16 @@ namespace VectorOps.PowerShell.Hosting
                 RecordType = progress.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
             };
             if (progress.CurrentOperation != null) record.CurrentOperation = progress.CurrentOperation;
-            _cmdlet.WriteProgress(record);
+            if (Halted && !progress.Completed) return;
+            try
+            {
+                // Also after a stop, the record that completes the bar is offered (the engine may refuse it).
+                _cmdlet.WriteProgress(record);
+            }
+            catch (PipelineStoppedException)
+            {
+                Halt();
+            }
         }
 
         private static VectorOpsPromptException ConfirmationImpossible(Exception inner, string target, string howToConfirm) =>

@@ -25,6 +25,37 @@ namespace VectorOps.PowerShell.Hosting
         public static bool IsWhatIfInEffect(bool whatIfBound, object? boundValue, object? whatIfPreference) =>
             whatIfBound ? IsTrue(boundValue) : IsTrue(whatIfPreference);
 
+        /// <summary>
+        /// What the engine's ShouldProcess will do, as the engine decides it: WhatIf in effect previews (even with
+        /// -Force); a bound -Confirm prompts when true and proceeds when false; -Force (without -Confirm) proceeds, as
+        /// the host adapter then does not call ShouldProcess; otherwise it prompts when the cmdlet's ConfirmImpact is at
+        /// or over $ConfirmPreference (never when that is None).
+        /// </summary>
+        public static ShouldProcessMode ShouldProcessModeOf(bool force, bool whatIfInEffect, bool confirmBound, object? confirmValue,
+            ConfirmImpact impact, object? confirmPreference)
+        {
+            if (whatIfInEffect) return ShouldProcessMode.WhatIf;
+            if (confirmBound) return IsTrue(confirmValue) ? ShouldProcessMode.Prompts : ShouldProcessMode.Proceeds;
+            if (force) return ShouldProcessMode.Proceeds;
+            var preference = ToConfirmImpact(confirmPreference);
+            return preference != ConfirmImpact.None && impact != ConfirmImpact.None && impact >= preference
+                ? ShouldProcessMode.Prompts
+                : ShouldProcessMode.Proceeds;
+        }
+
+        /// <summary>$ConfirmPreference as a ConfirmImpact (it may arrive as the enum, a string or a wrapped value); High when unreadable, as the engine's default.</summary>
+        public static ConfirmImpact ToConfirmImpact(object? value)
+        {
+            while (value is PSObject p && !ReferenceEquals(p.BaseObject, p)) value = p.BaseObject;
+            switch (value)
+            {
+                case ConfirmImpact c: return c;
+                case string s when Enum.TryParse(s, ignoreCase: true, out ConfirmImpact parsed): return parsed;
+                case int i when Enum.IsDefined(typeof(ConfirmImpact), i): return (ConfirmImpact)i;
+                default: return ConfirmImpact.High;
+            }
+        }
+
         /// <summary>Maps the engine's answer (ShouldProcess result and its reason) to the command layer's decision.</summary>
         public static ShouldProcessDecision FromShouldProcess(bool approved, ShouldProcessReason reason)
         {

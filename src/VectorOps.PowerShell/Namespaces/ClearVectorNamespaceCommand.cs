@@ -1,6 +1,10 @@
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using VectorOps.Commands;
+using VectorOps.Errors;
 using VectorOps.Model;
+using VectorOps.PowerShell.Hosting;
 using VectorOps.PowerShell.Input;
 
 namespace VectorOps.PowerShell.Cmdlets
@@ -14,6 +18,10 @@ namespace VectorOps.PowerShell.Cmdlets
     public sealed class ClearVectorNamespaceCommand : VectorCmdletBase
     {
         private ClearNamespaceCommand? _command;
+        private readonly List<string> _handed = new List<string>();
+        private readonly List<string> _notReached = new List<string>();
+        private string? _current;
+        private long _inputs;
 
         /// <summary>The namespaces to clear, by name (the default namespace too must be named).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -48,16 +56,65 @@ namespace VectorOps.PowerShell.Cmdlets
             _command = Guard(() => new ClearNamespaceCommand(CommandHost, EffectiveConnection, RemoveNamespace.IsPresent, backup, ThrottleLimit));
         }
 
-        protected override void ProcessRecord()
+        protected override void ProcessRecord() => RunStep(() =>
         {
+            _inputs++;
             var command = _command!;
-            foreach (var ns in Namespace ?? new string[0])
+            var names = Namespace ?? new string[0];
+            for (var i = 0; i < names.Length; i++)
+            {
+                if (Stopping)
+                {
+                    // Stopped: the namespaces of this input not reached are not cleared.
+                    for (var j = i; j < names.Length; j++) _notReached.Add(names[j]);
+                    break;
+                }
+                var ns = names[i];
+                _current = ns;
                 Guard(() => command.Clear(ns));
-        }
+                _current = null;
+                if (!string.IsNullOrEmpty(ns)) _handed.Add(ns);
+            }
+        });
 
-        protected override void EndProcessing()
+        protected override void EndProcessing() => RunStep(() =>
         {
             if (_command != null) Guard(() => _command.Complete());
+        });
+
+        /// <summary>
+        /// Ctrl+C: the run ends as a stopped run, then the user is told which namespaces were cleared and which were
+        /// not (or not wholly); those are kept in $VectorOpsStopped, which pipes back into Clear-VectorNamespace.
+        /// </summary>
+        protected override void OnStopped()
+        {
+            string? failure = null;
+            try
+            {
+                _command?.Complete();
+            }
+            catch (VectorOpsException ex)
+            {
+                failure = ex.Message;
+            }
+            var summary = _command?.Summary;
+            var notCleared = new List<string>();
+            void Add(string? ns)
+            {
+                if (!string.IsNullOrEmpty(ns) && !notCleared.Contains(ns!)) notCleared.Add(ns!);
+            }
+            Add(_current);
+            if (summary != null)
+            {
+                foreach (var m in summary.ToRetry) Add(m.Namespace);
+                foreach (var ns in summary.NamespacesStopped) Add(ns);
+                foreach (var ns in summary.NamespacesNotReached) Add(ns);
+            }
+            foreach (var ns in _notReached) Add(ns);
+            var cleared = _handed.Where(n => !notCleared.Contains(n)).Distinct().ToList();
+            var lines = StopReport.ClearLines(summary, CommandHost.NotWritten, cleared, notCleared, MyInvocation.ExpectingInput, _inputs, failure);
+            foreach (var line in lines) WriteStopLine(line);
+            RecordStop(notCleared.ToArray(), string.Join(" ", lines), (object?)summary ?? "stopped before any namespace was cleared");
         }
     }
 }

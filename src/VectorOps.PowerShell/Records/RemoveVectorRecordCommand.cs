@@ -3,6 +3,7 @@ using VectorOps.Commands;
 using VectorOps.Errors;
 using VectorOps.Filtering;
 using VectorOps.Model;
+using VectorOps.PowerShell.Hosting;
 using VectorOps.PowerShell.Input;
 
 namespace VectorOps.PowerShell.Cmdlets
@@ -38,6 +39,8 @@ namespace VectorOps.PowerShell.Cmdlets
 
         private RemoveByIdsCommand? _byIds;
         private ScopedDeleteCommand? _scoped;
+        private long _inputs;
+        private object? _lastInput;
 
         /// <summary>Ids of the records to delete.</summary>
         [Parameter(ParameterSetName = IdSet, Mandatory = true, Position = 0, ValueFromPipeline = true)]
@@ -74,11 +77,13 @@ namespace VectorOps.PowerShell.Cmdlets
 
         /// <summary>
         /// The namespace (default: the connection's). With -Filter or -Prefix, several run one after the other;
-        /// with -Id, one per input (records piped in bring their own). Not with -InputObject: a mutation is retried
-        /// in its own namespace.
+        /// with -Id, one per input (records piped in bring their own). With -InputObject a mutation is retried in its
+        /// own namespace: the same one may be given (the original command line run again on its failures), another
+        /// is refused (NamespaceMismatch) and that mutation is not sent.
         /// </summary>
         [Parameter(ParameterSetName = IdSet)]
         [Parameter(ParameterSetName = RecordSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = InputObjectSet)]
         [Parameter(ParameterSetName = FilterSet)]
         [Parameter(ParameterSetName = PrefixSet)]
         [Parameter(ParameterSetName = IdPathSet)]
@@ -129,28 +134,39 @@ namespace VectorOps.PowerShell.Cmdlets
             }
         }
 
-        protected override void ProcessRecord()
+        protected override void ProcessRecord() => RunStep(Process);
+
+        private void Process()
         {
+            _inputs++;
             switch (ParameterSetName)
             {
                 case IdSet:
                 case RecordSet:
+                    _lastInput = Id;
                     var ns = SingleNamespace();
                     var ids = ById();
+                    // An -Id array given as an argument (not piped) is the whole run: progress is a percentage of it.
+                    if (!MyInvocation.ExpectingInput && Id != null) ids.ExpectIds(Id.Length);
                     Guard(() => ids.Add(Id, ns));
                     break;
                 case IdPathSet:
+                    _lastInput = IdPath;
                     var file = IdFile(IdPath!);
                     var fromFile = ById();
                     var fileNamespace = SingleNamespace();
                     Guard(() => fromFile.AddIdFile(file, fileNamespace));
                     break;
                 case InputObjectSet:
+                    _lastInput = InputObject;
+                    var given = SingleNamespace();
+                    var retry = ById();
+                    if (!MyInvocation.ExpectingInput && InputObject != null)
+                        foreach (var m in InputObject) retry.ExpectIds(m?.Ids?.Count ?? 0);
                     foreach (var mutation in InputObject ?? new VectorMutation[0])
                     {
                         if (mutation is null) continue;
-                        var retry = ById();
-                        Guard(() => retry.Retry(mutation));
+                        Guard(() => retry.Retry(mutation, given));
                     }
                     break;
                 default:
@@ -159,10 +175,45 @@ namespace VectorOps.PowerShell.Cmdlets
             }
         }
 
-        protected override void EndProcessing()
+        protected override void EndProcessing() => RunStep(() =>
         {
             if (_byIds != null) Guard(() => _byIds.Complete());
             if (_scoped != null) Guard(() => _scoped.Complete());
+        });
+
+        /// <summary>
+        /// Ctrl+C: the run ends as a stopped run (nothing new sent, batches in flight awaited, the ids read but not
+        /// sent reported Skipped), then the user is told what was deleted, what was not sent, and how to resume:
+        /// $VectorOpsStopped (the Failed and not-sent mutations) piped back, and for piped input the input records
+        /// not read (Select-Object -Skip N); for -Filter and -Prefix, the same command run again.
+        /// </summary>
+        protected override void OnStopped()
+        {
+            RunSummary? summary = null;
+            string? failure = null;
+            try
+            {
+                if (_byIds != null)
+                {
+                    _byIds.Complete();
+                    summary = _byIds.Summary;
+                }
+                else if (_scoped != null)
+                {
+                    _scoped.Complete();
+                    summary = _scoped.Summary;
+                }
+            }
+            catch (VectorOpsException ex)
+            {
+                failure = ex.Message;
+                summary = _byIds?.Summary ?? _scoped?.Summary;
+            }
+            var lines = StopReport.RemoveLines(summary, CommandHost.NotWritten, ParameterSetName == FilterSet || ParameterSetName == PrefixSet,
+                MyInvocation.ExpectingInput, _inputs, StopReport.DescribeInput(_lastInput), failure);
+            foreach (var line in lines) WriteStopLine(line);
+            var resume = summary is null ? new VectorMutation[0] : System.Linq.Enumerable.ToArray(summary.ToRetry);
+            RecordStop(resume, string.Join(" ", lines), (object?)summary ?? "stopped before any batch");
         }
 
         /// <summary>The one id command of this invocation, created at the first input (the set is known by then).</summary>

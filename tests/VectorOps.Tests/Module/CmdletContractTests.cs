@@ -165,11 +165,13 @@ namespace VectorOps.Tests.Module
 
             var ns = c.Parameter("Namespace");
             Assert.Equal(typeof(string[]), ns.Type);
-            // By property name only with a record's Id; not with -InputObject (a mutation keeps its own namespace).
+            // By property name only with a record's Id. With -InputObject from the command line only (never by property
+            // name: a mutation keeps its own namespace, and -Namespace on the line must be that one).
             Assert.Equal(new[]
             {
                 new ParameterInSet("Filter", false, null, false, false), new ParameterInSet("Id", false, null, false, false),
                 new ParameterInSet("IdPath", false, null, false, false),
+                new ParameterInSet("InputObject", false, null, false, false),
                 new ParameterInSet("Prefix", false, null, false, false), new ParameterInSet("Record", false, null, false, true),
             }, ns.Sets.OrderBy(x => x.Set).ToArray());
 

@@ -26,6 +26,7 @@ namespace VectorOps.Tests.Reliability
             public VectorOpsError? Stopped { get; private set; }
             public CancellationToken CancellationToken => Inner.CancellationToken;
             public ShouldProcessDecision ShouldProcess(string target, string action) => Inner.ShouldProcess(target, action);
+            public ShouldProcessMode ShouldProcessMode => Inner.ShouldProcessMode;
             public bool ShouldContinue(string query, string caption) => Inner.ShouldContinue(query, caption);
             public void WriteObject(object value) => Inner.WriteObject(value);
             public void WriteWarning(string message) => Inner.WriteWarning(message);

@@ -20,6 +20,12 @@ namespace VectorOps.Tests.Support
         public ShouldProcessDecision Decision { get; set; } = ShouldProcessDecision.Proceed;
         public bool ContinueAnswer { get; set; } = true;
 
+        /// <summary>What ShouldProcess says it will do; by default derived from <see cref="Decision"/> (WhatIf, else Proceeds).</summary>
+        public ShouldProcessMode? Mode { get; set; }
+
+        public ShouldProcessMode ShouldProcessMode =>
+            Mode ?? (Decision == ShouldProcessDecision.WhatIf ? ShouldProcessMode.WhatIf : ShouldProcessMode.Proceeds);
+
         /// <summary>Called on each WriteObject (e.g. to cancel after the Nth output).</summary>
         public Action<RecordingHost, object>? OnWrite { get; set; }
 
