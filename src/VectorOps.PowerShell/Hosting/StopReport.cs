@@ -20,9 +20,7 @@ namespace VectorOps.PowerShell.Hosting
             bool piped, long inputs, string? lastInput, string? failure)
         {
             var lines = new List<string>();
-            if (summary != null)
-                foreach (var m in notWritten)
-                    if (!summary.NotWritten.Contains(m)) summary.NotWritten.Add(m);
+            Keep(summary, notWritten);
             lines.Add("Remove-VectorRecord was stopped (Ctrl+C): " + (summary is null ? "no batch had been sent" : summary.Describe()) + ".");
             if (AfterStop(notWritten) is string after) lines.Add(after);
             if (failure != null) lines.Add("Ending the run after the stop failed: " + failure);
@@ -62,9 +60,7 @@ namespace VectorOps.PowerShell.Hosting
             IReadOnlyList<string> cleared, IReadOnlyList<string> notCleared, bool piped, long inputs, string? failure)
         {
             var lines = new List<string>();
-            if (summary != null)
-                foreach (var m in notWritten)
-                    if (!summary.NotWritten.Contains(m)) summary.NotWritten.Add(m);
+            Keep(summary, notWritten);
             lines.Add("Clear-VectorNamespace was stopped (Ctrl+C): " + (summary is null ? "no batch had been sent" : summary.Describe()) + ".");
             if (AfterStop(notWritten) is string after) lines.Add(after);
             if (failure != null) lines.Add("Ending the run after the stop failed: " + failure);
@@ -80,6 +76,15 @@ namespace VectorOps.PowerShell.Hosting
                     "<the same input> | Select-Object -Skip {0} | Clear-VectorNamespace <the same parameters> for the input not read", inputs));
             lines.Add(parts.Count == 0 ? "Nothing is left to clear." : "To resume: " + string.Join("; then ", parts) + ".");
             return lines;
+        }
+
+        /// <summary>Copies the mutations the host could not write into the summary, once each (a stop may hold thousands).</summary>
+        private static void Keep(RunSummary? summary, IReadOnlyList<VectorMutation> notWritten)
+        {
+            if (summary is null) return;
+            var kept = new HashSet<VectorMutation>(summary.NotWritten);
+            foreach (var m in notWritten)
+                if (kept.Add(m)) summary.NotWritten.Add(m);
         }
 
         /// <summary>The batches that ended after the stop (done, yet not in the output), or null when there are none.</summary>

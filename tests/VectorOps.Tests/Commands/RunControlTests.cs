@@ -105,6 +105,31 @@ namespace VectorOps.Tests.Commands
             Assert.Equal(0, Provider.Count("default"));
         }
 
+        [Fact]
+        public void Clearing_by_listing_shows_a_percentage_of_the_namespace_count()
+        {
+            var (provider, connection) = ListingProvider();
+            provider.Seed("a", 40);
+            var cmd = new ClearNamespaceCommand(Host, connection, throttleLimit: 1);
+            cmd.Clear("a");
+            cmd.Complete();
+
+            var progress = Host.Progress.Where(p => p.Activity == "Clearing namespaces").ToList();
+            Assert.Equal("10 of 40 record(s) done", progress.First().StatusDescription);
+            Assert.Equal(25, progress.First().PercentComplete);
+            Assert.True(progress.Last().Completed);
+            Assert.Equal(0, provider.Count("a"));
+        }
+
+        private static (Support.FakeProvider, VectorOps.Connections.VectorConnection) ListingProvider()
+        {
+            var provider = new Support.FakeProvider(new VectorOps.Providers.ProviderCapabilities
+            {
+                MaxIdsPerDelete = 10, MaxIdsPerFetch = 10, MaxRecordsPerUpsert = 10, DefaultConcurrency = 3, NativeNamespaceClear = false,
+            });
+            return (provider, new VectorOps.Connections.VectorConnection(provider, null, null));
+        }
+
         // ---------------------------------------------------------------- item 8: one question per delete
 
         [Fact]
@@ -219,6 +244,40 @@ namespace VectorOps.Tests.Commands
             cmd.Complete();
             Assert.Equal(new[] { "a" }, cmd.Summary.NamespacesStopped);
             Assert.Equal(new[] { "b" }, cmd.Summary.NamespacesNotReached);
+            Assert.Equal(30, Provider.Count("b"));
+        }
+
+        [Fact]
+        public void A_stop_while_clearing_starts_no_other_namespace_and_names_those_not_reached()
+        {
+            // Cleared by listing (Vectorize's way): the stop comes in the middle of 'a'.
+            var (provider, connection) = ListingProvider();
+            provider.Seed("a", 30);
+            provider.Seed("b", 30);
+            Host.OnWrite = (h, o) => { if (h.Mutations.Count() == 1) h.Cancel(); };
+            var cmd = new ClearNamespaceCommand(Host, connection, throttleLimit: 1);
+            cmd.Clear("a");
+            cmd.Clear("b");
+            cmd.Complete();
+
+            Assert.Equal(new[] { "a" }, cmd.Summary.NamespacesStopped);
+            Assert.Equal(new[] { "b" }, cmd.Summary.NamespacesNotReached);
+            Assert.Equal(30, provider.Count("b"));
+            Assert.Equal(30 - cmd.Summary.RecordsDone, provider.Count("a"));
+            Assert.All(cmd.Summary.ToRetry, m => Assert.Equal("a", m.Namespace));
+
+            // In one request per namespace (Pinecone's, the local store's): 'a' is done, 'b' is not started.
+            var host = new Support.RecordingHost();
+            Provider.Seed("a", 30);
+            Provider.Seed("b", 30);
+            host.OnWrite = (h, o) => { if (h.Mutations.Count() == 1) h.Cancel(); };
+            var native = new ClearNamespaceCommand(host, Connection);
+            native.Clear("a");
+            native.Clear("b");
+            native.Complete();
+            Assert.Empty(native.Summary.NamespacesStopped);
+            Assert.Equal(new[] { "b" }, native.Summary.NamespacesNotReached);
+            Assert.Equal(0, Provider.Count("a"));
             Assert.Equal(30, Provider.Count("b"));
         }
 
