@@ -87,6 +87,11 @@ namespace VectorOps.Commands
             {
                 Host.WriteVerbose("Could not count the namespace's records before clearing it: " + ex.Message);
             }
+            catch (OperationCanceledException) when (Stop.IsCancellationRequested)
+            {
+                _runner.Summary.NotReached(ns); // stopped while counting: nothing was sent for it
+                return;
+            }
 
             var m = NewMutation(ns, MutationOperation.ClearNamespace);
             m.RequestedCount = count ?? 0;

@@ -29,7 +29,13 @@ namespace VectorOps.PowerShell.Cmdlets
         protected virtual bool ForceRequested => false;
 
         /// <summary>The adapter handed to core commands; internal, so no exported signature names a core interface.</summary>
-        internal CmdletHost CommandHost => _host ??= new CmdletHost(this, () => ForceRequested, _stop.Token, RequestStop);
+        internal CmdletHost CommandHost => _host ??= new CmdletHost(this, () => ForceRequested, _stop.Token, ReportsStop ? RequestStop : (Action?)null);
+
+        /// <summary>
+        /// Cmdlets that report a stop themselves (<see cref="OnStopped"/>, run through <see cref="RunStep"/>) say so:
+        /// their host adapter then holds what the stopping engine no longer takes. Others keep the engine's behaviour.
+        /// </summary>
+        protected virtual bool ReportsStop => false;
 
         protected CancellationToken StopToken => _stop.Token;
 
@@ -162,7 +168,7 @@ namespace VectorOps.PowerShell.Cmdlets
         {
             // Stopped while another command of the pipeline ran: ProcessRecord will not be called again, so the
             // run is finished and reported here (the engine disposes its commands on the pipeline thread).
-            if (Stopping && _host != null) ReportStop();
+            if (ReportsStop && Stopping && _host != null) ReportStop();
             _stop.Dispose();
             GC.SuppressFinalize(this);
         }

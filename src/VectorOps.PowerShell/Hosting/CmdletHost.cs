@@ -21,17 +21,22 @@ namespace VectorOps.PowerShell.Hosting
         private readonly CancellationToken _token;
         private bool _yesToAll;
         private bool _noToAll;
-        private readonly Action _requestStop;
+        private readonly Action? _requestStop;
         private readonly List<VectorMutation> _notWritten = new List<VectorMutation>();
         private bool _halted;
         private ConfirmImpact? _impact;
 
+        /// <param name="requestStop">
+        /// Given by cmdlets that report a stop themselves (Remove-VectorRecord, Clear-VectorNamespace): the adapter then
+        /// holds what the stopping engine no longer takes (see <see cref="Halted"/>) and calls this to cancel the run.
+        /// Without it, a write during a stop throws PipelineStoppedException as the engine does.
+        /// </param>
         public CmdletHost(PSCmdlet cmdlet, Func<bool> force, CancellationToken token, Action? requestStop = null)
         {
             _cmdlet = cmdlet;
             _force = force;
             _token = token;
-            _requestStop = requestStop ?? (() => { });
+            _requestStop = requestStop;
         }
 
         public CancellationToken CancellationToken => _token;
@@ -44,15 +49,19 @@ namespace VectorOps.PowerShell.Hosting
         /// thus ends its run as it does in the CLI (nothing new sent, batches in flight awaited, the rest Skipped),
         /// and the cmdlet then tells the user what happened from the run's summary.
         /// </summary>
-        public bool Halted => _halted || _token.IsCancellationRequested;
+        public bool Halted => _requestStop != null && (_halted || _token.IsCancellationRequested);
 
         /// <summary>Mutations reported after the pipeline began stopping: they are not in the output.</summary>
         public IReadOnlyList<VectorMutation> NotWritten => _notWritten;
 
+        /// <summary>This adapter holds writes during a stop (its cmdlet reports stops itself).</summary>
+        private bool HoldsWrites => _requestStop != null;
+
+        /// <summary>Called when the engine refused a write because the pipeline is stopping.</summary>
         private void Halt()
         {
             _halted = true;
-            _requestStop();
+            _requestStop?.Invoke();
         }
 
         public ShouldProcessMode ShouldProcessMode
@@ -91,7 +100,7 @@ namespace VectorOps.PowerShell.Hosting
             {
                 approved = _cmdlet.ShouldProcess(texts.Description, texts.Warning, texts.Caption, out reason);
             }
-            catch (PipelineStoppedException)
+            catch (PipelineStoppedException) when (HoldsWrites)
             {
                 Halt();
                 return ShouldProcessDecision.Declined;
@@ -111,7 +120,7 @@ namespace VectorOps.PowerShell.Hosting
             {
                 return _cmdlet.ShouldContinue(query, caption, ref _yesToAll, ref _noToAll);
             }
-            catch (PipelineStoppedException)
+            catch (PipelineStoppedException) when (HoldsWrites)
             {
                 Halt();
                 return false;
@@ -132,7 +141,7 @@ namespace VectorOps.PowerShell.Hosting
                     _cmdlet.WriteObject(value);
                     return;
                 }
-                catch (PipelineStoppedException)
+                catch (PipelineStoppedException) when (HoldsWrites)
                 {
                     Halt();
                 }
@@ -148,7 +157,7 @@ namespace VectorOps.PowerShell.Hosting
             {
                 _cmdlet.WriteError(HostDecisions.ToErrorRecord(error));
             }
-            catch (PipelineStoppedException)
+            catch (PipelineStoppedException) when (HoldsWrites)
             {
                 Halt();
             }
@@ -163,7 +172,7 @@ namespace VectorOps.PowerShell.Hosting
                     _cmdlet.WriteWarning(message);
                     return;
                 }
-                catch (PipelineStoppedException)
+                catch (PipelineStoppedException) when (HoldsWrites)
                 {
                     Halt();
                 }
@@ -188,14 +197,14 @@ namespace VectorOps.PowerShell.Hosting
         {
             if (Halted) return;
             try { _cmdlet.WriteVerbose(message); }
-            catch (PipelineStoppedException) { Halt(); }
+            catch (PipelineStoppedException) when (HoldsWrites) { Halt(); }
         }
 
         public void WriteDebug(string message)
         {
             if (Halted) return;
             try { _cmdlet.WriteDebug(message); }
-            catch (PipelineStoppedException) { Halt(); }
+            catch (PipelineStoppedException) when (HoldsWrites) { Halt(); }
         }
 
         public void WriteProgress(ProgressInfo progress)
@@ -212,7 +221,7 @@ namespace VectorOps.PowerShell.Hosting
                 // Also after a stop, the record that completes the bar is offered (the engine may refuse it).
                 _cmdlet.WriteProgress(record);
             }
-            catch (PipelineStoppedException)
+            catch (PipelineStoppedException) when (HoldsWrites)
             {
                 Halt();
             }

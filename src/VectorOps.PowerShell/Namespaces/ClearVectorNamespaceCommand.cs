@@ -19,8 +19,8 @@ namespace VectorOps.PowerShell.Cmdlets
     {
         private ClearNamespaceCommand? _command;
         private readonly List<string> _handed = new List<string>();
-        private readonly List<string> _notReached = new List<string>();
-        private string? _current;
+        private string[] _names = new string[0];
+        private int _next;
         private long _inputs;
 
         /// <summary>The namespaces to clear, by name (the default namespace too must be named).</summary>
@@ -50,6 +50,8 @@ namespace VectorOps.PowerShell.Cmdlets
 
         protected override bool ForceRequested => Force.IsPresent;
 
+        protected override bool ReportsStop => true;
+
         protected override void BeginProcessing()
         {
             var backup = BackupPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(BackupPath);
@@ -61,19 +63,16 @@ namespace VectorOps.PowerShell.Cmdlets
             _inputs++;
             var command = _command!;
             var names = Namespace ?? new string[0];
+            // This input's namespaces from _next on are not cleared yet (a stop reports them, whatever interrupts).
+            _names = names;
+            _next = 0;
             for (var i = 0; i < names.Length; i++)
             {
-                if (Stopping)
-                {
-                    // Stopped: the namespaces of this input not reached are not cleared.
-                    for (var j = i; j < names.Length; j++) _notReached.Add(names[j]);
-                    break;
-                }
+                if (Stopping) break;
                 var ns = names[i];
-                _current = ns;
                 Guard(() => command.Clear(ns));
-                _current = null;
                 if (!string.IsNullOrEmpty(ns)) _handed.Add(ns);
+                _next = i + 1;
             }
         });
 
@@ -103,14 +102,16 @@ namespace VectorOps.PowerShell.Cmdlets
             {
                 if (!string.IsNullOrEmpty(ns) && !notCleared.Contains(ns!)) notCleared.Add(ns!);
             }
-            Add(_current);
+            for (var j = _next; j < _names.Length; j++) Add(_names[j]);
             if (summary != null)
             {
                 foreach (var m in summary.ToRetry) Add(m.Namespace);
                 foreach (var ns in summary.NamespacesStopped) Add(ns);
                 foreach (var ns in summary.NamespacesNotReached) Add(ns);
             }
-            foreach (var ns in _notReached) Add(ns);
+            // In the order they were given.
+            var order = _handed.Concat(_names).ToList();
+            notCleared = notCleared.OrderBy(n => order.IndexOf(n) is var i && i >= 0 ? i : int.MaxValue).ToList();
             var cleared = _handed.Where(n => !notCleared.Contains(n)).Distinct().ToList();
             var lines = StopReport.ClearLines(summary, CommandHost.NotWritten, cleared, notCleared, MyInvocation.ExpectingInput, _inputs, failure);
             foreach (var line in lines) WriteStopLine(line);

@@ -112,6 +112,8 @@ namespace VectorOps.PowerShell.Cmdlets
 
         protected override bool ForceRequested => Force.IsPresent;
 
+        protected override bool ReportsStop => true;
+
         private RemoveOptions Options => new RemoveOptions
         {
             Force = Force.IsPresent,
