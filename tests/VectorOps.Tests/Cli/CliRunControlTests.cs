@@ -30,6 +30,19 @@ namespace VectorOps.Tests.Cli
         }
 
         [Fact]
+        public void What_if_with_force_counts_the_matches_in_its_text_as_the_previewed_mutations_do()
+        {
+            using var store = new TempStore();
+            store.Seed(Fixtures.Small);
+            var r = store.Run("remove", "--prefix", "doc-", "--force", "--what-if", "--json");
+            Assert.True(r.ExitCode == 0, r.ToString());
+            Assert.Contains("What if: Delete records on 4 record(s) with id prefix 'doc-'", r.Stderr);
+            Assert.DoesNotContain("all records", r.Stderr);
+            Assert.Equal(4, r.JsonLines().Sum(m => m.GetProperty("requestedCount").GetInt64()));
+            Assert.Equal(4, store.Ids().Count(id => id.StartsWith("doc-")));
+        }
+
+        [Fact]
         public void Progress_of_an_id_file_is_a_percentage_of_the_ids_counted_in_the_first_pass()
         {
             using var store = new TempStore();
