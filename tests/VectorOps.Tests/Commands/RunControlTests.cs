@@ -73,6 +73,29 @@ namespace VectorOps.Tests.Commands
         }
 
         [Fact]
+        public void An_id_file_checked_whole_first_shows_a_percentage_of_its_ids()
+        {
+            Provider.Seed("default", 40);
+            var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "runctl-" + Guid.NewGuid().ToString("N") + ".txt");
+            System.IO.File.WriteAllLines(path, Ids(0, 40));
+            try
+            {
+                var cmd = new RemoveByIdsCommand(Host, Connection, new RemoveOptions { ThrottleLimit = 1 });
+                cmd.AddIdFile(path);
+                cmd.Complete();
+            }
+            finally
+            {
+                System.IO.File.Delete(path);
+            }
+            var progress = Host.Progress.Where(p => p.Activity == "Deleting records by id").ToList();
+            Assert.Equal("10 of 40 record(s) done", progress.First().StatusDescription);
+            Assert.Equal(25, progress.First().PercentComplete);
+            Assert.True(progress.Last().Completed);
+            Assert.Equal(0, Provider.Count("default"));
+        }
+
+        [Fact]
         public void Streamed_ids_show_records_sent_and_the_rate_without_a_percentage()
         {
             Provider.Seed("default", 100);
