@@ -16,8 +16,8 @@ step "Build (module folder and CLI)"
 dotnet build VectorOps.sln -nologo -v q -clp:ErrorsOnly
 cli=(dotnet "$root/src/VectorOps.Cli/bin/Debug/net10.0/vectorops.dll" --path "$store" --index demo)
 
-step "Load the sample data (samples/records.jsonl) into $store"
-"${cli[@]}" add --path samples/records.jsonl --yes > /dev/null
+step "Load the sample data (samples/records.jsonl) into a new index 'demo' of $store (--create: made here, never by a typo)"
+"${cli[@]}" --create add --path samples/records.jsonl --yes > /dev/null
 "${cli[@]}" namespaces
 
 filter='{"tenant":"acme","year":{"$lt":2022}}'

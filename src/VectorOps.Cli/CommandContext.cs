@@ -94,6 +94,7 @@ namespace VectorOps.Cli
                 RequestsPerSecond = o.PositiveNumber("requests-per-second"),
                 // Messages about settings name the CLI's options, not the cmdlets' parameters.
                 Names = CliSettingNames.Instance,
+                CreateIfMissing = o.Has("create"),
             };
             if (s.Provider.Trim().Length == 0)
                 throw new VectorOpsException(ErrorIds.UnknownProvider, VectorOpsErrorCategory.InvalidArgument,

@@ -14,6 +14,7 @@ namespace VectorOps.Cli
         private static readonly OptionSpec Store = new OptionSpec("store", "FILE", "Local store file (env VECTOROPS_PATH).");
         private static readonly OptionSpec StorePath = new OptionSpec("path", "FILE", "Same as --store.");
         private static readonly OptionSpec Index = new OptionSpec("index", "NAME", "Index (collection) name (env VECTOROPS_INDEX).");
+        private static readonly OptionSpec Create = new OptionSpec("create", null, "Create the local index (and the store file) if it does not exist; without it a missing index is an error (IndexNotFound).");
         private static readonly OptionSpec IndexHost = new OptionSpec("index-host", "URI", "Data-plane host of the index (Pinecone; https:// is assumed for a bare host).");
         private static readonly OptionSpec ApiVersion = new OptionSpec("api-version", "VERSION", "Provider API version (Pinecone: 2026-04, 2025-10).");
         private static readonly OptionSpec AccountId = new OptionSpec("account-id", "ID", "Cloudflare account id (env CLOUDFLARE_ACCOUNT_ID).");
@@ -43,7 +44,7 @@ namespace VectorOps.Cli
 
         private static readonly OptionSpec[] ConnectionOptions =
         {
-            Provider, Store, Index, IndexHost, ApiVersion, AccountId, BaseUri, ApiKeyFile, ProviderOption, RequestTimeout,
+            Provider, Store, Index, Create, IndexHost, ApiVersion, AccountId, BaseUri, ApiKeyFile, ProviderOption, RequestTimeout,
             MaxAttempts, RequestsPerSecond, Json, Verbose, Debug, Progress,
         };
 

@@ -16,7 +16,7 @@ BeforeAll {
             [string] $Namespace = 'default'
         )
         $path = Join-Path $TestDrive ('store-' + [guid]::NewGuid().ToString('N') + '.db')
-        $connection = Connect-VectorIndex -Provider Local -Path $path -Index test -PassThru
+        $connection = Connect-VectorIndex -Provider Local -Path $path -Index test -Create -PassThru
         if ($Id.Count -gt 0) {
             $Id | ForEach-Object { @{ id = $_; values = 0.1, 0.2, 0.3; metadata = @{ group = 'g'; n = 1 } } } |
                 Add-VectorRecord -Namespace $Namespace -Confirm:$false | Out-Null
@@ -96,7 +96,7 @@ Describe 'Connect-VectorIndex' {
 
     It 'opens a local store in a temp file and makes it the session connection' {
         $path = Join-Path $TestDrive 'connect.db'
-        $c = Connect-VectorIndex -Provider Local -Path $path -Index demo -Namespace docs -PassThru
+        $c = Connect-VectorIndex -Provider Local -Path $path -Index demo -Namespace docs -Create -PassThru
         $c.Provider | Should -BeExactly 'Local'
         $c.Index | Should -BeExactly 'demo'
         $c.Namespace | Should -BeExactly 'docs'
@@ -105,7 +105,7 @@ Describe 'Connect-VectorIndex' {
     }
 
     It 'writes nothing without -PassThru' {
-        Connect-VectorIndex -Provider Local -Path (Join-Path $TestDrive 'quiet.db') -Index q | Should -BeNullOrEmpty
+        Connect-VectorIndex -Provider Local -Path (Join-Path $TestDrive 'quiet.db') -Index q -Create | Should -BeNullOrEmpty
     }
 
     It 'refuses an unknown provider with UnknownProvider' {
@@ -449,7 +449,7 @@ Describe 'Tab completion' {
 
     It 'completes -Namespace from the -Connection given on the line' {
         $first = New-TestStore -Namespace films -Id 'a'
-        $other = Connect-VectorIndex -Provider Local -Path (Join-Path $TestDrive ('other-' + [guid]::NewGuid().ToString('N') + '.db')) -Index other -PassThru
+        $other = Connect-VectorIndex -Provider Local -Path (Join-Path $TestDrive ('other-' + [guid]::NewGuid().ToString('N') + '.db')) -Index other -Create -PassThru
         'x' | ForEach-Object { @{ id = $_; values = 1, 2, 3 } } | Add-VectorRecord -Connection $other -Namespace fiction -Confirm:$false | Out-Null
         # The first store is the session's connection again; $other is only named on the line.
         Connect-VectorIndex -Provider Local -Path $first.Path -Index test

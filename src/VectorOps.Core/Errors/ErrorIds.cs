@@ -8,6 +8,9 @@ namespace VectorOps.Errors
         // Input
         public const string InvalidId = "InvalidVectorId";
         public const string InvalidNamespace = "InvalidNamespace";
+
+        /// <summary>A namespace given explicitly (parameter, option, piped property, record) that is null, empty or blank.</summary>
+        public const string EmptyNamespace = "EmptyNamespace";
         public const string InvalidIndexName = "InvalidIndexName";
         public const string InvalidPrefix = "InvalidPrefix";
         public const string EmptyFilter = "EmptyFilter";
@@ -61,6 +64,12 @@ namespace VectorOps.Errors
         public const string ProviderProtocolError = "ProviderProtocolError";
         public const string NotSupported = "NotSupportedByProvider";
         public const string RecordNotFound = "RecordNotFound";
+
+        /// <summary>A delete, clear or count names a namespace the index does not have (providers that list namespaces cheaply).</summary>
+        public const string NamespaceNotFound = "NamespaceNotFound";
+
+        /// <summary>A local index (or its store file) that does not exist, and creating it was not asked for.</summary>
+        public const string IndexNotFound = "IndexNotFound";
 
         // Run
         public const string BatchFailed = "BatchFailed";

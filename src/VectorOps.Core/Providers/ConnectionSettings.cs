@@ -44,6 +44,13 @@ namespace VectorOps.Providers
         /// <summary>Namespace used when a command names none; null means the provider's default.</summary>
         public string? DefaultNamespace { get; set; }
 
+        /// <summary>
+        /// Create the index (and its store file) when it does not exist, where the provider can (Local). Without it a
+        /// connection to an index that does not exist fails (IndexNotFound), so a misspelt name never becomes a new,
+        /// empty index. Providers whose indexes are made elsewhere (Pinecone, Vectorize) refuse it (NotSupported).
+        /// </summary>
+        public bool CreateIfMissing { get; set; }
+
         /// <summary>Per-request timeout.</summary>
         public TimeSpan? RequestTimeout { get; set; }
 

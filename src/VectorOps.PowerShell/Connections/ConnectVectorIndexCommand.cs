@@ -93,6 +93,12 @@ namespace VectorOps.PowerShell.Cmdlets
         [Parameter]
         [ValidateRange(0.001, 1000000.0)]
         public double? RequestsPerSecond { get; set; }
+        /// <summary>
+        /// Create the index (and the store file) if it does not exist (Local). Without it, connecting to a local index
+        /// that does not exist is an error (IndexNotFound), so a misspelt name never becomes a new, empty index.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter Create { get; set; }
 
         /// <summary>Write the connection to the pipeline.</summary>
         [Parameter]
@@ -113,6 +119,7 @@ namespace VectorOps.PowerShell.Cmdlets
                 RequestTimeout = RequestTimeout,
                 MaxAttempts = MaxAttempts,
                 RequestsPerSecond = RequestsPerSecond,
+                CreateIfMissing = Create.IsPresent,
             };
             if (RequestTimeout is TimeSpan t && t <= TimeSpan.Zero)
                 Fail(new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,

@@ -150,6 +150,8 @@ namespace VectorOps.Tests.Cli
             Folder = Directory.CreateTempSubdirectory("vectorops-cli-").FullName;
             StorePath = Path.Combine(Folder, "store.db");
             Index = index;
+            // Connecting never creates a local index (IndexNotFound); the tests start from an existing, empty one.
+            using (VectorOps.Providers.Local.LocalProvider.Create(new VectorOps.Providers.ConnectionSettings { Path = StorePath, Index = index, CreateIfMissing = true })) { }
         }
 
         public string Folder { get; }

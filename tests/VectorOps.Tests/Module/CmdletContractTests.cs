@@ -324,6 +324,7 @@ namespace VectorOps.Tests.Module
                 ["ApiVersion"] = typeof(string), ["AccountId"] = typeof(string), ["ApiToken"] = typeof(System.Security.SecureString),
                 ["BaseUri"] = typeof(Uri), ["RequestTimeout"] = typeof(TimeSpan?), ["MaxAttempts"] = typeof(int?), ["PassThru"] = typeof(SwitchParameter),
                 ["RequestsPerSecond"] = typeof(double?),
+                ["Create"] = typeof(SwitchParameter),
             };
             Assert.Equal(expected.Keys.OrderBy(k => k), c.Parameters.Select(p => p.Name).OrderBy(k => k));
             foreach (var pair in expected) Assert.Equal(pair.Value, c.Parameter(pair.Key).Type);

@@ -267,7 +267,7 @@ namespace VectorOps.Tests.Reliability
         public override int MutatingCalls() => 0;
 
         public override ConnectionSettings Settings(bool throughPrism = true, int maxAttempts = 3, TimeSpan? requestTimeout = null) =>
-            new ConnectionSettings { Provider = "Local", Path = StorePath, Index = "faults" };
+            new ConnectionSettings { Provider = "Local", Path = StorePath, Index = "faults", CreateIfMissing = true };
 
         public override List<string> CliArgs(string command, bool throughPrism = true, params string[] rest)
         {

@@ -119,7 +119,10 @@ namespace VectorOps.Providers.Local
             ValidateIndexName(index);
             if (settings.DefaultNamespace != null) CheckNamespace(settings.DefaultNamespace);
 
-            var path = ResolvePath(settings.Path);
+            var path = ResolvePath(settings.Path, settings.CreateIfMissing);
+            if (!settings.CreateIfMissing && !File.Exists(path))
+                throw IndexNotFound(index, path,
+                    $"The local store '{path}' does not exist, so it has no index '{index}'.");
             var busy = settings.RequestTimeout is TimeSpan t && t > TimeSpan.Zero ? t : DefaultBusyTimeout;
             var busyMs = (int)Math.Min(int.MaxValue, Math.Max(1, busy.TotalMilliseconds));
             var builder = new SqliteConnectionStringBuilder
@@ -132,15 +135,16 @@ namespace VectorOps.Providers.Local
                 DefaultTimeout = Math.Max(1, busyMs / 1000),
             };
             var provider = new LocalProvider(path, index, builder.ToString(), busyMs, settings);
-            provider.Initialise();
+            provider.Initialise(settings.CreateIfMissing);
             return provider;
         }
 
-        private static string ResolvePath(string? given)
+        private static string ResolvePath(string? given, bool create)
         {
             if (given is null)
             {
                 var path = DefaultPath;
+                if (!create) return path;
                 try
                 {
                     Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -175,6 +179,15 @@ namespace VectorOps.Providers.Local
             }
         }
 
+        /// <summary>
+        /// IndexNotFound (ObjectNotFound, target = the index): the index (or its file) does not exist and creating
+        /// it was not asked for; says how to create it.
+        /// </summary>
+        private static VectorOpsException IndexNotFound(string index, string path, string what) =>
+            new VectorOpsException(ErrorIds.IndexNotFound, VectorOpsErrorCategory.ObjectNotFound,
+                what + $" Nothing was created. To create it, connect with -Create (vectorops: --create), e.g. Connect-VectorIndex -Provider Local -Path '{path}' -Index '{index}' -Create.",
+                index);
+
         private static VectorOpsException OpenFailed(string path, string message, Exception? inner) =>
             new VectorOpsException(ErrorIds.StoreOpenFailed, VectorOpsErrorCategory.OpenError, message, path, inner);
 
@@ -189,7 +202,7 @@ namespace VectorOps.Providers.Local
             }
         }
 
-        private void Initialise()
+        private void Initialise(bool create)
         {
             try
             {
@@ -247,6 +260,18 @@ CREATE TABLE IF NOT EXISTS vo_records (
 );");
                 Execute(c, tx, "PRAGMA application_id = " + ApplicationId.ToString(CultureInfo.InvariantCulture) + ";");
                 Execute(c, tx, "PRAGMA user_version = " + SchemaVersion.ToString(CultureInfo.InvariantCulture) + ";");
+                if (!create)
+                {
+                    // Never create an index by connecting to it: a misspelt name would become a new, empty index
+                    // that every delete then "completes" against. The transaction is rolled back: nothing is written.
+                    var names = new List<string>();
+                    using (var cmd = Command(c, tx, "SELECT name FROM vo_indexes ORDER BY name;"))
+                    using (var reader = cmd.ExecuteReader())
+                        while (reader.Read()) names.Add(reader.GetString(0));
+                    if (!names.Contains(Index, StringComparer.Ordinal))
+                        throw IndexNotFound(Index, DatabasePath,
+                            $"The local store '{DatabasePath}' has no index '{Index}'. " + NameSuggestions.Hint(Index, names, "indexes"));
+                }
                 Execute(c, tx, "INSERT OR IGNORE INTO vo_indexes (name, created_at) VALUES (@name, @now);",
                     ("@name", Index), ("@now", Now()));
                 tx.Commit();

@@ -148,6 +148,10 @@ namespace VectorOps.Providers.Vectorize
         public static IVectorProvider Create(ConnectionSettings settings)
         {
             if (settings is null) throw new ArgumentNullException(nameof(settings));
+            if (settings.CreateIfMissing)
+                throw new VectorOpsException(ErrorIds.NotSupported, VectorOpsErrorCategory.InvalidArgument,
+                    "Cloudflare Vectorize indexes are not created by VectorOps (create it with wrangler or the Cloudflare API); -Create / --create apply to the local store only.",
+                    settings.Index);
             var names = settings.Names;
             VectorizeNames.ValidateIndexName(settings.Index, names);
             var account = string.IsNullOrWhiteSpace(settings.AccountId) ? Environment.GetEnvironmentVariable(VectorizeNames.AccountIdEnvironmentVariable) : settings.AccountId;
