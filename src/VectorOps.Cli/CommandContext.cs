@@ -26,9 +26,20 @@ namespace VectorOps.Cli
         /// <summary>At most this many input errors are printed one by one; the rest are counted.</summary>
         public const int ShownInputErrors = 10;
 
+        /// <summary>
+        /// Every --namespace given must be a real name: --namespace '' (or blank) is refused (EmptyNamespace), never
+        /// read as "the default namespace" (leave the option out for that).
+        /// </summary>
+        public void CheckNamespaces()
+        {
+            foreach (var ns in Options.Values("namespace"))
+                VectorCommand.RefuseBlankNamespace(ns, "--namespace: ");
+        }
+
         /// <summary>The one namespace of commands that take one; null for the connection's default.</summary>
         public string? SingleNamespace()
         {
+            CheckNamespaces();
             var all = Options.Values("namespace");
             if (all.Count > 1)
                 throw new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,
@@ -108,6 +119,7 @@ namespace VectorOps.Cli
             s.Path = store ?? path ?? Env("VECTOROPS_PATH");
 
             var namespaces = o.Values("namespace");
+            CheckNamespaces();
             if (namespaces.Count == 1) s.DefaultNamespace = namespaces[0];
 
             foreach (var kv in o.Values("option"))

@@ -104,7 +104,7 @@ namespace VectorOps.Cli
             using var connection = c.Connect();
             var provider = connection.ProviderInstance;
             var cmd = new RemoveByIdsCommand(host, connection, options);
-            provider.ValidateNamespace(string.IsNullOrEmpty(ns) ? connection.Namespace : ns!);
+            cmd.CheckNamespace(ns); // blank, the provider's rules, and whether the index has it: before any id is read
             var where = $"namespace '{(string.IsNullOrEmpty(ns) ? connection.Namespace : ns)}' of {provider.Name} index '{provider.Index}'";
 
             foreach (var id in given)
@@ -217,7 +217,7 @@ namespace VectorOps.Cli
                     continue;
                 }
                 var where = $"Line {n} of {source.Name}: ";
-                if (RetryProblem(m, connection, given) is VectorOpsException problem)
+                if (RetryProblem(m, connection, given, cmd) is VectorOpsException problem)
                 {
                     c.ReportInput(problem, where, ref bad);
                     continue;
@@ -254,7 +254,7 @@ namespace VectorOps.Cli
         private static bool NeedsRetry(VectorMutation m) => m.Status == MutationStatus.Failed || m.Status == MutationStatus.Skipped;
 
         /// <summary>Why this failed or skipped mutation cannot be sent again as a delete by id; null when it can.</summary>
-        private static VectorOpsException? RetryProblem(VectorMutation m, VectorConnection connection, string? givenNamespace)
+        private static VectorOpsException? RetryProblem(VectorMutation m, VectorConnection connection, string? givenNamespace, RemoveByIdsCommand cmd)
         {
             var provider = connection.ProviderInstance;
             if (m.Operation == MutationOperation.Upsert)
@@ -275,7 +275,7 @@ namespace VectorOps.Cli
                 return mismatch;
             try
             {
-                provider.ValidateNamespace(string.IsNullOrEmpty(m.Namespace) ? connection.Namespace : m.Namespace!);
+                cmd.CheckNamespace(m.Namespace); // as the retry itself will: blank refused, a namespace the index lacks too
             }
             catch (VectorOpsException ex)
             {
@@ -324,10 +324,10 @@ namespace VectorOps.Cli
             {
                 try
                 {
-                    if (ns.Length == 0)
-                        throw Input(ErrorIds.InvalidNamespace,
+                    if (ns.Trim().Length == 0)
+                        throw Input(ErrorIds.EmptyNamespace,
                             $"--namespace is empty. Name the namespace to clear (the default namespace too, by its name: {provider.DefaultNamespace}).", ns);
-                    provider.ValidateNamespace(ns);
+                    cmd.Check(ns); // the provider's rules, and whether the index has it: all checked before the first clear
                 }
                 catch (VectorOpsException ex)
                 {

@@ -86,8 +86,18 @@ namespace VectorOps.Commands
 
         public int FailedBatches => _runner.Failed;
 
-        /// <summary>Namespace for records that name none (null: the connection's).</summary>
-        public string? Namespace { get; set; }
+        /// <summary>Namespace for records that name none (null: the connection's); given, it must not be blank (EmptyNamespace).</summary>
+        public string? Namespace
+        {
+            get => _namespace;
+            set
+            {
+                if (value != null) RefuseBlankNamespace(value);
+                _namespace = value;
+            }
+        }
+
+        private string? _namespace;
 
         /// <summary>
         /// Adds one record that streamed in (a pipeline object, a line of standard input): checked on its own; a bad

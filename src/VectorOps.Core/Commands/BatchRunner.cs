@@ -68,6 +68,9 @@ namespace VectorOps.Commands
             if (count > 0) _expected += count;
         }
 
+        /// <summary>Called on the calling thread with each batch that succeeded, once it is written.</summary>
+        public Action<VectorMutation>? Done { get; set; }
+
         public int Failed { get; private set; }
         public int Succeeded { get; private set; }
         public int Skipped { get; private set; }
@@ -215,6 +218,7 @@ namespace VectorOps.Commands
                 });
             }
             _host.WriteObject(m);
+            if (o.Error is null) Done?.Invoke(m);
             if (o.Error != null)
             {
                 o.Error.Mutation = m;

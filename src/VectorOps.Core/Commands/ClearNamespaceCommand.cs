@@ -37,6 +37,16 @@ namespace VectorOps.Commands
         /// <summary>What the run did so far (for a host that must summarise a stop itself).</summary>
         public RunSummary Summary => _runner.Summary;
 
+        /// <summary>
+        /// Checks a namespace to clear without clearing it (the CLI checks all before the first clear): throws
+        /// EmptyNamespace, the provider's InvalidNamespace, or NamespaceNotFound.
+        /// </summary>
+        public void Check(string? @namespace)
+        {
+            if (@namespace is null) RefuseBlankNamespace(@namespace);
+            RequireNamespace(ResolveNamespace(@namespace));
+        }
+
         /// <summary>Clears one namespace (called once per pipeline input).</summary>
         public void Clear(string? @namespace)
         {
@@ -46,9 +56,11 @@ namespace VectorOps.Commands
                 if (!string.IsNullOrEmpty(@namespace)) _runner.Summary.NotReached(@namespace!);
                 return;
             }
-            if (@namespace is null || @namespace.Length == 0)
+            if (@namespace is null || @namespace.Trim().Length == 0)
             {
-                Report(new VectorOpsException(ErrorIds.InvalidNamespace, VectorOpsErrorCategory.InvalidArgument,
+                // None named (null): InvalidNamespace, as ever; named blank: EmptyNamespace, like every command.
+                Report(new VectorOpsException(@namespace is null ? ErrorIds.InvalidNamespace : ErrorIds.EmptyNamespace, VectorOpsErrorCategory.InvalidArgument,
+                    (@namespace is null ? "No namespace was named. " : $"The namespace '{@namespace}' is empty. ") +
                     "Name the namespace to clear (the default namespace too, by its name: " + Provider.DefaultNamespace + ").", @namespace));
                 return;
             }
@@ -56,6 +68,7 @@ namespace VectorOps.Commands
             try
             {
                 ns = ResolveNamespace(@namespace);
+                RequireNamespace(ns);
             }
             catch (VectorOpsException ex)
             {
@@ -103,6 +116,17 @@ namespace VectorOps.Commands
             var remove = RemoveNamespace;
             _runner.Run(m, ct => provider.ClearNamespaceAsync(ns, remove, ct));
             _runner.Complete();
+            // The provider's own count where it gives one (local store), else the count read before.
+            if (m.Status == MutationStatus.Completed || m.Status == MutationStatus.Acknowledged)
+                if ((m.AffectedCount ?? count) == 0) WarnEmpty(ns, RemoveNamespace ? " (the namespace itself was removed)" : "");
+        }
+
+        /// <summary>Clearing a namespace that holds nothing is a warning: it is often a misspelt name.</summary>
+        private void WarnEmpty(string ns, string extra)
+        {
+            var note = Provider.Capabilities.ListsNamespacesCheaply ? ""
+                : $" ({Provider.Name} cannot tell an empty namespace from one that does not exist without reading every record: check the name.)";
+            Host.WriteWarning($"Namespace '{ns}' of {Provider.Name} index '{Provider.Index}' held no records: nothing was deleted{extra}.{note}");
         }
 
         public void Complete()
@@ -136,7 +160,7 @@ namespace VectorOps.Commands
                 : $"{count:N0} record(s) in namespace '{ns}' ({Provider.Name} has no single request that clears a namespace: they are deleted by id).");
             if (count == 0)
             {
-                Host.WriteVerbose($"Nothing to delete in namespace '{ns}'.");
+                WarnEmpty(ns, "");
                 return;
             }
 

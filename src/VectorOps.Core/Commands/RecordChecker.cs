@@ -65,7 +65,12 @@ namespace VectorOps.Commands
             try
             {
                 _provider.ValidateId(id);
-                if (record.Namespace != null) _provider.ValidateNamespace(record.Namespace);
+                if (record.Namespace != null)
+                {
+                    // "namespace": "" is a namespace given blank: refused (EmptyNamespace), never the default one.
+                    VectorCommand.RefuseBlankNamespace(record.Namespace);
+                    _provider.ValidateNamespace(record.Namespace);
+                }
             }
             catch (VectorOpsException ex)
             {

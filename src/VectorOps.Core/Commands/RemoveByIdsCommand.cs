@@ -36,7 +36,40 @@ namespace VectorOps.Commands
             _batchSize = BatchSize(_options.BatchSize);
             _runner = new BatchRunner(host, DeleteConcurrency(_options.ThrottleLimit, _options.BackupPath != null), "Deleting records by id", Trace);
             _backup = BackupWriter.Prepare(_options.BackupPath);
+            _runner.Done = Tally;
         }
+
+        /// <summary>Per namespace: ids sent in batches whose provider said how many it removed, and that count.</summary>
+        private readonly Dictionary<string, long[]> _removed = new Dictionary<string, long[]>(StringComparer.Ordinal);
+
+        private void Tally(VectorMutation m)
+        {
+            if (m.AffectedCount is not long removed) return; // Pinecone, Vectorize: no count, never claim one
+            var key = m.Namespace ?? "";
+            if (!_removed.TryGetValue(key, out var t)) _removed[key] = t = new long[2];
+            t[0] += m.RequestedCount;
+            t[1] += removed;
+        }
+
+        /// <summary>Warns, per namespace, when the provider says it removed fewer records than ids were sent.</summary>
+        private void WarnNotFound()
+        {
+            foreach (var pair in _removed)
+            {
+                long asked = pair.Value[0], removed = pair.Value[1];
+                if (removed >= asked) continue;
+                Host.WriteWarning(removed == 0
+                    ? $"None of the {asked:N0} id(s) sent to namespace '{pair.Key}' of {Provider.Name} index '{Provider.Index}' was there: nothing was deleted."
+                    : $"{asked - removed:N0} of the {asked:N0} id(s) sent to namespace '{pair.Key}' of {Provider.Name} index '{Provider.Index}' were not there; {removed:N0} record(s) were deleted.");
+            }
+            _removed.Clear();
+        }
+
+        /// <summary>
+        /// Checks the namespace of inputs to come (given blank, the provider's rules, whether the index has it) and
+        /// throws its error: the CLI calls it before reading any id.
+        /// </summary>
+        public string CheckNamespace(string? @namespace) => Namespace(@namespace);
 
         public int FailedBatches => _runner.Failed;
         public int SkippedBatches => _runner.Skipped;
@@ -73,21 +106,22 @@ namespace VectorOps.Commands
         [MethodImpl(HotPath.Optimize)]
         public void Add(IEnumerable<string?>? ids, string? @namespace = null)
         {
-            if (!TryNamespace(@namespace, out var ns)) return;
-
+            // The ids first, then the namespace: its existence check may read the namespace list (once per run), which
+            // input that is bad anyway never needs.
             var list = ids as IReadOnlyList<string?> ?? (ids is null ? Array.Empty<string?>() : new List<string?>(ids));
             if (list.Count == 1)
             {
-                if (IsValid(list[0])) Append(ns, list[0]!);
+                if (IsValid(list[0]) && TryNamespace(@namespace, out var one)) Append(one, list[0]!);
                 return;
             }
             if (list.Count == 0)
             {
+                if (!TryNamespace(@namespace, out _)) return;
                 Report(new VectorOpsException(ErrorIds.InvalidId, VectorOpsErrorCategory.InvalidArgument,
                     "No record id was given.", null));
                 return;
             }
-            if (!AllValid(list)) return;
+            if (!AllValid(list) || !TryNamespace(@namespace, out var ns)) return;
             for (var i = 0; i < list.Count; i++) Append(ns, list[i]!);
         }
 
@@ -105,7 +139,7 @@ namespace VectorOps.Commands
         [MethodImpl(HotPath.Optimize)]
         public void Add(string? id, string? @namespace = null)
         {
-            if (TryNamespace(@namespace, out var ns) && IsValid(id)) Append(ns, id!);
+            if (IsValid(id) && TryNamespace(@namespace, out var ns)) Append(ns, id!);
         }
 
         [MethodImpl(HotPath.Optimize)]
@@ -173,7 +207,7 @@ namespace VectorOps.Commands
         private string Namespace(string? @namespace)
         {
             if (_lastNamespace != null && string.Equals(@namespace, _lastNamespaceGiven, StringComparison.Ordinal)) return _lastNamespace;
-            var ns = ResolveNamespace(@namespace);
+            var ns = ResolveExistingNamespace(@namespace);
             _lastNamespaceGiven = @namespace;
             _lastNamespace = ns;
             return ns;
@@ -352,12 +386,18 @@ namespace VectorOps.Commands
                     mutation));
                 return;
             }
-            if (givenNamespace != null && NamespaceMismatch(mutation, givenNamespace, Connection.Namespace) is VectorOpsException mismatch)
+            if (givenNamespace != null)
             {
-                Report(mismatch);
-                return;
+                // -Namespace '' with piped mutations: refused like everywhere (EmptyNamespace), not "any namespace".
+                try { RefuseBlankNamespace(givenNamespace); }
+                catch (VectorOpsException ex) { Report(ex); return; }
+                if (NamespaceMismatch(mutation, givenNamespace, Connection.Namespace) is VectorOpsException mismatch)
+                {
+                    Report(mismatch);
+                    return;
+                }
             }
-            if (!TryNamespace(mutation.Namespace, out var ns) || !AllValid(mutation.Ids)) return;
+            if (!AllValid(mutation.Ids) || !TryNamespace(mutation.Namespace, out var ns)) return;
             // Batches of its own, not the namespace's buffer: never merged with other inputs. Unlike the buffer,
             // duplicates are dropped across the whole mutation, not per batch.
             var ids = mutation.Ids;
@@ -402,6 +442,7 @@ namespace VectorOps.Commands
             try
             {
                 _runner.Complete();
+                WarnNotFound();
             }
             finally
             {

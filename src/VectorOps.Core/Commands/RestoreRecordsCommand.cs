@@ -62,8 +62,8 @@ namespace VectorOps.Commands
             _options = options ?? new RestoreOptions();
             if (_options.Namespace != null)
             {
-                if (_options.Namespace.Length == 0)
-                    throw new VectorOpsException(ErrorIds.InvalidNamespace, VectorOpsErrorCategory.InvalidArgument,
+                if (_options.Namespace.Trim().Length == 0)
+                    throw new VectorOpsException(ErrorIds.EmptyNamespace, VectorOpsErrorCategory.InvalidArgument,
                         "The namespace to restore into is empty; leave it out to restore each record into its own namespace.", _options.Namespace);
                 Provider.ValidateNamespace(_options.Namespace);
             }

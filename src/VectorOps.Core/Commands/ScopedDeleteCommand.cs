@@ -62,16 +62,16 @@ namespace VectorOps.Commands
             {
                 try
                 {
-                    var ns = ResolveNamespace(n);
+                    var ns = ResolveExistingNamespace(n);
                     if (!list.Contains(ns)) list.Add(ns);
                 }
                 catch (VectorOpsException ex)
                 {
                     Report(ex);
-                    return; // a bad namespace name stops the whole delete before anything is sent
+                    return; // a bad or unknown namespace stops the whole delete before anything is sent
                 }
             }
-            if (list.Count == 0) list.Add(ResolveNamespace(null));
+            if (list.Count == 0) list.Add(ResolveExistingNamespace(null));
 
             foreach (var ns in list)
             {
@@ -116,7 +116,7 @@ namespace VectorOps.Commands
 
             if (count == 0)
             {
-                Host.WriteVerbose($"Nothing to delete in namespace '{ns}'.");
+                WarnNothingMatched(ns);
                 return;
             }
 
@@ -164,11 +164,26 @@ namespace VectorOps.Commands
             }
 
             var backup = _backup?.Value;
+            var sent = false;
             foreach (var ids in Chunk(Pages(Matches(ns, Stop)), batch))
             {
                 var m = Template(ns, ids);
                 _runner.Run(m, DeleteIds(Provider, ns, ids, backup));
+                sent = true;
             }
+            // With -Force and no cheap count, nothing was counted first: say so when the listing found nothing.
+            if (!sent && !Stop.IsCancellationRequested) WarnNothingMatched(ns);
+        }
+
+        /// <summary>
+        /// A filter or prefix that matches nothing is a warning, not silence: it is often a misspelt namespace, field
+        /// or prefix. Where the provider cannot list namespaces cheaply, a misspelt namespace was not caught before.
+        /// </summary>
+        private void WarnNothingMatched(string ns)
+        {
+            var note = Provider.Capabilities.ListsNamespacesCheaply ? ""
+                : $" ({Provider.Name} cannot tell an empty namespace from one that does not exist without reading every record: check the namespace's name.)";
+            Host.WriteWarning($"No record in namespace '{ns}' of {Provider.Name} index '{Provider.Index}' {Scope}: nothing was deleted.{note}");
         }
 
         private VectorMutation Template(string ns, List<string>? ids)

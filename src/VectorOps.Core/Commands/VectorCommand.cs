@@ -39,13 +39,81 @@ namespace VectorOps.Commands
         protected IVectorProvider Provider => Connection.ProviderInstance;
         protected CancellationToken Stop => Host.CancellationToken;
 
-        /// <summary>The namespace to use: the given one, else the connection's; validated by the provider.</summary>
+        /// <summary>
+        /// The namespace to use: the given one, else (null: none was given) the connection's; validated by the
+        /// provider. A namespace that is given must be a real name: empty or blank is refused (EmptyNamespace), never
+        /// read as "the default".
+        /// </summary>
         protected string ResolveNamespace(string? @namespace)
         {
-            var ns = string.IsNullOrEmpty(@namespace) ? Connection.Namespace : @namespace!;
+            if (@namespace != null) RefuseBlankNamespace(@namespace);
+            var ns = @namespace ?? Connection.Namespace;
             Provider.ValidateNamespace(ns);
             return ns;
         }
+
+        /// <summary>
+        /// Throws EmptyNamespace for a namespace that was given but is empty or blank (null counts as given here:
+        /// callers pass null only for "not given" to <see cref="ResolveNamespace"/>).
+        /// </summary>
+        public static void RefuseBlankNamespace(string? @namespace, string? where = null)
+        {
+            if (@namespace != null && @namespace.Trim().Length > 0) return;
+            var shown = @namespace is null ? "$null" : "'" + @namespace + "'";
+            throw new VectorOpsException(ErrorIds.EmptyNamespace, VectorOpsErrorCategory.InvalidArgument,
+                $"{where}The namespace {shown} is empty. Name a namespace, or leave the namespace out to use the connection's default one.",
+                @namespace);
+        }
+
+        /// <summary>
+        /// <see cref="ResolveNamespace"/>, and for a namespace the user named (given here, or set on the connection)
+        /// a check that the index has it: NamespaceNotFound, with the closest existing names, on providers that list
+        /// namespaces cheaply (listed once per command run). Call it only on the slow path (when the namespace changes).
+        /// </summary>
+        protected string ResolveExistingNamespace(string? @namespace)
+        {
+            var ns = ResolveNamespace(@namespace);
+            if (@namespace != null || !string.Equals(ns, Provider.DefaultNamespace, StringComparison.Ordinal)) RequireNamespace(ns);
+            return ns;
+        }
+
+        private HashSet<string>? _namespaces;
+        private bool _namespacesUnknown;
+
+        /// <summary>
+        /// Throws NamespaceNotFound when the provider lists namespaces cheaply and <paramref name="ns"/> is not among
+        /// them. Read only; the list is read once per command run. Where listing is not cheap (Vectorize) nothing is
+        /// checked: the delete's result says when nothing matched.
+        /// </summary>
+        protected void RequireNamespace(string ns)
+        {
+            if (!Provider.Capabilities.ListsNamespacesCheaply || _namespacesUnknown) return;
+            if (_namespaces is null)
+            {
+                try
+                {
+                    var names = new HashSet<string>(StringComparer.Ordinal);
+                    foreach (var info in Pages(Provider.ListNamespacesAsync(Stop))) names.Add(info.Name);
+                    if (Stop.IsCancellationRequested) return;
+                    _namespaces = names;
+                }
+                catch (VectorOpsException ex)
+                {
+                    // Not being able to check is not a reason to refuse: the delete itself says what it found.
+                    _namespacesUnknown = true;
+                    Host.WriteVerbose($"Could not list the namespaces of {Provider.Name} index '{Provider.Index}' to check '{ns}': {ex.Message}");
+                    return;
+                }
+            }
+            if (_namespaces.Contains(ns)) return;
+            throw NamespaceNotFound(ns, _namespaces);
+        }
+
+        /// <summary>The NamespaceNotFound error for <paramref name="ns"/>, with the closest existing names.</summary>
+        protected VectorOpsException NamespaceNotFound(string ns, IReadOnlyCollection<string> existing) =>
+            new VectorOpsException(ErrorIds.NamespaceNotFound, VectorOpsErrorCategory.ObjectNotFound,
+                $"{Provider.Name} index '{Provider.Index}' has no namespace '{ns}'. " + NameSuggestions.Hint(ns, existing, "namespaces"),
+                ns);
 
         /// <summary>Writes a VectorOpsException as a non-terminating error.</summary>
         protected void Report(VectorOpsException ex) => Host.WriteError(VectorOpsError.From(ex));

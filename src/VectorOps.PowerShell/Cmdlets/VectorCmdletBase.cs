@@ -42,6 +42,29 @@ namespace VectorOps.PowerShell.Cmdlets
         /// <summary>The pipeline is stopping (Ctrl+C): StopProcessing was called, or the engine refused a write.</summary>
         protected bool Stopping => _stop.IsCancellationRequested || (_host?.Halted ?? false);
 
+        /// <summary>
+        /// A [string] namespace parameter (not taken from the pipeline) as the core takes it: null only when it was
+        /// not given (the connection's default is used); given as $null or '' it becomes "", which the core refuses
+        /// (EmptyNamespace).
+        /// </summary>
+        protected string? GivenNamespace(string? value, string parameter = "Namespace") =>
+            value ?? (MyInvocation.BoundParameters.ContainsKey(parameter) ? "" : null);
+
+        /// <summary>
+        /// A string[] namespace parameter with [StringIdentifierTransformation(NullIsEmpty = true)], as the core takes
+        /// it: null when not bound for this record (the default namespace); bound as $null, @() or a null property it
+        /// arrives as "" from the transformation. An empty array (only possible without the transformation) is "".
+        /// </summary>
+        protected static string?[]? GivenNamespaces(string?[]? values)
+        {
+            if (values is null) return null;
+            if (values.Length == 0) return new string?[] { "" };
+            if (System.Array.IndexOf(values, null) < 0) return values;
+            var copy = (string?[])values.Clone();
+            for (var i = 0; i < copy.Length; i++) copy[i] ??= "";
+            return copy;
+        }
+
         protected override void StopProcessing()
         {
             RequestStop();

@@ -16,10 +16,28 @@ namespace VectorOps.PowerShell.Input
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
     public sealed class StringIdentifierTransformationAttribute : ArgumentTransformationAttribute
     {
-        public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData) => Convert(inputData, InputNormalizer.EngineUnwrap);
+        /// <summary>
+        /// For namespaces: a value that is bound but null or empty ($null, @(), a piped object whose Namespace
+        /// property is $null) becomes "", and a null in a list becomes "", so the core refuses it (EmptyNamespace).
+        /// Only a parameter that was not bound at all stays null (the default namespace). This is per pipeline
+        /// record: a property that is absent binds nothing, whereas BoundParameters keeps a by-property-name
+        /// parameter of an earlier record.
+        /// </summary>
+        public bool NullIsEmpty { get; set; }
+
+        public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData) => Convert(inputData, InputNormalizer.EngineUnwrap, NullIsEmpty);
 
         /// <summary>The transformation itself, engine-free: returns string[] or throws ArgumentTransformationMetadataException.</summary>
-        public static object? Convert(object? inputData, Func<object, object?> unwrap)
+        public static object? Convert(object? inputData, Func<object, object?> unwrap, bool nullIsEmpty = false)
+        {
+            var result = Convert(inputData, unwrap);
+            if (!nullIsEmpty) return result;
+            if (!(result is string?[] list) || list.Length == 0) return new[] { "" };
+            for (var i = 0; i < list.Length; i++) list[i] ??= "";
+            return list;
+        }
+
+        private static object? Convert(object? inputData, Func<object, object?> unwrap)
         {
             if (inputData is null) return null;
             var value = Unwrap(inputData, unwrap);

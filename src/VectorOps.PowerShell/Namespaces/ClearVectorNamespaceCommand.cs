@@ -19,14 +19,16 @@ namespace VectorOps.PowerShell.Cmdlets
     {
         private ClearNamespaceCommand? _command;
         private readonly List<string> _handed = new List<string>();
-        private string[] _names = new string[0];
+        private string?[] _names = new string?[0];
         private int _next;
         private long _inputs;
 
         /// <summary>The namespaces to clear, by name (the default namespace too must be named).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [AllowNull]
         [AllowEmptyString]
-        [StringIdentifierTransformation]
+        [AllowEmptyCollection]
+        [StringIdentifierTransformation(NullIsEmpty = true)]
         [ArgumentCompleter(typeof(NamespaceCompleter))]
         public string[]? Namespace { get; set; }
 
@@ -62,7 +64,8 @@ namespace VectorOps.PowerShell.Cmdlets
         {
             _inputs++;
             var command = _command!;
-            var names = Namespace ?? new string[0];
+            // A piped object whose Namespace is $null or '' is an error (EmptyNamespace), never silently nothing.
+            var names = GivenNamespaces(Namespace) ?? new string?[] { "" };
             // This input's namespaces from _next on are not cleared yet (a stop reports them, whatever interrupts).
             _names = names;
             _next = 0;

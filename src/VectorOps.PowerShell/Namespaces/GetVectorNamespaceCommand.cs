@@ -12,14 +12,16 @@ namespace VectorOps.PowerShell.Cmdlets
     {
         /// <summary>Only the namespace of this exact name.</summary>
         [Parameter(Position = 0)]
-        [ValidateNotNullOrEmpty]
+        [AllowNull]
+        [AllowEmptyString]
         [ArgumentCompleter(typeof(NamespaceCompleter))]
         public string? Name { get; set; }
 
         protected override void EndProcessing()
         {
             var command = Guard(() => new GetNamespacesCommand(CommandHost, EffectiveConnection));
-            Guard(() => command.Execute(Name));
+            var name = GivenNamespace(Name, nameof(Name));
+            Guard(() => command.Execute(name));
         }
     }
 }

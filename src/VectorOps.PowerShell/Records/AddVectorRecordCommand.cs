@@ -33,7 +33,8 @@ namespace VectorOps.PowerShell.Cmdlets
 
         /// <summary>The namespace for records that name none (default: the connection's).</summary>
         [Parameter]
-        [ValidateNotNullOrEmpty]
+        [AllowNull]
+        [AllowEmptyString]
         [ArgumentCompleter(typeof(NamespaceCompleter))]
         public string? Namespace { get; set; }
 
@@ -49,7 +50,7 @@ namespace VectorOps.PowerShell.Cmdlets
 
         protected override void BeginProcessing()
         {
-            _command = Guard(() => new AddRecordsCommand(CommandHost, EffectiveConnection, ThrottleLimit, BatchSize) { Namespace = Namespace });
+            _command = Guard(() => new AddRecordsCommand(CommandHost, EffectiveConnection, ThrottleLimit, BatchSize) { Namespace = GivenNamespace(Namespace) });
         }
 
         protected override void ProcessRecord()

@@ -39,7 +39,7 @@ namespace VectorOps.PowerShell.Cmdlets
 
         /// <summary>The namespace (default: the connection's); objects piped in bring their own.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [StringIdentifierTransformation]
+        [StringIdentifierTransformation(NullIsEmpty = true)]
         [ArgumentCompleter(typeof(NamespaceCompleter))]
         public string[]? Namespace { get; set; }
 
@@ -62,7 +62,7 @@ namespace VectorOps.PowerShell.Cmdlets
         protected override void ProcessRecord()
         {
             var command = _command ??= Guard(() => new GetRecordsCommand(CommandHost, EffectiveConnection) { First = First, IdsOnly = IdOnly.IsPresent });
-            var namespaces = Namespace is null || Namespace.Length == 0 ? new string?[] { null } : Namespace;
+            var namespaces = GivenNamespaces(Namespace) ?? new string?[] { null };
             switch (ParameterSetName)
             {
                 case IdSet:

@@ -87,7 +87,7 @@ namespace VectorOps.PowerShell.Cmdlets
         [Parameter(ParameterSetName = FilterSet)]
         [Parameter(ParameterSetName = PrefixSet)]
         [Parameter(ParameterSetName = IdPathSet)]
-        [StringIdentifierTransformation]
+        [StringIdentifierTransformation(NullIsEmpty = true)]
         [ArgumentCompleter(typeof(NamespaceCompleter))]
         public string[]? Namespace { get; set; }
 
@@ -172,7 +172,7 @@ namespace VectorOps.PowerShell.Cmdlets
                     }
                     break;
                 default:
-                    Guard(() => _scoped!.Execute(Namespace));
+                    Guard(() => _scoped!.Execute(GivenNamespaces(Namespace)));
                     break;
             }
         }
@@ -233,8 +233,8 @@ namespace VectorOps.PowerShell.Cmdlets
 
         private string? SingleNamespace()
         {
-            var ns = Namespace;
-            if (ns is null || ns.Length == 0) return null;
+            var ns = GivenNamespaces(Namespace);
+            if (ns is null) return null;
             if (ns.Length > 1)
                 Terminate(new VectorOpsException(ErrorIds.InvalidNamespace, VectorOpsErrorCategory.InvalidArgument,
                     "With -Id give one namespace per input (pipe objects with their own Namespace to delete in several).", ns));

@@ -22,7 +22,8 @@ namespace VectorOps.PowerShell.Cmdlets
 
         /// <summary>Restores every record into this namespace instead of the one it was backed up from.</summary>
         [Parameter]
-        [ValidateNotNullOrEmpty]
+        [AllowNull]
+        [AllowEmptyString]
         [ArgumentCompleter(typeof(NamespaceCompleter))]
         public string? Namespace { get; set; }
 
@@ -43,7 +44,7 @@ namespace VectorOps.PowerShell.Cmdlets
                 var file = SessionState.Path.GetUnresolvedProviderPathFromPSPath(p);
                 var command = Guard(() => new RestoreRecordsCommand(CommandHost, EffectiveConnection, new RestoreOptions
                 {
-                    Namespace = Namespace,
+                    Namespace = GivenNamespace(Namespace),
                     ThrottleLimit = ThrottleLimit,
                     BatchSize = BatchSize,
                 }));

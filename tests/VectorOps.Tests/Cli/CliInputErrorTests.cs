@@ -34,7 +34,7 @@ namespace VectorOps.Tests.Cli
             { "InvalidArgument", new[] { "--id", "doc-1", "--yes", "doc-2" } },
             { "InputFileNotFound", new[] { "--ids-from", "/no/such/ids.txt", "--yes" } },
             { "InputFileNotFound", new[] { "--retry-from", "/no/such/run.jsonl", "--yes" } },
-            { "InvalidNamespace", new[] { "--id", "doc-1", "--namespace", "", "--yes" } },
+            { "EmptyNamespace", new[] { "--id", "doc-1", "--namespace", "", "--yes" } },
         };
 
         [Theory]

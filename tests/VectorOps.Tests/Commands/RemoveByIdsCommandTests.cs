@@ -191,11 +191,11 @@ namespace VectorOps.Tests.Commands
             cmd.Add(new[] { "id-00003" }, "a/b");
             cmd.Add(new[] { "id-00004" }, "other");
             cmd.Add(new[] { "id-00005" });
-            cmd.Add(new[] { "id-00006" }, "");
+            cmd.Add(new[] { "id-00006" }, ""); // given blank: refused, never the default namespace (issue 12)
             cmd.Complete();
-            var e = Assert.Single(Host.Errors);
-            Assert.Equal("a/b", e.Target);
-            Assert.Equal(new[] { "id-00001", "id-00005", "id-00006" }, Mutations.Single(m => m.Namespace == "default").Ids);
+            Assert.Equal(new[] { ("a/b", ErrorIds.InvalidNamespace), ("", ErrorIds.EmptyNamespace) },
+                Host.Errors.Select(e => ((string)e.Target!, e.ErrorId)).ToArray());
+            Assert.Equal(new[] { "id-00001", "id-00005" }, Mutations.Single(m => m.Namespace == "default").Ids);
             Assert.Equal(new[] { "id-00002", "id-00004" }, Mutations.Single(m => m.Namespace == "other").Ids);
         }
 

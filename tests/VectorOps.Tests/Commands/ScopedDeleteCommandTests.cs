@@ -243,14 +243,15 @@ namespace VectorOps.Tests.Commands
         }
 
         [Theory]
-        [InlineData("")]
-        [InlineData(null)]
-        [InlineData("a/b")]
-        public void A_missing_or_bad_namespace_is_an_error_and_clears_nothing(string? ns)
+        [InlineData("", ErrorIds.EmptyNamespace)]
+        [InlineData("  ", ErrorIds.EmptyNamespace)]
+        [InlineData(null, ErrorIds.InvalidNamespace)]
+        [InlineData("a/b", ErrorIds.InvalidNamespace)]
+        public void A_missing_or_bad_namespace_is_an_error_and_clears_nothing(string? ns, string errorId)
         {
             new ClearNamespaceCommand(Host, Connection).Clear(ns);
             var e = Assert.Single(Host.Errors);
-            Assert.Equal(ErrorIds.InvalidNamespace, e.ErrorId);
+            Assert.Equal(errorId, e.ErrorId);
             Assert.Equal(ns, e.Target);
             Assert.Equal(0, Provider.MutatingCalls);
         }

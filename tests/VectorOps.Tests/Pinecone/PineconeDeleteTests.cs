@@ -335,15 +335,19 @@ namespace VectorOps.Tests.Pinecone
         [Fact]
         public void ClearNamespace_RemoveNamespaceThatDoesNotExist_IsObjectNotFound()
         {
+            // Found from the namespace list before anything is sent (it used to be the service's 404 on the delete).
+            Emulator.Store.Seed("ghosts", Records("g-", 1));
             using var connection = Fixture.Connect();
             var host = new RecordingHost();
             var command = new ClearNamespaceCommand(host, connection, removeNamespace: true);
             command.Clear("ghost");
             command.Complete();
             var error = Assert.Single(host.Errors);
-            Assert.Equal(ErrorIds.ProviderNotFound, error.ErrorId);
+            Assert.Equal(ErrorIds.NamespaceNotFound, error.ErrorId);
             Assert.Equal(VectorOpsErrorCategory.ObjectNotFound, error.Category);
-            Assert.Equal(MutationStatus.Failed, Assert.Single(host.Mutations).Status);
+            Assert.Contains("Did you mean 'ghosts'?", error.Exception.Message);
+            Assert.Empty(host.Mutations);
+            Assert.Equal(0, Journal.MutatingCalls);
             AssertNoViolations();
         }
     }

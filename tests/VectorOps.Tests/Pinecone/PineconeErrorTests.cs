@@ -22,6 +22,8 @@ namespace VectorOps.Tests.Pinecone
 
         private (RecordingHost Host, VectorMutation Mutation) DeleteOne(int? maxAttempts, string id = "d-000001")
         {
+            // The namespace must exist: a delete in a namespace the index does not have is NamespaceNotFound.
+            if (Emulator.Store.CountIn("docs") == 0) Emulator.Store.Seed("docs", Records("seed-", 1));
             using var connection = Fixture.Connect(maxAttempts: maxAttempts);
             var host = new RecordingHost();
             var command = new RemoveByIdsCommand(host, connection);

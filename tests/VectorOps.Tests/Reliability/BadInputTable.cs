@@ -91,11 +91,11 @@ namespace VectorOps.Tests.Reliability
             // ---- namespaces and index names
             new BadInputCase("B11", Pinecone, "namespace with a control character", ErrorIds.InvalidNamespace,
                 c => c.RemoveIds(new[] { "doc-00001" }, "a\tb"), c => c.Cli("remove", "--id", "doc-00001", "--namespace", "a\tb", "--yes")),
-            new BadInputCase("B12", Pinecone, "empty namespace to clear", ErrorIds.InvalidNamespace,
+            new BadInputCase("B12", Pinecone, "empty namespace to clear", ErrorIds.EmptyNamespace,
                 c => c.Clear(""), c => c.Cli("clear", "--namespace", "", "--yes")),
             new BadInputCase("B13", Vectorize, "namespace of 65 bytes (limit 64)", ErrorIds.InvalidNamespace,
                 c => c.RemoveIds(new[] { "doc-00001" }, new string('n', 65)), c => c.Cli("remove", "--id", "doc-00001", "--namespace", new string('n', 65), "--yes")),
-            new BadInputCase("B14", Local, "blank namespace", ErrorIds.InvalidNamespace,
+            new BadInputCase("B14", Local, "blank namespace", ErrorIds.EmptyNamespace,
                 c => c.RemoveIds(new[] { "doc-00001" }, "   "), c => c.Cli("remove", "--id", "doc-00001", "--namespace", "   ", "--yes")),
             new BadInputCase("B15", Pinecone, "index name with capitals and '_' (resolved by name)", ErrorIds.InvalidIndexName,
                 c => c.Connect(s => { s.IndexHost = null; s.Index = "Movies_Test"; s.BaseUri = c.ControlPlane; }),

@@ -123,12 +123,13 @@ namespace VectorOps.Tests.Reliability
         }
 
         [Theory]
-        [InlineData("")]
-        [InlineData("bad/ns")]
-        public void An_invalid_namespace_override_is_refused_before_the_file_is_read(string ns)
+        [InlineData("", ErrorIds.EmptyNamespace)]
+        [InlineData(" ", ErrorIds.EmptyNamespace)]
+        [InlineData("bad/ns", ErrorIds.InvalidNamespace)]
+        public void An_invalid_namespace_override_is_refused_before_the_file_is_read(string ns, string errorId)
         {
             var ex = Assert.Throws<VectorOpsException>(() => new RestoreRecordsCommand(_host, _connection, new RestoreOptions { Namespace = ns }));
-            Assert.Equal(ErrorIds.InvalidNamespace, ex.ErrorId);
+            Assert.Equal(errorId, ex.ErrorId);
         }
 
         [Fact]
