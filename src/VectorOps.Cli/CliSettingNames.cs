@@ -27,6 +27,7 @@ namespace VectorOps.Cli
             Setting.ThrottleLimit => "throttle",
             Setting.MaxAttempts => "max-attempts",
             Setting.RemoveNamespace => "remove-namespace",
+            Setting.Create => "create",
             _ => throw new ArgumentOutOfRangeException(nameof(setting), setting, null),
         };
 

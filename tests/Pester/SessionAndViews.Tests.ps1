@@ -15,7 +15,7 @@ BeforeAll {
         $path = Join-Path $TestDrive ($Index + '-' + [guid]::NewGuid().ToString('N') + '.db')
         $extra = @{}
         if ($Namespace) { $extra.Namespace = $Namespace }
-        Connect-VectorIndex -Provider Local -Path $path -Index $Index -PassThru @extra
+        Connect-VectorIndex -Provider Local -Path $path -Index $Index -Create -PassThru @extra
     }
 
     # The lines of a formatted text, ANSI colours removed, blank lines dropped.
@@ -172,7 +172,7 @@ Describe 'The repository-root manifest' {
             '$m = Import-Module ./VectorOps.psd1 -PassThru'
             '$root = Test-ModuleManifest -Path ' + (& $quote $rootManifest)
             '$folder = Test-ModuleManifest -Path ' + (& $quote $folderManifest)
-            'Connect-VectorIndex -Provider Local -Path ' + (& $quote $store) + ' -Index rootcheck'
+            'Connect-VectorIndex -Provider Local -Path ' + (& $quote $store) + ' -Index rootcheck -Create'
             '$added = @{ id = "r1"; values = 1, 2 }, @{ id = "r2"; values = 3, 4 } | Add-VectorRecord -Confirm:$false'
             '$removed = "r1" | Remove-VectorRecord -Confirm:$false'
             '$table = ($removed | Format-Table | Out-String -Width 80) -replace "\x1b\[[0-9;?]*[A-Za-z]", ""'

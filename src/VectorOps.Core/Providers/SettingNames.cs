@@ -23,6 +23,8 @@ namespace VectorOps.Providers
         MaxAttempts,
         /// <summary>Removing the namespace itself along with its records.</summary>
         RemoveNamespace,
+        /// <summary>Creating the index when it does not exist (local store).</summary>
+        Create,
     }
 
     /// <summary>
@@ -55,6 +57,7 @@ namespace VectorOps.Providers
                 Setting.ThrottleLimit => "-ThrottleLimit",
                 Setting.MaxAttempts => "-MaxAttempts",
                 Setting.RemoveNamespace => "-RemoveNamespace",
+                Setting.Create => "-Create",
                 _ => throw new ArgumentOutOfRangeException(nameof(setting), setting, null),
             };
 

@@ -121,8 +121,7 @@ namespace VectorOps.Providers.Local
 
             var path = ResolvePath(settings.Path, settings.CreateIfMissing);
             if (!settings.CreateIfMissing && !File.Exists(path))
-                throw IndexNotFound(index, path,
-                    $"The local store '{path}' does not exist, so it has no index '{index}'.");
+                throw IndexNotFound(index, $"The local store '{path}' does not exist, so it has no index '{index}'.", settings.Names);
             var busy = settings.RequestTimeout is TimeSpan t && t > TimeSpan.Zero ? t : DefaultBusyTimeout;
             var busyMs = (int)Math.Min(int.MaxValue, Math.Max(1, busy.TotalMilliseconds));
             var builder = new SqliteConnectionStringBuilder
@@ -183,9 +182,9 @@ namespace VectorOps.Providers.Local
         /// IndexNotFound (ObjectNotFound, target = the index): the index (or its file) does not exist and creating
         /// it was not asked for; says how to create it.
         /// </summary>
-        private static VectorOpsException IndexNotFound(string index, string path, string what) =>
+        private static VectorOpsException IndexNotFound(string index, string what, SettingNames names) =>
             new VectorOpsException(ErrorIds.IndexNotFound, VectorOpsErrorCategory.ObjectNotFound,
-                what + $" Nothing was created. To create it, connect with -Create (vectorops: --create), e.g. Connect-VectorIndex -Provider Local -Path '{path}' -Index '{index}' -Create.",
+                what + $" Nothing was created. To create it, connect again with {names.Option(Setting.Create)}.",
                 index);
 
         private static VectorOpsException OpenFailed(string path, string message, Exception? inner) =>
@@ -269,8 +268,8 @@ CREATE TABLE IF NOT EXISTS vo_records (
                     using (var reader = cmd.ExecuteReader())
                         while (reader.Read()) names.Add(reader.GetString(0));
                     if (!names.Contains(Index, StringComparer.Ordinal))
-                        throw IndexNotFound(Index, DatabasePath,
-                            $"The local store '{DatabasePath}' has no index '{Index}'. " + NameSuggestions.Hint(Index, names, "indexes"));
+                        throw IndexNotFound(Index,
+                            $"The local store '{DatabasePath}' has no index '{Index}'. " + NameSuggestions.Hint(Index, names, "indexes"), _settings.Names);
                 }
                 Execute(c, tx, "INSERT OR IGNORE INTO vo_indexes (name, created_at) VALUES (@name, @now);",
                     ("@name", Index), ("@now", Now()));

@@ -129,7 +129,7 @@ namespace VectorOps.Providers.Pinecone
             if (settings is null) throw new ArgumentNullException(nameof(settings));
             if (settings.CreateIfMissing)
                 throw new VectorOpsException(ErrorIds.NotSupported, VectorOpsErrorCategory.InvalidArgument,
-                    "Pinecone indexes are not created by VectorOps (create it in the Pinecone console or its control-plane API); -Create / --create apply to the local store only.",
+                    $"Pinecone indexes are not created by VectorOps (create it in the Pinecone console or its control-plane API); {settings.Names.Option(Setting.Create)} applies to the local store only.",
                     settings.Index);
             var version = string.IsNullOrWhiteSpace(settings.ApiVersion) ? DefaultApiVersion : settings.ApiVersion!.Trim();
             if (version != DefaultApiVersion && version != LegacyApiVersion)

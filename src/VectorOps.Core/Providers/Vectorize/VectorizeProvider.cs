@@ -150,7 +150,7 @@ namespace VectorOps.Providers.Vectorize
             if (settings is null) throw new ArgumentNullException(nameof(settings));
             if (settings.CreateIfMissing)
                 throw new VectorOpsException(ErrorIds.NotSupported, VectorOpsErrorCategory.InvalidArgument,
-                    "Cloudflare Vectorize indexes are not created by VectorOps (create it with wrangler or the Cloudflare API); -Create / --create apply to the local store only.",
+                    $"Cloudflare Vectorize indexes are not created by VectorOps (create it with wrangler or the Cloudflare API); {settings.Names.Option(Setting.Create)} applies to the local store only.",
                     settings.Index);
             var names = settings.Names;
             VectorizeNames.ValidateIndexName(settings.Index, names);
