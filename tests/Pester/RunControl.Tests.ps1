@@ -114,7 +114,7 @@ namespace RunControlTest
     function New-TestStore {
         param([string[]] $Id, [string] $Namespace = 'films')
         $path = Join-Path $TestDrive ('store-' + [guid]::NewGuid().ToString('N') + '.db')
-        $connection = Connect-VectorIndex -Provider Local -Path $path -Index test -PassThru
+        $connection = Connect-VectorIndex -Provider Local -Path $path -Index test -Create -PassThru
         @($Id) + 'keep-1' | ForEach-Object { @{ id = $_; values = 0.1, 0.2, 0.3; metadata = @{ group = 'g' } } } |
             Add-VectorRecord -Namespace $Namespace -Confirm:$false | Out-Null
         [pscustomobject]@{ Path = $path; Connection = $connection }
