@@ -67,7 +67,7 @@ namespace VectorOps.Cli
 
         private static Table MutationTable() => new Table(
             new Column("Status", 9), new Column("Operation", 14), new Column("Namespace", 10),
-            new Column("Requested", 9, right: true), new Column("Attempts", 8, right: true),
+            new Column("Asked", 9, right: true), new Column("Removed", 9, right: true), new Column("Attempts", 8, right: true),
             new Column("MutationId", 10), new Column("Error", 0));
 
         private static string[] MutationRow(VectorMutation m) => new[]
@@ -76,6 +76,8 @@ namespace VectorOps.Cli
             m.Operation.ToString(),
             m.Namespace ?? "",
             m.RequestedCount.ToString("N0", CultureInfo.InvariantCulture),
+            // What the provider says it removed; blank where it answers no count (never a guess).
+            m.AffectedCount is long removed ? removed.ToString("N0", CultureInfo.InvariantCulture) : "",
             m.Attempts.ToString(CultureInfo.InvariantCulture),
             m.ProviderMutationId ?? (m.Lsn is long lsn ? "lsn " + lsn.ToString(CultureInfo.InvariantCulture) : ""),
             m.Error is null ? "" : (m.ErrorId is null ? m.Error : m.ErrorId + ": " + m.Error),

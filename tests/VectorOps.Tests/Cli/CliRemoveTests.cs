@@ -36,9 +36,17 @@ namespace VectorOps.Tests.Cli
             var r = store.Run("remove", "--id", "doc-1", "--yes");
             Assert.True(r.ExitCode == 0, r.ToString());
             var header = r.Stdout.Split('\n')[0];
-            var columns = new[] { "Status", "Operation", "Namespace", "Requested", "Attempts", "MutationId", "Error" };
+            var columns = new[] { "Status", "Operation", "Namespace", "Asked", "Removed", "Attempts", "MutationId", "Error" };
             Assert.Equal(columns, header.Split(' ', System.StringSplitOptions.RemoveEmptyEntries));
             Assert.Contains(r.Stdout.Split('\n'), l => l.StartsWith("Completed") && l.Contains("DeleteByIds") && l.Contains("default"));
+            // Asked and Removed side by side: the local store says how many it really removed.
+            var row = r.Stdout.Split('\n')[2].Split(' ', System.StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(new[] { "Completed", "DeleteByIds", "default", "1", "1", "1" }, row.Take(6).ToArray());
+
+            var missing = store.Run("remove", "--id", "doc-1", "--id", "no-such-id", "--yes");
+            Assert.True(missing.ExitCode == 0, missing.ToString());
+            row = missing.Stdout.Split('\n')[2].Split(' ', System.StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(new[] { "Completed", "DeleteByIds", "default", "2", "0" }, row.Take(5).ToArray());
         }
 
         [Fact]
