@@ -481,3 +481,48 @@ Describe 'Stopping a run (Ctrl+C) tells what was done and how to resume (item 7)
         @($names | Where-Object { -not (& $isEmpty $_) }) | Should -HaveCount 0
     }
 }
+
+Describe 'Only a stop is reported as a stop' {
+    # The engine ends a cmdlet's own terminating error, an error under -ErrorAction Stop, and a later command that
+    # has what it needs (Select-Object -First) with the same PipelineStoppedException as Ctrl+C. Only Ctrl+C is the
+    # user's stop; a bad input must read as its error alone, never as "was stopped (Ctrl+C)".
+    AfterEach { Disconnect-VectorIndex -ErrorAction Ignore }
+
+    It 'writes no stop summary for <Name>' -ForEach @(
+        @{ Name = 'a misspelt namespace under -ErrorAction Stop'; Id = 'NamespaceNotFound'; Line = 'Remove-VectorRecord -Namespace flims -Id tmp-1 -Confirm:$false -ErrorAction Stop' }
+        @{ Name = 'a misspelt namespace, non-terminating'; Id = 'NamespaceNotFound'; Line = 'Remove-VectorRecord -Namespace flims -Id tmp-1 -Confirm:$false' }
+        @{ Name = 'a blank namespace (terminating)'; Id = 'EmptyNamespace'; Line = 'Remove-VectorRecord -Namespace '''' -Id tmp-1 -Confirm:$false' }
+        @{ Name = 'a clear of a misspelt namespace under -ErrorAction Stop'; Id = 'NamespaceNotFound'; Line = 'Clear-VectorNamespace -Namespace flims -Force -ErrorAction Stop' }
+        @{ Name = 'a -WhatIf preview cut short by Select-Object -First'; Id = $null; Line = 'Remove-VectorRecord -Namespace films -Prefix tmp- -BatchSize 1 -Force -WhatIf | Select-Object -First 1' }
+    ) {
+        $store = New-TestStore -Id (1..5 | ForEach-Object { "tmp-$_" })
+        $run = Invoke-Recorded -ArgumentList $ModuleManifest, $store.Path, $Line -Script {
+            param($Manifest, $Path, $Line)
+            Import-Module $Manifest
+            Connect-VectorIndex -Provider Local -Path $Path -Index test
+            try { Invoke-Expression $Line } catch { $_ }
+        }
+        $run.Recorder.Warnings -join "`n" | Should -Not -Match 'was stopped'
+        if ($Id) {
+            $errorIds = @($run.Errors | ForEach-Object FullyQualifiedErrorId) + @($run.Output | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] } | ForEach-Object FullyQualifiedErrorId)
+            $errorIds -join ' ' | Should -Match $Id
+        }
+        (Get-RecordId -Connection $store.Connection).Split(',') | Should -HaveCount 6 -Because 'nothing was deleted'
+    }
+
+    It 'names a delete cut short by Select-Object -First as such, not as Ctrl+C, with what was and was not sent' {
+        $store = New-TestStore -Id (1..5 | ForEach-Object { "tmp-$_" })
+        $run = Invoke-Recorded -ArgumentList $ModuleManifest, $store.Path -Script {
+            param($Manifest, $Path)
+            Import-Module $Manifest
+            Connect-VectorIndex -Provider Local -Path $Path -Index test
+            Remove-VectorRecord -Namespace films -Id tmp-1, tmp-2, tmp-3, tmp-4, tmp-5 -BatchSize 1 -ThrottleLimit 1 -Confirm:$false | Select-Object -First 1
+        }
+        $text = $run.Recorder.Warnings -join "`n"
+        $text | Should -Match 'was stopped by a later command of the pipeline'
+        $text | Should -Not -Match 'Ctrl\+C'
+        $left = (Get-RecordId -Connection $store.Connection).Split(',')
+        # What the summary says was not sent is exactly what is still there (besides keep-1).
+        $text | Should -Match ("{0} not sent" -f ($left.Count - 1))
+    }
+}

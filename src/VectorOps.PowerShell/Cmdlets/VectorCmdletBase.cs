@@ -65,8 +65,20 @@ namespace VectorOps.PowerShell.Cmdlets
             return copy;
         }
 
+        /// <summary>
+        /// True once the engine called StopProcessing (Ctrl+C, PowerShell.Stop()): a stop the user asked for. A later
+        /// command that ends the pipeline early (Select-Object -First) also stops this one, but only through its writes.
+        /// </summary>
+        protected bool StoppedByUser => _stoppedByUser;
+
+        private volatile bool _stoppedByUser;
+
+        /// <summary>Set just before this cmdlet throws its own terminating error: that is not a stop to report.</summary>
+        private bool _terminating;
+
         protected override void StopProcessing()
         {
+            _stoppedByUser = true;
             RequestStop();
             base.StopProcessing();
         }
@@ -90,7 +102,9 @@ namespace VectorOps.PowerShell.Cmdlets
             }
             catch (PipelineStoppedException)
             {
-                ReportStop();
+                // ThrowTerminatingError ends in a PipelineStoppedException too: a bad input is an error, not a stop.
+                // So does an error of this cmdlet under -ErrorAction Stop.
+                if (_stoppedByUser || !(_terminating || (_host?.StoppedByError ?? false))) ReportStop();
                 throw;
             }
             catch (Exception) when (Stopping)
@@ -159,7 +173,11 @@ namespace VectorOps.PowerShell.Cmdlets
         }
 
         /// <summary>Throws a core exception as a terminating error with its own id, category and target.</summary>
-        protected void Terminate(VectorOpsException exception) => ThrowTerminatingError(HostDecisions.ToErrorRecord(exception));
+        protected void Terminate(VectorOpsException exception)
+        {
+            _terminating = true;
+            ThrowTerminatingError(HostDecisions.ToErrorRecord(exception));
+        }
 
         /// <summary>Runs a step, turning a core exception into a terminating error (bad input, no connection, ...).</summary>
         protected void Guard(Action step)

@@ -159,8 +159,30 @@ namespace VectorOps.PowerShell.Hosting
             }
             catch (PipelineStoppedException) when (HoldsWrites)
             {
+                // Under -ErrorAction Stop the engine turns this very error into a stop: a terminating error that goes
+                // up as it is (the batch runner first awaits the batches in flight), not a stop to report.
+                if (ErrorsStop())
+                {
+                    StoppedByError = true;
+                    throw;
+                }
                 Halt();
             }
+        }
+
+        /// <summary>An error this adapter wrote stopped the command (-ErrorAction Stop): not a stop to report.</summary>
+        public bool StoppedByError { get; private set; }
+
+        /// <summary>The cmdlet's effective ErrorAction is Stop (its -ErrorAction, else $ErrorActionPreference).</summary>
+        private bool ErrorsStop()
+        {
+            var value = _cmdlet.MyInvocation.BoundParameters.TryGetValue("ErrorAction", out var bound)
+                ? bound
+                : _cmdlet.GetVariableValue("ErrorActionPreference");
+            if (value is PSObject wrapped) value = wrapped.BaseObject;
+            return value is ActionPreference preference
+                ? preference == ActionPreference.Stop
+                : string.Equals(value?.ToString(), nameof(ActionPreference.Stop), StringComparison.OrdinalIgnoreCase);
         }
 
         public void WriteWarning(string message)

@@ -16,12 +16,24 @@ namespace VectorOps.PowerShell.Hosting
     {
         private const int ShownIds = 5;
 
+        /// <summary>How a stop is named: by the user (Ctrl+C, or a host's Stop), or by a later command that ended the pipeline.</summary>
+        public static string Cause(bool byUser) =>
+            byUser ? "was stopped (Ctrl+C)" : "was stopped by a later command of the pipeline (such as Select-Object -First)";
+
+        /// <summary>
+        /// True when a stop that the user did not ask for (a later command ended the pipeline) found nothing sent,
+        /// failed or left to send: then there is nothing to report (a -WhatIf preview cut short, say).
+        /// </summary>
+        public static bool NothingToReport(bool byUser, RunSummary? summary, IReadOnlyList<VectorMutation> notWritten) =>
+            !byUser && notWritten.Count == 0 &&
+            (summary is null || (summary.BatchesDone == 0 && summary.BatchesFailed == 0 && summary.BatchesNotSent == 0));
+
         public static IReadOnlyList<string> RemoveLines(RunSummary? summary, IReadOnlyList<VectorMutation> notWritten, bool scoped,
-            bool piped, long inputs, string? lastInput, string? failure)
+            bool piped, long inputs, string? lastInput, string? failure, bool byUser = true)
         {
             var lines = new List<string>();
             Keep(summary, notWritten);
-            lines.Add("Remove-VectorRecord was stopped (Ctrl+C): " + (summary is null ? "no batch had been sent" : summary.Describe()) + ".");
+            lines.Add("Remove-VectorRecord " + Cause(byUser) + ": " + (summary is null ? "no batch had been sent" : summary.Describe()) + ".");
             if (AfterStop(notWritten) is string after) lines.Add(after);
             if (failure != null) lines.Add("Ending the run after the stop failed: " + failure);
             if (piped)
@@ -57,11 +69,11 @@ namespace VectorOps.PowerShell.Hosting
         }
 
         public static IReadOnlyList<string> ClearLines(RunSummary? summary, IReadOnlyList<VectorMutation> notWritten,
-            IReadOnlyList<string> cleared, IReadOnlyList<string> notCleared, bool piped, long inputs, string? failure)
+            IReadOnlyList<string> cleared, IReadOnlyList<string> notCleared, bool piped, long inputs, string? failure, bool byUser = true)
         {
             var lines = new List<string>();
             Keep(summary, notWritten);
-            lines.Add("Clear-VectorNamespace was stopped (Ctrl+C): " + (summary is null ? "no batch had been sent" : summary.Describe()) + ".");
+            lines.Add("Clear-VectorNamespace " + Cause(byUser) + ": " + (summary is null ? "no batch had been sent" : summary.Describe()) + ".");
             if (AfterStop(notWritten) is string after) lines.Add(after);
             if (failure != null) lines.Add("Ending the run after the stop failed: " + failure);
             lines.Add("Cleared: " + (cleared.Count == 0 ? "none" : Names(cleared)) + ". Not cleared (or not wholly): " +

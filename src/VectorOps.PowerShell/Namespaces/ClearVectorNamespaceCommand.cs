@@ -3,6 +3,7 @@ using System.Linq;
 using System.Management.Automation;
 using VectorOps.Commands;
 using VectorOps.Errors;
+using VectorOps.Hosting;
 using VectorOps.Model;
 using VectorOps.PowerShell.Hosting;
 using VectorOps.PowerShell.Input;
@@ -116,7 +117,9 @@ namespace VectorOps.PowerShell.Cmdlets
             var order = _handed.Concat(_names).ToList();
             notCleared = notCleared.OrderBy(n => order.IndexOf(n) is var i && i >= 0 ? i : int.MaxValue).ToList();
             var cleared = _handed.Where(n => !notCleared.Contains(n)).Distinct().ToList();
-            var lines = StopReport.ClearLines(summary, CommandHost.NotWritten, cleared, notCleared, MyInvocation.ExpectingInput, _inputs, failure);
+            // A -WhatIf run cut short by a later command (Select-Object -First) cleared nothing and leaves nothing to do.
+            if (!StoppedByUser && failure is null && CommandHost.ShouldProcessMode == ShouldProcessMode.WhatIf) return;
+            var lines = StopReport.ClearLines(summary, CommandHost.NotWritten, cleared, notCleared, MyInvocation.ExpectingInput, _inputs, failure, StoppedByUser);
             foreach (var line in lines) WriteStopLine(line);
             RecordStop(notCleared.ToArray(), string.Join(" ", lines), (object?)summary ?? "stopped before any namespace was cleared");
         }

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using VectorOps.Commands;
 using VectorOps.Errors;
 using VectorOps.Filtering;
+using VectorOps.Hosting;
 using VectorOps.Model;
 using VectorOps.PowerShell.Hosting;
 using VectorOps.PowerShell.Input;
@@ -211,8 +212,12 @@ namespace VectorOps.PowerShell.Cmdlets
                 failure = ex.Message;
                 summary = _byIds?.Summary ?? _scoped?.Summary;
             }
+            // A stop the user did not ask for (a later command ended the pipeline) that found nothing sent, failed or
+            // left to send, or that cut a -WhatIf preview short, has nothing to report.
+            if (failure is null && !StoppedByUser &&
+                (CommandHost.ShouldProcessMode == ShouldProcessMode.WhatIf || StopReport.NothingToReport(false, summary, CommandHost.NotWritten))) return;
             var lines = StopReport.RemoveLines(summary, CommandHost.NotWritten, ParameterSetName == FilterSet || ParameterSetName == PrefixSet,
-                MyInvocation.ExpectingInput, _inputs, StopReport.DescribeInput(_lastInput), failure);
+                MyInvocation.ExpectingInput, _inputs, StopReport.DescribeInput(_lastInput), failure, StoppedByUser);
             foreach (var line in lines) WriteStopLine(line);
             var resume = summary is null ? new VectorMutation[0] : System.Linq.Enumerable.ToArray(summary.ToRetry);
             RecordStop(resume, string.Join(" ", lines), (object?)summary ?? "stopped before any batch");
