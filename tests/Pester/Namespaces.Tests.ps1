@@ -113,6 +113,15 @@ Describe 'A namespace given blank is refused, never the default (local store)' {
         (Get-VectorNamespace).Name | Should -Be @('articles', 'default', 'support')
         (Get-Ids default).Count | Should -Be 5
     }
+
+    It 'refuses a blank default namespace in Connect-VectorIndex -Namespace, and keeps the connection it had' {
+        $before = Get-VectorConnection
+        foreach ($blank in @($null, '', '   ')) {
+            Get-ErrorId { Connect-VectorIndex -Provider Local -Path $Store.Endpoint -Index demo -Namespace $blank -ErrorAction Stop } |
+                Should -BeExactly 'EmptyNamespace,VectorOps.PowerShell.Cmdlets.ConnectVectorIndexCommand'
+        }
+        (Get-VectorConnection) | Should -Be $before
+    }
 }
 
 Describe 'A namespace or index that does not exist (local store)' {

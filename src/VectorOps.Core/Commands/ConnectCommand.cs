@@ -18,6 +18,8 @@ namespace VectorOps.Commands
         {
             // Every provider traces through settings.Trace; route it to the command run in scope (and scrub the
             // key once more, whatever the provider wrote).
+            // A default namespace that is given must be a real name, as everywhere else (EmptyNamespace).
+            if (settings.DefaultNamespace != null) VectorCommand.RefuseBlankNamespace(settings.DefaultNamespace);
             settings.Trace = CommandTrace.ForConnection(settings.Trace, settings.ApiKey);
             var provider = host is null ? ProviderRegistry.Create(settings) : CommandTrace.Run(host, () => ProviderRegistry.Create(settings));
             // The credential as the provider took it (a parameter, a file, or the environment), shown one way: masked.

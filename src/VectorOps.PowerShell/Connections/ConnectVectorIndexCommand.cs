@@ -38,9 +38,13 @@ namespace VectorOps.PowerShell.Cmdlets
         [Alias("IndexName")]
         public string? Index { get; set; }
 
-        /// <summary>The namespace commands use when they name none (the connection's default namespace).</summary>
+        /// <summary>
+        /// The namespace commands use when they name none (the connection's default namespace). Given, it must be a
+        /// real name: $null, '' or blank is refused (EmptyNamespace), never read as the provider's default.
+        /// </summary>
         [Parameter]
-        [ValidateNotNullOrEmpty]
+        [AllowNull]
+        [AllowEmptyString]
         public string? Namespace { get; set; }
 
         /// <summary>The index's data-plane host (Pinecone), https unless loopback.</summary>
@@ -115,7 +119,8 @@ namespace VectorOps.PowerShell.Cmdlets
                 BaseUri = BaseUri,
                 ApiVersion = ApiVersion,
                 AccountId = AccountId,
-                DefaultNamespace = Namespace,
+                // Bound as $null or '' it is given blank (refused), not left out.
+                DefaultNamespace = Namespace ?? (MyInvocation.BoundParameters.ContainsKey(nameof(Namespace)) ? "" : null),
                 RequestTimeout = RequestTimeout,
                 MaxAttempts = MaxAttempts,
                 RequestsPerSecond = RequestsPerSecond,
