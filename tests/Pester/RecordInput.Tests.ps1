@@ -80,6 +80,20 @@ Describe 'Add-VectorRecord checks every record before the first write' {
         Get-RecordId | Should -BeExactly 'g1,g2'
     }
 
+    It 'Restore-VectorRecord checks every backup file, given or piped, before the first is restored' {
+        $null = New-RecordStore -Count 0
+        $good = New-TextFile 'good-backup.jsonl' @('{"id":"g1","values":[0.1,0.2,0.3]}', '{"id":"g2","values":[0.1,0.2,0.3]}')
+        $bad = New-TextFile 'bad-backup.jsonl' @('{"id":"b1","values":[0.1,0.2,0.3]}', '{"id":"b2","values":"oops"}')
+        Get-ErrorId { Restore-VectorRecord -Path $good, $bad -Confirm:$false -ErrorAction SilentlyContinue } |
+            Should -BeExactly 'InvalidRecordFile,VectorOps.PowerShell.Cmdlets.RestoreVectorRecordCommand'
+        Get-RecordId | Should -BeExactly '' -Because 'the good file comes first, yet nothing of it is restored'
+        Get-ErrorId { Get-Item $good, $bad | Restore-VectorRecord -Confirm:$false -ErrorAction SilentlyContinue } |
+            Should -BeExactly 'InvalidRecordFile,VectorOps.PowerShell.Cmdlets.RestoreVectorRecordCommand'
+        Get-RecordId | Should -BeExactly ''
+        $null = Get-Item $good | Restore-VectorRecord -Confirm:$false
+        Get-RecordId | Should -BeExactly 'g1,g2'
+    }
+
     It 'loads samples/records.jsonl, its null ratings kept as null in the local store' {
         $null = New-RecordStore -Count 0
         $warnings = $null

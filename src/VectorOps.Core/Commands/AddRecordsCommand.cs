@@ -162,7 +162,7 @@ namespace VectorOps.Commands
         /// Adds the records of several files (Add-VectorRecord -Path a.jsonl, b.jsonl): all of them are checked
         /// before the first is sent, so one bad line in any file means nothing of any file is written.
         /// </summary>
-        public IReadOnlyList<RecordLinesSummary> AddFiles(IReadOnlyList<string> paths)
+        public IReadOnlyList<RecordLinesSummary> AddFiles(IReadOnlyList<string> paths, RecordLinesOptions? options = null)
         {
             var sources = new List<(Func<IEnumerable<string>>, string)>(paths.Count);
             foreach (var path in paths)
@@ -175,7 +175,7 @@ namespace VectorOps.Commands
                 var file = path;
                 sources.Add((() => ReadLines(file), "'" + file + "'"));
             }
-            return AddSources(sources, null);
+            return AddSources(sources, options);
         }
 
         private IReadOnlyList<RecordLinesSummary> AddSources(IReadOnlyList<(Func<IEnumerable<string>> Lines, string Source)> sources, RecordLinesOptions? options)

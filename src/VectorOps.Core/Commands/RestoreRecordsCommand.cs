@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Text;
 using System.Text.Json;
 using VectorOps.Connections;
@@ -76,14 +77,33 @@ namespace VectorOps.Commands
         }
 
         /// <summary>Restores a backup file.</summary>
-        public RestoreSummary Restore(string path)
+        public RestoreSummary Restore(string path) => Restore(new[] { path })[0];
+
+        /// <summary>
+        /// Restores several backup files (Restore-VectorRecord -Path a.jsonl, b.jsonl): every line of every file is
+        /// checked before the first upsert, so one bad line in any file means nothing of any file is restored.
+        /// The summaries' FailedBatches is the run's (batches of several files may share a namespace's upserts).
+        /// </summary>
+        public IReadOnlyList<RestoreSummary> Restore(IReadOnlyList<string> paths)
         {
-            if (path is null || path.Trim().Length == 0)
-                throw new VectorOpsException(ErrorIds.RecordFileNotFound, VectorOpsErrorCategory.InvalidArgument, "Name the backup file to restore.", path);
-            if (!File.Exists(path))
-                throw new VectorOpsException(ErrorIds.RecordFileNotFound, VectorOpsErrorCategory.ObjectNotFound,
-                    Directory.Exists(path) ? $"The backup file '{path}' is a folder, not a file." : $"The backup file '{path}' does not exist.", path);
-            return Restore(() => AddRecordsCommand.ReadLines(path), "'" + path + "'");
+            foreach (var path in paths)
+            {
+                if (path is null || path.Trim().Length == 0)
+                    throw new VectorOpsException(ErrorIds.RecordFileNotFound, VectorOpsErrorCategory.InvalidArgument, "Name the backup file to restore.", path);
+                if (!File.Exists(path))
+                    throw new VectorOpsException(ErrorIds.RecordFileNotFound, VectorOpsErrorCategory.ObjectNotFound,
+                        Directory.Exists(path) ? $"The backup file '{path}' is a folder, not a file." : $"The backup file '{path}' does not exist.", path);
+            }
+            var add = new AddRecordsCommand(Host, Connection, _options.ThrottleLimit, _options.BatchSize);
+            var read = add.AddFiles(paths, LineOptions());
+            if (read.Any(r => r.Sent > 0)) add.Complete();
+            return read.Select(r => new RestoreSummary
+            {
+                Source = r.Source,
+                TornLines = r.TornLines,
+                Records = r.Sent,
+                FailedBatches = add.FailedBatches,
+            }).ToList();
         }
 
         /// <summary>
@@ -96,19 +116,22 @@ namespace VectorOps.Commands
         {
             var summary = new RestoreSummary { Source = source };
             var add = new AddRecordsCommand(Host, Connection, _options.ThrottleLimit, _options.BatchSize);
-            var read = add.AddLines(lines, source, new RecordLinesOptions
-            {
-                SkipTornLines = true,
-                Namespace = _options.Namespace,
-                Done = "restored",
-                TornNote = "Its records were never deleted: a batch is deleted only after its whole backup is on disk.",
-            });
+            var read = add.AddLines(lines, source, LineOptions());
             summary.TornLines = read.TornLines;
             summary.Records = read.Sent;
             if (read.Sent > 0) add.Complete();
             summary.FailedBatches = add.FailedBatches;
             return summary;
         }
+
+        /// <summary>How a backup's lines are read: torn lines of an interrupted backup skipped with a warning.</summary>
+        private RecordLinesOptions LineOptions() => new RecordLinesOptions
+        {
+            SkipTornLines = true,
+            Namespace = _options.Namespace,
+            Done = "restored",
+            TornNote = "Its records were never deleted: a batch is deleted only after its whole backup is on disk.",
+        };
 
         /// <summary>
         /// True when the text is the beginning of a JSON object that stops before its end (a write cut short), as

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Management.Automation;
 using VectorOps.Commands;
 using VectorOps.Model;
@@ -14,6 +15,8 @@ namespace VectorOps.PowerShell.Cmdlets
     [OutputType(typeof(VectorMutation))]
     public sealed class RestoreVectorRecordCommand : VectorCmdletBase
     {
+        private readonly List<string> _files = new List<string>();
+
         /// <summary>The backup files (JSON Lines, one record with its namespace per line).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("FullName", "BackupPath")]
@@ -37,20 +40,27 @@ namespace VectorOps.PowerShell.Cmdlets
         [ValidateRange(1, int.MaxValue)]
         public int? BatchSize { get; set; }
 
+        /// <summary>Collects the files (given, or piped from Get-ChildItem): all are checked before any is restored.</summary>
         protected override void ProcessRecord()
         {
             foreach (var p in Path ?? new string[0])
+                _files.Add(SessionState.Path.GetUnresolvedProviderPathFromPSPath(p));
+        }
+
+        /// <summary>
+        /// Every line of every file is checked first (one bad line anywhere and nothing is restored), then the records
+        /// are upserted, streaming.
+        /// </summary>
+        protected override void EndProcessing()
+        {
+            if (_files.Count == 0) return;
+            var command = Guard(() => new RestoreRecordsCommand(CommandHost, EffectiveConnection, new RestoreOptions
             {
-                var file = SessionState.Path.GetUnresolvedProviderPathFromPSPath(p);
-                var command = Guard(() => new RestoreRecordsCommand(CommandHost, EffectiveConnection, new RestoreOptions
-                {
-                    Namespace = GivenNamespace(Namespace),
-                    ThrottleLimit = ThrottleLimit,
-                    BatchSize = BatchSize,
-                }));
-                Guard(() => command.Restore(file));
-                if (StopToken.IsCancellationRequested) return;
-            }
+                Namespace = GivenNamespace(Namespace),
+                ThrottleLimit = ThrottleLimit,
+                BatchSize = BatchSize,
+            }));
+            Guard(() => command.Restore(_files));
         }
     }
 }
