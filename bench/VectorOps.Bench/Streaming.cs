@@ -9,6 +9,7 @@ using System.Text;
 using VectorOps.Commands;
 using VectorOps.Connections;
 using VectorOps.Providers;
+using VectorOps.Security;
 
 namespace VectorOps.Bench
 {

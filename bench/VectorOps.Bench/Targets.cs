@@ -5,6 +5,7 @@ using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using VectorOps.Providers;
+using VectorOps.Security;
 
 namespace VectorOps.Bench
 {

@@ -6,6 +6,7 @@ using VectorOps.Connections;
 using VectorOps.Errors;
 using VectorOps.Filtering;
 using VectorOps.Providers;
+using VectorOps.Security;
 
 namespace VectorOps.Cli
 {

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Threading;
-using VectorOps.Providers;
+using VectorOps.Security;
 
 namespace VectorOps.Hosting
 {

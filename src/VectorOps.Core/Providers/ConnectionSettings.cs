@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using VectorOps.Security;
 
 namespace VectorOps.Providers
 {

@@ -1,5 +1,5 @@
 using System;
-using VectorOps.Providers;
+using VectorOps.Security;
 
 namespace VectorOps.Transport
 {

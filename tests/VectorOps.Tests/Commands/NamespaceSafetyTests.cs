@@ -10,6 +10,7 @@ using VectorOps.Filtering;
 using VectorOps.Model;
 using VectorOps.Providers;
 using VectorOps.Providers.Local;
+using VectorOps.Security;
 using VectorOps.Tests.Local;
 using VectorOps.Tests.Support;
 using Xunit;

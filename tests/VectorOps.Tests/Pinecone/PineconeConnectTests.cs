@@ -4,6 +4,7 @@ using VectorOps.Commands;
 using VectorOps.Errors;
 using VectorOps.Providers;
 using VectorOps.Providers.Pinecone;
+using VectorOps.Security;
 using VectorOps.Tests.Support;
 using Xunit;
 

@@ -10,6 +10,7 @@ using VectorOps.Filtering;
 using VectorOps.Hosting;
 using VectorOps.Model;
 using VectorOps.Providers;
+using VectorOps.Security;
 using VectorOps.Tests.Support;
 using Xunit;
 

@@ -7,6 +7,7 @@ using VectorOps.Connections;
 using VectorOps.Emulators.Infrastructure;
 using VectorOps.Emulators.Pinecone;
 using VectorOps.Providers;
+using VectorOps.Security;
 using Xunit;
 
 namespace VectorOps.Tests.Pinecone

@@ -6,6 +6,7 @@ using VectorOps.Connections;
 using VectorOps.Emulators.Pinecone;
 using VectorOps.Providers;
 using VectorOps.Providers.Pinecone;
+using VectorOps.Security;
 using VectorOps.Tests.Support;
 using Xunit;
 

@@ -11,6 +11,7 @@ using VectorOps.Connections;
 using VectorOps.Filtering;
 using VectorOps.Model;
 using VectorOps.Providers;
+using VectorOps.Security;
 using VectorOps.Serialization;
 using VectorOps.Tests.Pinecone;
 using VectorOps.Tests.Support;

@@ -5,6 +5,7 @@ using VectorOps.Commands;
 using VectorOps.Errors;
 using VectorOps.Filtering;
 using VectorOps.Model;
+using VectorOps.Security;
 
 namespace VectorOps.Tests.Reliability
 {
@@ -133,7 +134,7 @@ namespace VectorOps.Tests.Reliability
                 c => c.Connect(s => s.ApiKey = null), c => c.Cli("remove", "--id", "doc-00001", "--namespace", c.Namespace, "--yes"),
                 c => new Dictionary<string, string>()),
             new BadInputCase("B29", Pinecone, "blank API key (a key file of spaces; a blank SecureString)", ErrorIds.MissingCredential,
-                c => c.Connect(s => s.ApiKey = VectorOps.Providers.Secret.FromPlainText("   ")),
+                c => c.Connect(s => s.ApiKey = VectorOps.Security.Secret.FromPlainText("   ")),
                 c => c.Cli("remove", "--api-key-file", c.File("key.txt", new[] { "   " }), "--id", "doc-00001", "--namespace", c.Namespace, "--yes"),
                 c => new Dictionary<string, string>()),
             new BadInputCase("B30", Vectorize, "no API token", ErrorIds.MissingCredential,

@@ -10,6 +10,7 @@ using VectorOps.Errors;
 using VectorOps.Providers;
 using VectorOps.Providers.Pinecone;
 using VectorOps.Providers.Vectorize;
+using VectorOps.Security;
 using VectorOps.Tests.Cli;
 using VectorOps.Tests.Module;
 using VectorOps.Tests.Pinecone;

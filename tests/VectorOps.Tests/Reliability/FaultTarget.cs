@@ -9,6 +9,7 @@ using VectorOps.Emulators.Infrastructure;
 using VectorOps.Emulators.Pinecone;
 using VectorOps.Emulators.Vectorize;
 using VectorOps.Providers;
+using VectorOps.Security;
 using VectorOps.Tests.Pinecone;
 using VectorOps.Tests.Vectorize;
 using Xunit;

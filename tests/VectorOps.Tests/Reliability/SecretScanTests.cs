@@ -12,6 +12,7 @@ using VectorOps.Filtering;
 using VectorOps.Hosting;
 using VectorOps.Model;
 using VectorOps.Providers;
+using VectorOps.Security;
 using VectorOps.Tests.Cli;
 using VectorOps.Tests.Pinecone;
 using VectorOps.Tests.Support;

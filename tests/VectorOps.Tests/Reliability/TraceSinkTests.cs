@@ -10,6 +10,7 @@ using VectorOps.Commands;
 using VectorOps.Emulators.Infrastructure;
 using VectorOps.Hosting;
 using VectorOps.Providers;
+using VectorOps.Security;
 using VectorOps.Tests.Cli;
 using VectorOps.Tests.Pinecone;
 using VectorOps.Tests.Support;

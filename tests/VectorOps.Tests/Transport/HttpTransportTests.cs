@@ -8,6 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using VectorOps.Errors;
 using VectorOps.Providers;
+using VectorOps.Security;
 using VectorOps.Transport;
 using Xunit;
 

@@ -4,6 +4,7 @@ using VectorOps.Commands;
 using VectorOps.Errors;
 using VectorOps.Providers;
 using VectorOps.Providers.Vectorize;
+using VectorOps.Security;
 using Xunit;
 
 namespace VectorOps.Tests.Vectorize

@@ -9,6 +9,7 @@ using VectorOps.Emulators.Infrastructure;
 using VectorOps.Emulators.Vectorize;
 using VectorOps.Model;
 using VectorOps.Providers;
+using VectorOps.Security;
 using Xunit;
 
 namespace VectorOps.Tests.Vectorize

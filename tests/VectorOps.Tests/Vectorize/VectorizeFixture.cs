@@ -8,6 +8,7 @@ using VectorOps.Emulators.Infrastructure;
 using VectorOps.Emulators.Vectorize;
 using VectorOps.Providers;
 using VectorOps.Providers.Vectorize;
+using VectorOps.Security;
 using Xunit;
 
 namespace VectorOps.Tests.Vectorize

@@ -14,6 +14,7 @@ using System.Threading.Tasks;
 using VectorOps.Errors;
 using VectorOps.Filtering;
 using VectorOps.Model;
+using VectorOps.Security;
 using VectorOps.Serialization;
 using VectorOps.Transport;
 

@@ -2,7 +2,7 @@ using System;
 using System.Runtime.InteropServices;
 using System.Security;
 
-namespace VectorOps.Providers
+namespace VectorOps.Security
 {
     /// <summary>
     /// An API key or token. It never prints itself: ToString and every display show a mask, and only provider
