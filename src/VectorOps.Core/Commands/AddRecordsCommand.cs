@@ -340,6 +340,7 @@ namespace VectorOps.Commands
             ex is JsonException || ex is FormatException || ex is InvalidOperationException || ex is KeyNotFoundException ||
             ex is OverflowException || ex is ArgumentException;
 
+        /// <summary>The lines of a UTF-8 text file (a BOM is honoured), streamed: record files, backups and id files.</summary>
         internal static IEnumerable<string> ReadLines(string path)
         {
             using var reader = new StreamReader(path, new UTF8Encoding(false), true, 1 << 16);

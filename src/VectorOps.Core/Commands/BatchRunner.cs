@@ -60,8 +60,8 @@ namespace VectorOps.Commands
 
         /// <summary>
         /// Adds to the number of records the run is known to hold (the ids of an -Id array, a preview count), so
-        /// that progress is a true percentage of the records done. Never called: progress shows records sent and the
-        /// rate, without a percentage.
+        /// that progress is a true percentage of the records done. When it is never called, progress shows the
+        /// records sent and the rate, without a percentage.
         /// </summary>
         public void ExpectRecords(long count)
         {

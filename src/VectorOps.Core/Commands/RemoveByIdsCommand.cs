@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Runtime.CompilerServices;
-using System.Text;
 using VectorOps.Connections;
 using VectorOps.Errors;
 using VectorOps.Hosting;
@@ -234,7 +233,7 @@ namespace VectorOps.Commands
                     Directory.Exists(path) ? $"The id file '{path}' is a folder, not a file." : $"The id file '{path}' does not exist.", path);
             var ns = Namespace(@namespace);
             var source = "'" + path + "'";
-            var check = CheckIdLines(ReadLines(path), source);
+            var check = CheckIdLines(AddRecordsCommand.ReadLines(path), source);
             if (check.StoppedAt > 0)
             {
                 Host.WriteWarning($"Stopped while checking {source}: nothing was deleted.");
@@ -253,7 +252,7 @@ namespace VectorOps.Commands
             }
             Host.WriteVerbose($"{check.Ids:N0} id(s) in {source} checked; deleting from namespace '{ns}' of {Provider.Name} index '{Provider.Index}'.");
             ExpectIds(check.Ids); // the check counted them: progress is a percentage of them
-            var stoppedAt = AddIdLines(ReadLines(path), @namespace);
+            var stoppedAt = AddIdLines(AddRecordsCommand.ReadLines(path), @namespace);
             if (stoppedAt > 0)
                 Host.WriteWarning($"Stopped: the ids from line {stoppedAt} of {source} on were not read; to go on, run again on the lines from {stoppedAt} on.");
         }
@@ -341,13 +340,6 @@ namespace VectorOps.Commands
 
         /// <summary>An empty or white-space line of an id file: skipped (no id is blank).</summary>
         public static bool IsBlankLine(string text) => string.IsNullOrWhiteSpace(text);
-
-        private static IEnumerable<string> ReadLines(string path)
-        {
-            using var reader = new StreamReader(path, new UTF8Encoding(false), true, 1 << 16);
-            string? line;
-            while ((line = reader.ReadLine()) != null) yield return line;
-        }
 
         /// <summary>
         /// Deletes again exactly the ids of an earlier mutation (a failed, skipped or previewed batch), as a batch of
