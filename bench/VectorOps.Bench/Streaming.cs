@@ -184,8 +184,8 @@ namespace VectorOps.Bench
                 var settings = new ConnectionSettings
                 {
                     Provider = "Pinecone",
-                    IndexHost = uri,
-                    ApiKey = Secret.FromPlainText(PineconeTarget.ApiKey),
+                    ["IndexHost"] = uri,
+                    Credential = Secret.FromPlainText(PineconeTarget.ApiKey),
                     RequestsPerSecond = Unpaced,
                 };
                 using var connection = new VectorConnection(ProviderRegistry.Create(settings), null, null);

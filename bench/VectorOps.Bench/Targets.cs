@@ -85,9 +85,9 @@ namespace VectorOps.Bench
         public override ConnectionSettings Settings(double? requestsPerSecond) => new ConnectionSettings
         {
             Provider = "Pinecone",
-            IndexHost = Emulator.BaseUri,
+            ["IndexHost"] = Emulator.BaseUri,
             Index = "bench",
-            ApiKey = Secret.FromPlainText(ApiKey),
+            Credential = Secret.FromPlainText(ApiKey),
             RequestsPerSecond = requestsPerSecond,
         };
 
@@ -132,10 +132,10 @@ namespace VectorOps.Bench
         public override ConnectionSettings Settings(double? requestsPerSecond) => new ConnectionSettings
         {
             Provider = "CloudflareVectorize",
-            BaseUri = Emulator.BaseUri,
-            AccountId = Account,
+            ["BaseUri"] = Emulator.BaseUri,
+            ["AccountId"] = Account,
             Index = Index,
-            ApiKey = Secret.FromPlainText(Token),
+            Credential = Secret.FromPlainText(Token),
             RequestsPerSecond = requestsPerSecond,
         };
 

@@ -13,16 +13,17 @@ namespace VectorOps.Cli
 
         private CliSettingNames() { }
 
-        public override string Option(Setting setting) => "--" + OptionName(setting) + (setting is Setting.ApiKey or Setting.ApiToken ? " FILE" : "");
+        public override string Option(Setting setting) => "--" + OptionName(setting);
+
+        public override string Option(SettingDescriptor setting) => "--" + setting.OptionName;
+
+        // Secrets never go on the command line: a file, or the environment.
+        public override string Credential(CredentialDescriptor credential) => "--api-key-file FILE";
 
         /// <summary>The option (without the leading dashes) that gives the setting.</summary>
         public static string OptionName(Setting setting) => setting switch
         {
-            // Secrets never go on the command line: a file, or the environment.
-            Setting.ApiKey or Setting.ApiToken => "api-key-file",
-            Setting.AccountId => "account-id",
             Setting.Index => "index",
-            Setting.IndexHost => "index-host",
             Setting.RequestsPerSecond => "requests-per-second",
             Setting.ThrottleLimit => "throttle",
             Setting.MaxAttempts => "max-attempts",

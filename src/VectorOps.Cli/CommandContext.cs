@@ -98,9 +98,6 @@ namespace VectorOps.Cli
             {
                 Provider = o.Value("provider") ?? Env("VECTOROPS_PROVIDER") ?? "Local",
                 Index = o.Value("index") ?? Env("VECTOROPS_INDEX"),
-                IndexHost = o.AbsoluteUri("index-host"),
-                BaseUri = o.AbsoluteUri("base-uri"),
-                ApiVersion = o.Value("api-version"),
                 RequestTimeout = o.Seconds("request-timeout"),
                 MaxAttempts = o.Int("max-attempts", 1, 100),
                 RequestsPerSecond = o.PositiveNumber("requests-per-second"),
@@ -117,7 +114,10 @@ namespace VectorOps.Cli
             if (store != null && path != null)
                 throw new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,
                     "Give the store with --store or --path, not both.", "--path");
-            s.Path = store ?? path ?? Env("VECTOROPS_PATH");
+            if ((store ?? path) != null) s["Path"] = store ?? path;
+            if (o.AbsoluteUri("index-host") is Uri host) s["IndexHost"] = host;
+            if (o.AbsoluteUri("base-uri") is Uri baseUri) s["BaseUri"] = baseUri;
+            if (o.Value("api-version") is string version) s["ApiVersion"] = version;
 
             var namespaces = o.Values("namespace");
             CheckNamespaces();
@@ -129,12 +129,11 @@ namespace VectorOps.Cli
                 if (eq <= 0)
                     throw new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,
                         "--option expects KEY=VALUE.", "--option");
-                s.Options[kv.Substring(0, eq).Trim()] = kv.Substring(eq + 1);
+                s[kv.Substring(0, eq).Trim()] = kv.Substring(eq + 1);
             }
 
-            var cloudflare = IsProvider(s.Provider, "CloudflareVectorize", "Cloudflare", "Vectorize");
-            s.AccountId = o.Value("account-id") ?? (cloudflare ? Env("CLOUDFLARE_ACCOUNT_ID") : null);
-            (s.ApiKey, s.CredentialSource) = ReadSecret(s.Provider, cloudflare);
+            if (o.Value("account-id") is string account) s["AccountId"] = account;
+            (s.Credential, s.CredentialSource) = ReadSecret();
 
             // Provider traces reach --verbose through the command run's trace sink (queued, shown on this thread).
             return s;
@@ -150,7 +149,7 @@ namespace VectorOps.Cli
         }
 
         /// <summary>The key or token (from --api-key-file, or the provider's environment variable) and its source.</summary>
-        private (Secret? Secret, string? Source) ReadSecret(string provider, bool cloudflare)
+        private (Secret? Secret, string? Source) ReadSecret()
         {
             var file = Options.Value("api-key-file");
             if (file != null)
@@ -165,14 +164,8 @@ namespace VectorOps.Cli
                         $"The API key file '{file}' is empty.", file);
                 return (Secret.FromPlainText(text), CredentialSources.File);
             }
-            if (IsProvider(provider, "Local")) return (null, null);
-            string? variable = null;
-            if (IsProvider(provider, "Pinecone")) variable = "PINECONE_API_KEY";
-            else if (cloudflare) variable = "CLOUDFLARE_API_TOKEN";
-            // The provider's own variable when it is set (a blank one is no key: MissingCredential), else VECTOROPS_API_KEY.
-            if (variable is null || Env(variable) is null) variable = "VECTOROPS_API_KEY";
-            var secret = Secret.FromPlainText(Env(variable)?.Trim());
-            return secret is null ? (null, null) : (secret, CredentialSources.Environment(variable));
+            // Else the provider's descriptor reads its variables (ProviderDescriptor.Prepare).
+            return (null, null);
         }
 
         private void WarnIfShared(string file)
@@ -191,13 +184,6 @@ namespace VectorOps.Cli
             catch (UnauthorizedAccessException)
             {
             }
-        }
-
-        private static bool IsProvider(string given, params string[] names)
-        {
-            foreach (var n in names)
-                if (string.Equals(given.Trim(), n, StringComparison.OrdinalIgnoreCase)) return true;
-            return false;
         }
 
         private static string? Env(string name)

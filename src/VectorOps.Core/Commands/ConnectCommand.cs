@@ -20,11 +20,11 @@ namespace VectorOps.Commands
             // key once more, whatever the provider wrote).
             // A default namespace that is given must be a real name, as everywhere else (EmptyNamespace).
             if (settings.DefaultNamespace != null) VectorCommand.RefuseBlankNamespace(settings.DefaultNamespace);
-            settings.Trace = CommandTrace.ForConnection(settings.Trace, settings.ApiKey);
+            settings.Trace = CommandTrace.ForConnection(settings.Trace, settings.Credential);
             var provider = host is null ? ProviderRegistry.Create(settings) : CommandTrace.Run(host, () => ProviderRegistry.Create(settings));
             // The credential as the provider took it (a parameter, a file, or the environment), shown one way: masked.
-            var connection = new VectorConnection(provider, settings.DefaultNamespace, settings.ApiKey?.Mask,
-                settings.ApiKey is null ? null : settings.CredentialSource ?? CredentialSources.Parameter)
+            var connection = new VectorConnection(provider, settings.DefaultNamespace, settings.Credential?.Mask,
+                settings.Credential is null ? null : settings.CredentialSource ?? CredentialSources.Parameter)
             {
                 Names = settings.Names,
             };

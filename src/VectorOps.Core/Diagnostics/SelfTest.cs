@@ -31,7 +31,7 @@ namespace VectorOps.Diagnostics
         {
             if (string.IsNullOrEmpty(path)) throw new ArgumentNullException(nameof(path));
             var host = new QuietHost();
-            var settings = new ConnectionSettings { Provider = "Local", Path = path, Index = "selftest", CreateIfMissing = true };
+            var settings = new ConnectionSettings { Provider = ProviderRegistry.DefaultProvider, ["Path"] = path, Index = "selftest", CreateIfMissing = true };
             using var connection = ConnectCommand.Connect(settings, makeDefault: false);
 
             var add = new AddRecordsCommand(host, connection);

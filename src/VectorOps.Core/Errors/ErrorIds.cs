@@ -41,6 +41,8 @@ namespace VectorOps.Errors
         // Connection
         public const string NotConnected = "NotConnected";
         public const string UnknownProvider = "UnknownProvider";
+        /// <summary>A provider setting the provider does not take, or a value it cannot have (target = the name or value).</summary>
+        public const string InvalidSetting = "InvalidSetting";
         public const string MissingCredential = "MissingCredential";
         public const string InsecureEndpoint = "InsecureEndpoint";
         public const string InvalidEndpoint = "InvalidEndpoint";

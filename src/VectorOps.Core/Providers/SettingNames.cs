@@ -2,19 +2,15 @@ using System;
 
 namespace VectorOps.Providers
 {
-    /// <summary>A setting that a message may tell the user to give or change. Each front end spells it its own way.</summary>
+    /// <summary>
+    /// A setting every provider shares that a message may tell the user to give or change. Each front end spells it
+    /// its own way. A provider's own settings are <see cref="SettingDescriptor"/>s, its credential a
+    /// <see cref="CredentialDescriptor"/>.
+    /// </summary>
     public enum Setting
     {
-        /// <summary>The API key (Pinecone).</summary>
-        ApiKey,
-        /// <summary>The API token (Cloudflare).</summary>
-        ApiToken,
-        /// <summary>The Cloudflare account id.</summary>
-        AccountId,
         /// <summary>The index name.</summary>
         Index,
-        /// <summary>The index's data-plane host (Pinecone).</summary>
-        IndexHost,
         /// <summary>The requests per second this client allows itself.</summary>
         RequestsPerSecond,
         /// <summary>The requests in flight at once.</summary>
@@ -35,24 +31,26 @@ namespace VectorOps.Providers
     /// </summary>
     public abstract class SettingNames
     {
-        /// <summary>The PowerShell module's spelling: -ApiKey, $env:PINECONE_API_KEY.</summary>
+        /// <summary>The PowerShell module's spelling: -Index, $env:NAME.</summary>
         public static SettingNames PowerShell { get; } = new PowerShellSettingNames();
 
-        /// <summary>How the user gives the setting, e.g. "-ApiKey (a SecureString) or -Credential", "--api-key-file FILE".</summary>
+        /// <summary>How the user gives a setting every provider shares, e.g. "-RequestsPerSecond", "--requests-per-second".</summary>
         public abstract string Option(Setting setting);
 
-        /// <summary>How the user sets an environment variable, e.g. "$env:PINECONE_API_KEY", "the PINECONE_API_KEY environment variable".</summary>
+        /// <summary>How the user gives a provider's own setting, e.g. "-IndexHost", "--index-host URI".</summary>
+        public abstract string Option(SettingDescriptor setting);
+
+        /// <summary>How the user gives the provider's credential, e.g. "-ApiKey (a SecureString) or -Credential", "--api-key-file FILE".</summary>
+        public abstract string Credential(CredentialDescriptor credential);
+
+        /// <summary>How the user sets an environment variable, e.g. "$env:NAME", "the NAME environment variable".</summary>
         public abstract string EnvironmentVariable(string name);
 
         private sealed class PowerShellSettingNames : SettingNames
         {
             public override string Option(Setting setting) => setting switch
             {
-                Setting.ApiKey => "-ApiKey (a SecureString) or -Credential",
-                Setting.ApiToken => "-ApiToken (a SecureString) or -Credential",
-                Setting.AccountId => "-AccountId",
                 Setting.Index => "-Index",
-                Setting.IndexHost => "-IndexHost",
                 Setting.RequestsPerSecond => "-RequestsPerSecond",
                 Setting.ThrottleLimit => "-ThrottleLimit",
                 Setting.MaxAttempts => "-MaxAttempts",
@@ -60,6 +58,10 @@ namespace VectorOps.Providers
                 Setting.Create => "-Create",
                 _ => throw new ArgumentOutOfRangeException(nameof(setting), setting, null),
             };
+
+            public override string Option(SettingDescriptor setting) => "-" + setting.Name;
+
+            public override string Credential(CredentialDescriptor credential) => $"-{credential.Name} (a SecureString) or -Credential";
 
             public override string EnvironmentVariable(string name) => "$env:" + name;
         }

@@ -115,11 +115,6 @@ namespace VectorOps.PowerShell.Cmdlets
             {
                 Provider = Provider,
                 Index = Index,
-                Path = Path is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path),
-                IndexHost = IndexHost,
-                BaseUri = BaseUri,
-                ApiVersion = ApiVersion,
-                AccountId = AccountId,
                 // Bound as $null or '' it is given blank (refused), not left out.
                 DefaultNamespace = Namespace ?? (MyInvocation.BoundParameters.ContainsKey(nameof(Namespace)) ? "" : null),
                 RequestTimeout = RequestTimeout,
@@ -127,10 +122,16 @@ namespace VectorOps.PowerShell.Cmdlets
                 RequestsPerSecond = RequestsPerSecond,
                 CreateIfMissing = Create.IsPresent,
             };
+            // Interim: provider settings go by name; the descriptors check them (ProviderDescriptor.Prepare).
+            if (Path != null) settings["Path"] = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+            if (IndexHost != null) settings["IndexHost"] = IndexHost;
+            if (BaseUri != null) settings["BaseUri"] = BaseUri;
+            if (ApiVersion != null) settings["ApiVersion"] = ApiVersion;
+            if (AccountId != null) settings["AccountId"] = AccountId;
             if (RequestTimeout is TimeSpan t && t <= TimeSpan.Zero)
                 Fail(new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,
                     "RequestTimeout must be positive.", t));
-            settings.ApiKey = ParameterSetName switch
+            settings.Credential = ParameterSetName switch
             {
                 CredentialSet => Secret.FromSecureString(Credential?.Password),
                 ApiTokenSet => Secret.FromSecureString(ApiToken),

@@ -151,7 +151,7 @@ namespace VectorOps.Tests.Cli
             StorePath = Path.Combine(Folder, "store.db");
             Index = index;
             // Connecting never creates a local index (IndexNotFound); the tests start from an existing, empty one.
-            using (VectorOps.Providers.Local.LocalProvider.Create(new VectorOps.Providers.ConnectionSettings { Path = StorePath, Index = index, CreateIfMissing = true })) { }
+            using (VectorOps.Providers.Local.LocalProvider.Create(new VectorOps.Providers.ConnectionSettings { ["Path"] = StorePath, Index = index, CreateIfMissing = true })) { }
         }
 
         public string Folder { get; }

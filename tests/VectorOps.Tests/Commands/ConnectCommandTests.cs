@@ -33,8 +33,8 @@ namespace VectorOps.Tests.Commands
         [Fact]
         public void A_second_connect_becomes_the_default_and_leaves_the_first_usable()
         {
-            var source = ConnectCommand.Connect(new ConnectionSettings { Provider = "Local", Path = Path.Combine(_dir, "a.db"), Index = "source", CreateIfMissing = true });
-            var target = ConnectCommand.Connect(new ConnectionSettings { Provider = "Local", Path = Path.Combine(_dir, "b.db"), Index = "target", CreateIfMissing = true });
+            var source = ConnectCommand.Connect(new ConnectionSettings { Provider = "Local", ["Path"] = Path.Combine(_dir, "a.db"), Index = "source", CreateIfMissing = true });
+            var target = ConnectCommand.Connect(new ConnectionSettings { Provider = "Local", ["Path"] = Path.Combine(_dir, "b.db"), Index = "target", CreateIfMissing = true });
             Assert.Same(target, VectorSession.Current);
 
             var host = new RecordingHost();

@@ -467,7 +467,7 @@ namespace VectorOps.Tests.Commands
         [Fact]
         public void ConnectingToAMisspeltLocalIndex_IsIndexNotFound_AndCreatesNothing()
         {
-            var ex = Assert.Throws<VectorOpsException>(() => LocalProvider.Create(new ConnectionSettings { Path = _store.FilePath, Index = "demoo" }));
+            var ex = Assert.Throws<VectorOpsException>(() => LocalProvider.Create(new ConnectionSettings { ["Path"] = _store.FilePath, Index = "demoo" }));
             Assert.Equal(ErrorIds.IndexNotFound, ex.ErrorId);
             Assert.Equal(VectorOpsErrorCategory.ObjectNotFound, ex.Category);
             Assert.Equal("demoo", ex.Target);
@@ -478,10 +478,10 @@ namespace VectorOps.Tests.Commands
 
             // Still not there: the failed connect wrote nothing.
             Assert.Equal(ErrorIds.IndexNotFound,
-                Assert.Throws<VectorOpsException>(() => LocalProvider.Create(new ConnectionSettings { Path = _store.FilePath, Index = "demoo" })).ErrorId);
+                Assert.Throws<VectorOpsException>(() => LocalProvider.Create(new ConnectionSettings { ["Path"] = _store.FilePath, Index = "demoo" })).ErrorId);
 
-            using var created = LocalProvider.Create(new ConnectionSettings { Path = _store.FilePath, Index = "demoo", CreateIfMissing = true });
-            using var again = LocalProvider.Create(new ConnectionSettings { Path = _store.FilePath, Index = "demoo" });
+            using var created = LocalProvider.Create(new ConnectionSettings { ["Path"] = _store.FilePath, Index = "demoo", CreateIfMissing = true });
+            using var again = LocalProvider.Create(new ConnectionSettings { ["Path"] = _store.FilePath, Index = "demoo" });
             Assert.Equal("demoo", again.Index);
         }
 
@@ -489,13 +489,13 @@ namespace VectorOps.Tests.Commands
         public void ConnectingToAStoreFileThatDoesNotExist_IsIndexNotFound_AndNoFileIsCreated()
         {
             var path = Path.Combine(_store.Folder, "vectorz.db");
-            var ex = Assert.Throws<VectorOpsException>(() => LocalProvider.Create(new ConnectionSettings { Path = path, Index = "demo" }));
+            var ex = Assert.Throws<VectorOpsException>(() => LocalProvider.Create(new ConnectionSettings { ["Path"] = path, Index = "demo" }));
             Assert.Equal(ErrorIds.IndexNotFound, ex.ErrorId);
             Assert.Contains("does not exist", ex.Message);
             Assert.Contains("-Create", ex.Message);
             Assert.False(File.Exists(path));
 
-            using (LocalProvider.Create(new ConnectionSettings { Path = path, Index = "demo", CreateIfMissing = true })) { }
+            using (LocalProvider.Create(new ConnectionSettings { ["Path"] = path, Index = "demo", CreateIfMissing = true })) { }
             Assert.True(File.Exists(path));
         }
 
@@ -507,10 +507,10 @@ namespace VectorOps.Tests.Commands
             var ex = Assert.Throws<VectorOpsException>(() => ProviderRegistry.Create(new ConnectionSettings
             {
                 Provider = provider, Index = "films", CreateIfMissing = true,
-                IndexHost = new Uri("http://127.0.0.1:9"), AccountId = new string('a', 32), ApiKey = Secret.FromPlainText("k"),
+                ["IndexHost"] = new Uri("http://127.0.0.1:9"), ["AccountId"] = new string('a', 32), Credential = Secret.FromPlainText("k"),
             }));
             Assert.Equal(ErrorIds.NotSupported, ex.ErrorId);
-            Assert.Contains("local store only", ex.Message);
+            Assert.Contains("applies only to providers that create indexes: Local.", ex.Message);
         }
 
         // ---- suggestions ----------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ namespace VectorOps.Tests.Commands
         }
 
         private VectorConnection Local(string index) =>
-            ConnectCommand.Connect(new ConnectionSettings { Provider = "Local", Path = Path.Combine(_dir, index + ".db"), Index = index, CreateIfMissing = true });
+            ConnectCommand.Connect(new ConnectionSettings { Provider = "Local", ["Path"] = Path.Combine(_dir, index + ".db"), Index = index, CreateIfMissing = true });
 
         [Fact]
         public void Disconnecting_the_piped_archive_connection_leaves_the_first_one_as_the_default_and_says_so()
@@ -132,7 +132,7 @@ namespace VectorOps.Tests.Commands
         [Fact]
         public void Connections_made_without_the_session_are_not_listed()
         {
-            using var cli = ConnectCommand.Connect(new ConnectionSettings { Provider = "Local", Path = Path.Combine(_dir, "cli.db"), Index = "cli", CreateIfMissing = true }, makeDefault: false);
+            using var cli = ConnectCommand.Connect(new ConnectionSettings { Provider = "Local", ["Path"] = Path.Combine(_dir, "cli.db"), Index = "cli", CreateIfMissing = true }, makeDefault: false);
             Assert.Empty(VectorSession.Connections);
             Assert.Null(VectorSession.Current);
             Assert.False(cli.IsDefault);

@@ -46,7 +46,7 @@ namespace VectorOps.Tests.Local
         public void The_registry_creates_it_by_name_with_default_index()
         {
             using var store = new TestStore();
-            using var p = ProviderRegistry.Create(new ConnectionSettings { Provider = "local", Path = store.FilePath, CreateIfMissing = true });
+            using var p = ProviderRegistry.Create(new ConnectionSettings { Provider = "local", ["Path"] = store.FilePath, CreateIfMissing = true });
             Assert.IsType<LocalProvider>(p);
             Assert.Equal("default", p.Index);
         }
@@ -64,7 +64,7 @@ namespace VectorOps.Tests.Local
             using var store = new TestStore();
             var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), Path.Combine(store.Folder, "rel.db"));
             Assert.False(Path.IsPathRooted(relative));
-            using var p = LocalProvider.Create(new ConnectionSettings { Path = relative, CreateIfMissing = true });
+            using var p = LocalProvider.Create(new ConnectionSettings { ["Path"] = relative, CreateIfMissing = true });
             Assert.Equal(Path.Combine(store.Folder, "rel.db"), p.Endpoint);
             Assert.True(File.Exists(Path.Combine(store.Folder, "rel.db")));
         }
@@ -457,7 +457,7 @@ namespace VectorOps.Tests.Local
             using var store = new TestStore();
             await store.Provider.UpsertAllAsync(Records.Numbered("r", 12), "ns");
             store.Provider.Dispose();
-            using var again = LocalProvider.Create(new ConnectionSettings { Path = store.FilePath, Index = "test" });
+            using var again = LocalProvider.Create(new ConnectionSettings { ["Path"] = store.FilePath, Index = "test" });
             Assert.Equal(12, await again.CountAllAsync("ns"));
         }
 

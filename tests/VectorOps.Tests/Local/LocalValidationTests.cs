@@ -86,7 +86,7 @@ namespace VectorOps.Tests.Local
                 Assert.Equal(ErrorIds.InvalidNamespace, ex.ErrorId);
                 Assert.Equal(bad, ex.Target);
                 Assert.Contains("unpaired surrogate", ex.Message);
-                ex = Assert.Throws<VectorOpsException>(() => LocalProvider.Create(new ConnectionSettings { Path = store.FilePath, Index = bad }));
+                ex = Assert.Throws<VectorOpsException>(() => LocalProvider.Create(new ConnectionSettings { ["Path"] = store.FilePath, Index = bad }));
                 Assert.Equal(ErrorIds.InvalidIndexName, ex.ErrorId);
                 Assert.Equal(bad, ex.Target);
             }
@@ -152,7 +152,7 @@ namespace VectorOps.Tests.Local
             try
             {
                 var path = Path.Combine(folder, "store.db");
-                var ex = Assert.Throws<VectorOpsException>(() => LocalProvider.Create(new ConnectionSettings { Path = path, Index = index }));
+                var ex = Assert.Throws<VectorOpsException>(() => LocalProvider.Create(new ConnectionSettings { ["Path"] = path, Index = index }));
                 Assert.Equal(ErrorIds.InvalidIndexName, ex.ErrorId);
                 Assert.Equal(VectorOpsErrorCategory.InvalidArgument, ex.Category);
                 Assert.Equal(index, ex.Target);
@@ -168,13 +168,13 @@ namespace VectorOps.Tests.Local
         public void A_bad_default_namespace_is_refused_at_connect()
         {
             using var store = new TestStore();
-            var ex = Assert.Throws<VectorOpsException>(() => LocalProvider.Create(new ConnectionSettings { Path = store.FilePath, DefaultNamespace = "a\tb" }));
+            var ex = Assert.Throws<VectorOpsException>(() => LocalProvider.Create(new ConnectionSettings { ["Path"] = store.FilePath, DefaultNamespace = "a\tb" }));
             Assert.Equal(ErrorIds.InvalidNamespace, ex.ErrorId);
         }
 
         private static void AssertOpenFailed(string? given, string expectedTarget)
         {
-            var ex = Assert.Throws<VectorOpsException>(() => LocalProvider.Create(new ConnectionSettings { Path = given, Index = "x" }));
+            var ex = Assert.Throws<VectorOpsException>(() => LocalProvider.Create(new ConnectionSettings { ["Path"] = given, Index = "x" }));
             Assert.Equal(ErrorIds.StoreOpenFailed, ex.ErrorId);
             Assert.Equal(VectorOpsErrorCategory.OpenError, ex.Category);
             Assert.Equal(expectedTarget, ex.Target);
@@ -198,10 +198,16 @@ namespace VectorOps.Tests.Local
         }
 
         [Fact]
-        public void Blank_and_malformed_paths_fail_to_open()
+        public void Blank_and_malformed_paths_are_refused_as_settings_before_anything_is_opened()
         {
-            AssertOpenFailed("  ", "  ");
-            AssertOpenFailed("bad\0path.db", "bad\0path.db");
+            foreach (var given in new[] { "  ", "bad\0path.db" })
+            {
+                var ex = Assert.Throws<VectorOpsException>(() => LocalProvider.Create(new ConnectionSettings { ["Path"] = given, Index = "x" }));
+                Assert.Equal(ErrorIds.InvalidSetting, ex.ErrorId);
+                Assert.Equal(VectorOpsErrorCategory.InvalidArgument, ex.Category);
+                Assert.Equal(given, ex.Target);
+                Assert.Contains("-Path", ex.Message);
+            }
         }
 
         [Fact]

@@ -32,7 +32,7 @@ namespace VectorOps.Tests.Local
         /// <summary>Another provider on the same file (another index, or the same one again).</summary>
         public LocalProvider Open(string index, Action<string>? trace = null)
         {
-            var p = (LocalProvider)LocalProvider.Create(new ConnectionSettings { Provider = "Local", Path = FilePath, Index = index, Trace = trace, CreateIfMissing = true });
+            var p = (LocalProvider)LocalProvider.Create(new ConnectionSettings { Provider = "Local", ["Path"] = FilePath, Index = index, Trace = trace, CreateIfMissing = true });
             _opened.Add(p);
             return p;
         }

@@ -45,8 +45,8 @@ namespace VectorOps.Tests.Pinecone
             {
                 Provider = "Pinecone",
                 Index = PineconeFixture.IndexName,
-                BaseUri = Fixture.ControlPrism.Uri,
-                ApiKey = Secret.FromPlainText(PineconeFixture.Key),
+                ["BaseUri"] = Fixture.ControlPrism.Uri,
+                Credential = Secret.FromPlainText(PineconeFixture.Key),
             };
             using var connection = ConnectCommand.Connect(settings, makeDefault: false);
             Assert.Equal(PineconeFixture.IndexName, connection.Index);
@@ -70,7 +70,7 @@ namespace VectorOps.Tests.Pinecone
         {
             var settings = new ConnectionSettings
             {
-                Provider = "Pinecone", Index = "no-such-index", BaseUri = Fixture.ControlPrism.Uri, ApiKey = Secret.FromPlainText(PineconeFixture.Key),
+                Provider = "Pinecone", Index = "no-such-index", ["BaseUri"] = Fixture.ControlPrism.Uri, Credential = Secret.FromPlainText(PineconeFixture.Key),
             };
             var ex = Assert.Throws<VectorOpsException>(() => ConnectCommand.Connect(settings, makeDefault: false));
             Assert.Equal(ErrorIds.ProviderNotFound, ex.ErrorId);
@@ -88,7 +88,7 @@ namespace VectorOps.Tests.Pinecone
         {
             var settings = new ConnectionSettings
             {
-                Provider = "Pinecone", Index = name, BaseUri = Fixture.ControlPrism.Uri, ApiKey = Secret.FromPlainText(PineconeFixture.Key),
+                Provider = "Pinecone", Index = name, ["BaseUri"] = Fixture.ControlPrism.Uri, Credential = Secret.FromPlainText(PineconeFixture.Key),
             };
             var ex = Assert.Throws<VectorOpsException>(() => ConnectCommand.Connect(settings, makeDefault: false));
             Assert.Equal(ErrorIds.InvalidIndexName, ex.ErrorId);
@@ -99,7 +99,7 @@ namespace VectorOps.Tests.Pinecone
         [Fact]
         public void NeitherHostNorIndex_IsAClearError()
         {
-            var ex = Assert.Throws<VectorOpsException>(() => PineconeProvider.Create(new ConnectionSettings { Provider = "Pinecone", ApiKey = Secret.FromPlainText("k") }));
+            var ex = Assert.Throws<VectorOpsException>(() => PineconeProvider.Create(new ConnectionSettings { Provider = "Pinecone", Credential = Secret.FromPlainText("k") }));
             Assert.Equal(ErrorIds.InvalidArgument, ex.ErrorId);
             Assert.Contains("-IndexHost", ex.Message);
         }
@@ -110,9 +110,9 @@ namespace VectorOps.Tests.Pinecone
         public void ApiVersion_Unsupported_IsRefused(string version)
         {
             var s = Fixture.Settings();
-            s.ApiVersion = version;
+            s["ApiVersion"] = version;
             var ex = Assert.Throws<VectorOpsException>(() => PineconeProvider.Create(s));
-            Assert.Equal(ErrorIds.InvalidArgument, ex.ErrorId);
+            Assert.Equal(ErrorIds.InvalidSetting, ex.ErrorId);
             Assert.Contains(version, ex.Message);
             Assert.Contains("2026-04", ex.Message);
         }
@@ -163,7 +163,7 @@ namespace VectorOps.Tests.Pinecone
         public void PlainHttp_ToANonLoopbackHost_IsRefused(string host)
         {
             var s = Fixture.Settings();
-            s.IndexHost = new Uri(host);
+            s["IndexHost"] = new Uri(host);
             var ex = Assert.Throws<VectorOpsException>(() => PineconeProvider.Create(s));
             Assert.Equal(ErrorIds.InsecureEndpoint, ex.ErrorId);
             Assert.Equal(VectorOpsErrorCategory.SecurityError, ex.Category);
@@ -174,7 +174,7 @@ namespace VectorOps.Tests.Pinecone
         {
             var s = new ConnectionSettings
             {
-                Provider = "Pinecone", Index = "movies", BaseUri = new Uri("http://api.pinecone.io"), ApiKey = Secret.FromPlainText("k"),
+                Provider = "Pinecone", Index = "movies", ["BaseUri"] = new Uri("http://api.pinecone.io"), Credential = Secret.FromPlainText("k"),
             };
             Assert.Equal(ErrorIds.InsecureEndpoint, Assert.Throws<VectorOpsException>(() => PineconeProvider.Create(s)).ErrorId);
         }
@@ -183,7 +183,7 @@ namespace VectorOps.Tests.Pinecone
         public void Https_IndexHost_IsAccepted_AndNamedByItsFirstLabel()
         {
             var s = Fixture.Settings();
-            s.IndexHost = new Uri("https://movies-c01b5b5.svc.aped-4627-b74a.pinecone.io");
+            s["IndexHost"] = new Uri("https://movies-c01b5b5.svc.aped-4627-b74a.pinecone.io");
             using var provider = PineconeProvider.Create(s);
             Assert.Equal("movies-c01b5b5", provider.Index);
             Assert.Equal("https://movies-c01b5b5.svc.aped-4627-b74a.pinecone.io", provider.Endpoint);

@@ -86,7 +86,7 @@ namespace VectorOps.Tests.Pinecone
             // into a violation), so this one test talks to a separate emulator directly.
             using var emulator = new PineconeEmulator(new PineconeEmulatorOptions { ApiKey = "the-right-key", PlainText401 = true });
             emulator.Start();
-            var s = new ConnectionSettings { Provider = "Pinecone", IndexHost = emulator.BaseUri, ApiKey = Secret.FromPlainText("pcsk_other_key_0123456789"), MaxAttempts = 1 };
+            var s = new ConnectionSettings { Provider = "Pinecone", ["IndexHost"] = emulator.BaseUri, Credential = Secret.FromPlainText("pcsk_other_key_0123456789"), MaxAttempts = 1 };
             using var connection = ConnectCommand.Connect(s, makeDefault: false);
             var ex = Assert.Throws<VectorOpsException>(() => connection.ProviderInstance.GetStatsAsync(default).GetAwaiter().GetResult());
             Assert.Equal(ErrorIds.ProviderAuthenticationFailed, ex.ErrorId);
@@ -256,7 +256,7 @@ namespace VectorOps.Tests.Pinecone
                 var e = Assert.Throws<VectorOpsException>(() => new GetNamespacesCommand(host, c).Execute());
                 all.Add(e);
             }
-            var missing = Assert.Throws<VectorOpsException>(() => ConnectCommand.Connect(new ConnectionSettings { Provider = "Pinecone", IndexHost = new Uri("http://example.com"), ApiKey = Secret.FromPlainText(key) }, false));
+            var missing = Assert.Throws<VectorOpsException>(() => ConnectCommand.Connect(new ConnectionSettings { Provider = "Pinecone", ["IndexHost"] = new Uri("http://example.com"), Credential = Secret.FromPlainText(key) }, false));
             all.Add(missing);
 
             Assert.Contains(host.Errors, e => e.ErrorId == ErrorIds.ProviderBadRequest);

@@ -92,9 +92,9 @@ namespace VectorOps.Tests.Pinecone
             var s = new ConnectionSettings
             {
                 Provider = "Pinecone",
-                IndexHost = apiVersion == "2025-10" ? LegacyPrism.Uri : Prism.Uri,
-                ApiKey = Secret.FromPlainText(key),
-                ApiVersion = apiVersion,
+                ["IndexHost"] = apiVersion == "2025-10" ? LegacyPrism.Uri : Prism.Uri,
+                Credential = Secret.FromPlainText(key),
+                ["ApiVersion"] = apiVersion,
                 RequestTimeout = TimeSpan.FromSeconds(20),
             };
             if (maxAttempts != null) s.MaxAttempts = maxAttempts;

@@ -28,7 +28,7 @@ namespace VectorOps.Tests.Pinecone
         [Fact]
         public void Defaults_are_95_deletes_a_second_per_namespace_and_64_in_flight()
         {
-            using var provider = (PineconeProvider)PineconeProvider.Create(new ConnectionSettings { Provider = "Pinecone", IndexHost = _emulator.BaseUri, ApiKey = Secret.FromPlainText(Key) });
+            using var provider = (PineconeProvider)PineconeProvider.Create(new ConnectionSettings { Provider = "Pinecone", ["IndexHost"] = _emulator.BaseUri, Credential = Secret.FromPlainText(Key) });
             Assert.Equal(95, provider.DeleteRequestsPerSecond);
             Assert.Equal(64, provider.Capabilities.DefaultDeleteConcurrency);
             Assert.Equal(8, provider.Capabilities.DefaultConcurrency);
@@ -42,7 +42,7 @@ namespace VectorOps.Tests.Pinecone
             _emulator.Store.Seed("bulk", ids.Select(id => new PineconeRecord(id)));
             _emulator.Faults.AddedLatency = TimeSpan.FromMilliseconds(25);
 
-            var settings = new ConnectionSettings { Provider = "Pinecone", IndexHost = _emulator.BaseUri, ApiKey = Secret.FromPlainText(Key), MaxAttempts = 1 };
+            var settings = new ConnectionSettings { Provider = "Pinecone", ["IndexHost"] = _emulator.BaseUri, Credential = Secret.FromPlainText(Key), MaxAttempts = 1 };
             using var connection = new VectorConnection(ProviderRegistry.Create(settings), "bulk", null);
             var host = new RecordingHost();
             // 100 ids a request: 300 requests, three times the emulator's burst, from 64 in flight.

@@ -255,7 +255,7 @@ namespace VectorOps.Tests.Reliability
         protected override bool HasSparseValues => true;
 
         protected override VectorConnection Connect() =>
-            ConnectCommand.Connect(new ConnectionSettings { Provider = "Local", Path = _store, Index = "roundtrip", CreateIfMissing = true }, makeDefault: false);
+            ConnectCommand.Connect(new ConnectionSettings { Provider = "Local", ["Path"] = _store, Index = "roundtrip", CreateIfMissing = true }, makeDefault: false);
 
         protected override void Settle() { }
 

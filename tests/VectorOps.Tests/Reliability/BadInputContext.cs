@@ -284,7 +284,7 @@ namespace VectorOps.Tests.Reliability
         public override string IndexName => "bad-input";
         public override string? Secret => null;
 
-        protected override ConnectionSettings Settings() => new ConnectionSettings { Provider = "Local", Path = _store, Index = "bad-input", CreateIfMissing = true };
+        protected override ConnectionSettings Settings() => new ConnectionSettings { Provider = "Local", ["Path"] = _store, Index = "bad-input", CreateIfMissing = true };
 
         protected override List<(string Option, string? Value)> ConnectionOptions() => new List<(string, string?)>
         {

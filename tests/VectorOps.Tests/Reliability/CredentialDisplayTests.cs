@@ -66,7 +66,7 @@ namespace VectorOps.Tests.Reliability
             Assert.Contains("(--account-id, or the CLOUDFLARE_ACCOUNT_ID environment variable)", cli.Message, StringComparison.Ordinal);
             Assert.Contains("(--index)", Assert.Throws<VectorOpsException>(() => VectorizeNames.ValidateIndexName("", CliSettingNames.Instance)).Message, StringComparison.Ordinal);
 
-            var pinecone = new ConnectionSettings { Provider = "Pinecone", ApiKey = Secret.FromPlainText("pcsk_not_used_0000000000"), Names = CliSettingNames.Instance };
+            var pinecone = new ConnectionSettings { Provider = "Pinecone", Credential = Secret.FromPlainText("pcsk_not_used_0000000000"), Names = CliSettingNames.Instance };
             var noIndex = Assert.Throws<VectorOpsException>(() => PineconeProvider.Create(pinecone));
             Assert.Contains("--index-host", noIndex.Message, StringComparison.Ordinal);
             Assert.Contains("--index (its name", noIndex.Message, StringComparison.Ordinal);
@@ -74,8 +74,8 @@ namespace VectorOps.Tests.Reliability
 
             var rate = new ConnectionSettings
             {
-                Provider = "CloudflareVectorize", Index = "docs", AccountId = new string('a', 32), RequestsPerSecond = -1,
-                ApiKey = Secret.FromPlainText("token_not_used_00000000"), Names = CliSettingNames.Instance,
+                Provider = "CloudflareVectorize", Index = "docs", ["AccountId"] = new string('a', 32), RequestsPerSecond = -1,
+                Credential = Secret.FromPlainText("token_not_used_00000000"), Names = CliSettingNames.Instance,
             };
             Assert.StartsWith("--requests-per-second must be a positive number", Assert.Throws<VectorOpsException>(() => VectorizeProvider.Create(rate)).Message, StringComparison.Ordinal);
         }
@@ -110,8 +110,8 @@ namespace VectorOps.Tests.Reliability
         private static VectorOpsException Create(string provider, SettingNames names)
         {
             var s = provider == "Pinecone"
-                ? new ConnectionSettings { Provider = provider, IndexHost = new Uri("https://127.0.0.1:9"), Names = names }
-                : new ConnectionSettings { Provider = provider, Index = "docs", AccountId = new string('a', 32), Names = names };
+                ? new ConnectionSettings { Provider = provider, ["IndexHost"] = new Uri("https://127.0.0.1:9"), Names = names }
+                : new ConnectionSettings { Provider = provider, Index = "docs", ["AccountId"] = new string('a', 32), Names = names };
             var ex = Assert.Throws<VectorOpsException>(() => ProviderRegistry.Create(s));
             Assert.Equal(ErrorIds.MissingCredential, ex.ErrorId);
             return ex;
@@ -157,7 +157,7 @@ namespace VectorOps.Tests.Reliability
         {
             var host = new RecordingHost();
             // An index host given: connecting sends nothing, so no server is needed.
-            var connection = ConnectCommand.Connect(new ConnectionSettings { Provider = "Pinecone", IndexHost = new Uri("https://127.0.0.1:9"), ApiKey = key }, makeDefault: false, host);
+            var connection = ConnectCommand.Connect(new ConnectionSettings { Provider = "Pinecone", ["IndexHost"] = new Uri("https://127.0.0.1:9"), Credential = key }, makeDefault: false, host);
             scan.AddObject("connection", connection);
             scan.AddHost("connect", host);
             return connection;
@@ -177,7 +177,7 @@ namespace VectorOps.Tests.Reliability
             try
             {
                 Environment.SetEnvironmentVariable(VectorizeNames.ApiTokenEnvironmentVariable, VectorizeFixture.Token);
-                using var fromEnvironment = Fixture.Connect(Fixture.NewIndex().Name, s => s.ApiKey = null);
+                using var fromEnvironment = Fixture.Connect(Fixture.NewIndex().Name, s => s.Credential = null);
                 using var given = Fixture.Connect(Fixture.NewIndex().Name);
                 scan.AddObject("environment", fromEnvironment);
                 scan.AddObject("given", given);

@@ -120,7 +120,7 @@ namespace VectorOps.Tests.Reliability
         public override ConnectionSettings Settings(bool throughPrism = true, int maxAttempts = 3, TimeSpan? requestTimeout = null)
         {
             var s = _fixture.Settings(maxAttempts: maxAttempts);
-            if (!throughPrism) s.IndexHost = Emulator.BaseUri;
+            if (!throughPrism) s["IndexHost"] = Emulator.BaseUri;
             s.RequestTimeout = requestTimeout ?? TimeSpan.FromSeconds(10);
             return s;
         }
@@ -180,7 +180,7 @@ namespace VectorOps.Tests.Reliability
         public override ConnectionSettings Settings(bool throughPrism = true, int maxAttempts = 3, TimeSpan? requestTimeout = null)
         {
             var s = _fixture.Settings(Index.Name);
-            if (!throughPrism) s.BaseUri = Emulator.BaseUri;
+            if (!throughPrism) s["BaseUri"] = Emulator.BaseUri;
             s.MaxAttempts = maxAttempts;
             s.RequestTimeout = requestTimeout ?? TimeSpan.FromSeconds(10);
             return s;
@@ -268,7 +268,7 @@ namespace VectorOps.Tests.Reliability
         public override int MutatingCalls() => 0;
 
         public override ConnectionSettings Settings(bool throughPrism = true, int maxAttempts = 3, TimeSpan? requestTimeout = null) =>
-            new ConnectionSettings { Provider = "Local", Path = StorePath, Index = "faults", CreateIfMissing = true };
+            new ConnectionSettings { Provider = "Local", ["Path"] = StorePath, Index = "faults", CreateIfMissing = true };
 
         public override List<string> CliArgs(string command, bool throughPrism = true, params string[] rest)
         {

@@ -274,7 +274,7 @@ namespace VectorOps.Tests.Reliability
 
         protected override ConnectionSettings WithSecret(ConnectionSettings settings, string secret)
         {
-            settings.ApiKey = Secret.FromPlainText(secret);
+            settings.Credential = Secret.FromPlainText(secret);
             return settings;
         }
 
@@ -290,7 +290,7 @@ namespace VectorOps.Tests.Reliability
 
         protected override ConnectionSettings WithSecret(ConnectionSettings settings, string secret)
         {
-            settings.ApiKey = Secret.FromPlainText(secret);
+            settings.Credential = Secret.FromPlainText(secret);
             return settings;
         }
 

@@ -201,8 +201,8 @@ namespace VectorOps.Tests.Reliability
             {
                 Provider = "Pinecone",
                 Index = PineconeFixture.IndexName,
-                BaseUri = _target.Fixture.ControlPrism.Uri,
-                ApiKey = Secret.FromPlainText(PineconeFixture.Key),
+                ["BaseUri"] = _target.Fixture.ControlPrism.Uri,
+                Credential = Secret.FromPlainText(PineconeFixture.Key),
             };
             using var connection = ConnectCommand.Connect(s, makeDefault: false, host);
             Assert.Contains(host.Verbose, v => v.StartsWith("GET /indexes/" + PineconeFixture.IndexName + " -> 200", StringComparison.Ordinal));

@@ -56,7 +56,7 @@ namespace VectorOps.Tests.Vectorize
         [InlineData("0123456789abcdef0123456789abcdef0")] // 33: the document's maxLength is 32
         public void Invalid_account_ids_are_refused(string account)
         {
-            var ex = ConnectFails(s => s.AccountId = account);
+            var ex = ConnectFails(s => s["AccountId"] = account);
             Assert.Equal(ErrorIds.InvalidAccountId, ex.ErrorId);
             Assert.Equal(account, ex.Target);
         }
@@ -70,10 +70,10 @@ namespace VectorOps.Tests.Vectorize
             {
                 Environment.SetEnvironmentVariable("CLOUDFLARE_ACCOUNT_ID", null);
                 Environment.SetEnvironmentVariable("CLOUDFLARE_API_TOKEN", null);
-                Assert.Equal(ErrorIds.MissingAccountId, ConnectFails(s => s.AccountId = null).ErrorId);
-                var missing = ConnectFails(s => s.ApiKey = null);
+                Assert.Equal(ErrorIds.MissingAccountId, ConnectFails(s => s["AccountId"] = null).ErrorId);
+                var missing = ConnectFails(s => s.Credential = null);
                 Assert.Equal(ErrorIds.MissingCredential, missing.ErrorId);
-                Assert.Equal(VectorOpsErrorCategory.AuthenticationError, missing.Category);
+                Assert.Equal(VectorOpsErrorCategory.InvalidArgument, missing.Category);
                 Assert.Contains("CLOUDFLARE_API_TOKEN", missing.Message, StringComparison.Ordinal);
 
                 Environment.SetEnvironmentVariable("CLOUDFLARE_ACCOUNT_ID", Fixture.AccountId);
@@ -82,8 +82,8 @@ namespace VectorOps.Tests.Vectorize
                 index.Seed("doc-", 3);
                 using var connection = Fixture.Connect(index.Name, s =>
                 {
-                    s.AccountId = null;
-                    s.ApiKey = null;
+                    s["AccountId"] = null;
+                    s.Credential = null;
                 });
                 var stats = Sync(connection.ProviderInstance.GetStatsAsync(default));
                 Assert.Equal(3, stats.TotalRecordCount);
@@ -104,7 +104,7 @@ namespace VectorOps.Tests.Vectorize
         [InlineData("ftp://127.0.0.1/", ErrorIds.InvalidEndpoint)]
         public void Plain_http_is_refused_except_for_loopback(string uri, string errorId)
         {
-            var ex = ConnectFails(s => s.BaseUri = new Uri(uri));
+            var ex = ConnectFails(s => s["BaseUri"] = new Uri(uri));
             Assert.Equal(errorId, ex.ErrorId);
         }
 
@@ -112,7 +112,7 @@ namespace VectorOps.Tests.Vectorize
         public void The_default_base_uri_is_cloudflares_api_over_https()
         {
             var s = Fixture.Settings("valid-index");
-            s.BaseUri = null;
+            s["BaseUri"] = null;
             using var connection = ConnectCommand.Connect(s, makeDefault: false);
             Assert.Equal($"https://api.cloudflare.com/client/v4/accounts/{Fixture.AccountId}/vectorize/v2/indexes/valid-index", connection.Endpoint);
         }

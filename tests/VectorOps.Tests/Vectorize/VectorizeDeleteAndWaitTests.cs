@@ -298,7 +298,7 @@ namespace VectorOps.Tests.Vectorize
                 Assert.Equal("10004", ex.ProviderCode);
                 Assert.Equal(404, ex.StatusCode);
             }
-            using (var wrong = Fixture.Connect(index.Name, s => s.ApiKey = Security.Secret.FromPlainText("not-the-token-0000000000")))
+            using (var wrong = Fixture.Connect(index.Name, s => s.Credential = Security.Secret.FromPlainText("not-the-token-0000000000")))
             {
                 var ex = Assert.Throws<VectorOpsException>(() => Sync(wrong.ProviderInstance.GetStatsAsync(CancellationToken.None)));
                 Assert.Equal(ErrorIds.ProviderAuthenticationFailed, ex.ErrorId);

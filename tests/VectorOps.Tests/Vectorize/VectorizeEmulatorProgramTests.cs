@@ -70,9 +70,9 @@ namespace VectorOps.Tests.Vectorize
                 {
                     Provider = "CloudflareVectorize",
                     Index = "prog-index",
-                    AccountId = VectorizeEmulator.DefaultAccountId,
-                    ApiKey = Secret.FromPlainText("prog-token-123"),
-                    BaseUri = uri,
+                    ["AccountId"] = VectorizeEmulator.DefaultAccountId,
+                    Credential = Secret.FromPlainText("prog-token-123"),
+                    ["BaseUri"] = uri,
                     RequestsPerSecond = 100,
                 }, makeDefault: false);
                 var host = new Support.RecordingHost();

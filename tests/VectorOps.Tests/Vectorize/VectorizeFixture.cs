@@ -55,9 +55,9 @@ namespace VectorOps.Tests.Vectorize
         {
             Provider = "CloudflareVectorize",
             Index = index,
-            AccountId = AccountId,
-            ApiKey = Secret.FromPlainText(Token),
-            BaseUri = Prism.Uri,
+            ["AccountId"] = AccountId,
+            Credential = Secret.FromPlainText(Token),
+            ["BaseUri"] = Prism.Uri,
             RequestsPerSecond = 400,
             Trace = trace is null ? null : line => { lock (trace) trace.Add(line); },
         };

@@ -210,7 +210,7 @@ namespace VectorOps.Tests.Vectorize
             var blocked = Assert.Throws<VectorOpsException>(() => Sync(connection.ProviderInstance.GetStatsAsync(default)));
             texts.Add(blocked.ToString());
             Fixture.Reset();
-            using (var wrong = Fixture.Connect(index.Name, s => s.ApiKey = Security.Secret.FromPlainText(VectorizeFixture.Token + "-revoked"), trace))
+            using (var wrong = Fixture.Connect(index.Name, s => s.Credential = Security.Secret.FromPlainText(VectorizeFixture.Token + "-revoked"), trace))
             {
                 var denied = Assert.Throws<VectorOpsException>(() => Sync(wrong.ProviderInstance.GetStatsAsync(default)));
                 texts.Add(denied.ToString());

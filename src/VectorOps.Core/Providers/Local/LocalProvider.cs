@@ -115,11 +115,18 @@ namespace VectorOps.Providers.Local
         public static IVectorProvider Create(ConnectionSettings settings)
         {
             if (settings is null) throw new ArgumentNullException(nameof(settings));
+            settings.Provider = ProviderName;
+            return ProviderRegistry.Create(settings);
+        }
+
+        /// <summary>The descriptor's factory: the settings are checked against it (ProviderDescriptor.Prepare).</summary>
+        internal static IVectorProvider Open(ConnectionSettings settings)
+        {
             var index = settings.Index ?? DefaultIndexName;
             ValidateIndexName(index);
             if (settings.DefaultNamespace != null) CheckNamespace(settings.DefaultNamespace);
 
-            var path = ResolvePath(settings.Path, settings.CreateIfMissing);
+            var path = ResolvePath(settings.Find<string>(LocalDescriptor.Path), settings.CreateIfMissing);
             if (!settings.CreateIfMissing && !File.Exists(path))
                 throw IndexNotFound(index, $"The local store '{path}' does not exist, so it has no index '{index}'.", settings.Names);
             var busy = settings.RequestTimeout is TimeSpan t && t > TimeSpan.Zero ? t : DefaultBusyTimeout;

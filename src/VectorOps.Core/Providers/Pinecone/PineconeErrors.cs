@@ -33,7 +33,7 @@ namespace VectorOps.Providers.Pinecone
             if (context != null) message = string.IsNullOrEmpty(message) ? context : context + " " + message;
             var hint = r.StatusCode switch
             {
-                401 => $" Check the API key ({names.Option(Setting.ApiKey)}, or {names.EnvironmentVariable(PineconeProvider.ApiKeyEnvironmentVariable)}).",
+                401 => $" Check the API key ({names.Credential(PineconeDescriptor.Descriptor.Credential!)}, or {names.EnvironmentVariable(PineconeProvider.ApiKeyEnvironmentVariable)}).",
                 403 => " The API key is not allowed to do this (check its project and permissions).",
                 429 => $" Pinecone is rate limiting this client; lower {names.Option(Setting.ThrottleLimit)} or try again later.",
                 _ => "",

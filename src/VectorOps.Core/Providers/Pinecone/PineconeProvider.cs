@@ -122,32 +122,29 @@ namespace VectorOps.Providers.Pinecone
 
         /// <summary>
         /// Connects from settings: IndexHost, or Index resolved to its host with the control plane's describe_index
-        /// (BaseUri, default https://api.pinecone.io); the key from settings.ApiKey or PINECONE_API_KEY; API version
+        /// (BaseUri, default https://api.pinecone.io); the key from settings.Credential or PINECONE_API_KEY; API version
         /// 2026-04 (default) or 2025-10. HTTPS only, except a loopback host.
         /// </summary>
         public static IVectorProvider Create(ConnectionSettings settings)
         {
             if (settings is null) throw new ArgumentNullException(nameof(settings));
-            if (settings.CreateIfMissing)
-                throw new VectorOpsException(ErrorIds.NotSupported, VectorOpsErrorCategory.InvalidArgument,
-                    $"Pinecone indexes are not created by VectorOps (create it in the Pinecone console or its control-plane API); {settings.Names.Option(Setting.Create)} applies to the local store only.",
-                    settings.Index);
-            var version = string.IsNullOrWhiteSpace(settings.ApiVersion) ? DefaultApiVersion : settings.ApiVersion!.Trim();
-            if (version != DefaultApiVersion && version != LegacyApiVersion)
-                throw new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,
-                    $"Pinecone API version '{version}' is not supported. Use {DefaultApiVersion} (the default) or {LegacyApiVersion}.", settings.ApiVersion);
+            settings.Provider = ProviderName;
+            return ProviderRegistry.Create(settings);
+        }
+
+        /// <summary>The descriptor's factory: the settings are checked against it (ProviderDescriptor.Prepare).</summary>
+        internal static IVectorProvider Open(ConnectionSettings settings)
+        {
+            // The registry checked the settings against PineconeDescriptor: the version is one of those it lists.
+            var version = settings.Get(PineconeDescriptor.ApiVersion, DefaultApiVersion);
 
             // A key from the environment is written back with its source: the connection shows it as any other.
             var names = settings.Names;
-            var key = settings.CredentialFromEnvironment(ApiKeyEnvironmentVariable);
-            if (key is null)
-                throw new VectorOpsException(ErrorIds.MissingCredential, VectorOpsErrorCategory.InvalidArgument,
-                    $"No Pinecone API key was given. Pass {names.Option(Setting.ApiKey)}, or set {names.EnvironmentVariable(ApiKeyEnvironmentVariable)}.",
-                    ApiKeyEnvironmentVariable);
+            var key = settings.RequireCredential();
 
-            if (settings.IndexHost != null)
+            if (settings.Find<Uri>(PineconeDescriptor.IndexHost) is Uri indexHost)
             {
-                var host = EndpointGuard.Require(settings.IndexHost, ProviderName);
+                var host = EndpointGuard.Require(indexHost, ProviderName);
                 // Without -Index the name shown is the host's first label ("movies-c01b5b5"), or host:port for an IP.
                 var name = !string.IsNullOrWhiteSpace(settings.Index) ? settings.Index!
                     : host.HostNameType == UriHostNameType.Dns ? host.Host.Split('.')[0] : host.Authority;
@@ -155,7 +152,7 @@ namespace VectorOps.Providers.Pinecone
             }
             if (string.IsNullOrWhiteSpace(settings.Index))
                 throw new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,
-                    $"Name the Pinecone index: {names.Option(Setting.IndexHost)} (its host URI, from the console or describe_index) or {names.Option(Setting.Index)} (its name, resolved through the control plane).",
+                    $"Name the Pinecone index: {names.Option(PineconeDescriptor.Descriptor.FindSetting(PineconeDescriptor.IndexHost)!)} (its host URI, from the console or describe_index) or {names.Option(Setting.Index)} (its name, resolved through the control plane).",
                     null);
             var index = settings.Index!.Trim();
             if (!IndexNamePattern.IsMatch(index))
@@ -187,7 +184,7 @@ namespace VectorOps.Providers.Pinecone
         /// <summary>GET /indexes/{name} on the control plane: the index's host (and dimension).</summary>
         private static async Task<(Uri Host, int? Dimension)> ResolveHostAsync(ConnectionSettings settings, string index, string version, Secret key, CancellationToken ct)
         {
-            var control = EndpointGuard.Require(settings.BaseUri ?? DefaultControlPlane, ProviderName);
+            var control = EndpointGuard.Require(settings.Find<Uri>(PineconeDescriptor.BaseUri) ?? DefaultControlPlane, ProviderName);
             var transport = new HttpTransport(control, TransportOptionsFor(settings, key, version,
                 r => PineconeErrors.Map(r, settings.Names, r.StatusCode == 404 ? $"Index '{index}' was not found in this project." : null)));
             var r = await transport.SendAsync(HttpMethod.Get, "/indexes/" + Uri.EscapeDataString(index), null, ct).ConfigureAwait(false);

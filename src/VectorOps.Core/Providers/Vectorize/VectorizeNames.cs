@@ -49,7 +49,7 @@ namespace VectorOps.Providers.Vectorize
             names ??= SettingNames.PowerShell;
             if (accountId is null || accountId.Length == 0)
                 throw new VectorOpsException(ErrorIds.MissingAccountId, VectorOpsErrorCategory.InvalidArgument,
-                    $"Name the Cloudflare account ({names.Option(Setting.AccountId)}, or {names.EnvironmentVariable(AccountIdEnvironmentVariable)}).", null);
+                    $"Name the Cloudflare account ({names.Option(VectorizeDescriptor.Descriptor.FindSetting(VectorizeDescriptor.AccountId)!)}, or {names.EnvironmentVariable(AccountIdEnvironmentVariable)}).", null);
             if (!AccountPattern.IsMatch(accountId))
                 throw new VectorOpsException(ErrorIds.InvalidAccountId, VectorOpsErrorCategory.InvalidArgument,
                     $"'{accountId}' is not a Cloudflare account id: it is 32 hexadecimal digits (Dashboard, Workers & Pages, Account ID).",

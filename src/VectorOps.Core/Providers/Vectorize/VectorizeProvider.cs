@@ -141,23 +141,27 @@ namespace VectorOps.Providers.Vectorize
         }
 
         /// <summary>
-        /// Reads AccountId (or CLOUDFLARE_ACCOUNT_ID), Index, the token (ApiKey, or CLOUDFLARE_API_TOKEN), BaseUri
+        /// Reads AccountId (or CLOUDFLARE_ACCOUNT_ID), Index, the token (Credential, or CLOUDFLARE_API_TOKEN), BaseUri
         /// (default https://api.cloudflare.com/client/v4; https unless loopback), RequestsPerSecond (default 3.6),
-        /// RequestTimeout, MaxAttempts and Options["ListPageSize"] (1-1000, default 1000). Everything is checked
+        /// RequestTimeout, MaxAttempts and ListPageSize (1-1000, default 1000). Everything is checked
         /// here, so a bad setting fails before any request.
         /// </summary>
         public static IVectorProvider Create(ConnectionSettings settings)
         {
             if (settings is null) throw new ArgumentNullException(nameof(settings));
-            if (settings.CreateIfMissing)
-                throw new VectorOpsException(ErrorIds.NotSupported, VectorOpsErrorCategory.InvalidArgument,
-                    $"Cloudflare Vectorize indexes are not created by VectorOps (create it with wrangler or the Cloudflare API); {settings.Names.Option(Setting.Create)} applies to the local store only.",
-                    settings.Index);
+            settings.Provider = ProviderName;
+            return ProviderRegistry.Create(settings);
+        }
+
+        /// <summary>The descriptor's factory: the settings are checked against it (ProviderDescriptor.Prepare).</summary>
+        internal static IVectorProvider Open(ConnectionSettings settings)
+        {
             var names = settings.Names;
             VectorizeNames.ValidateIndexName(settings.Index, names);
-            var account = string.IsNullOrWhiteSpace(settings.AccountId) ? Environment.GetEnvironmentVariable(VectorizeNames.AccountIdEnvironmentVariable) : settings.AccountId;
+            // The registry filled AccountId from CLOUDFLARE_ACCOUNT_ID when it was not given (VectorizeDescriptor).
+            var account = settings.Find<string>(VectorizeDescriptor.AccountId);
             VectorizeNames.ValidateAccountId(account?.Trim(), names);
-            var baseUri = EndpointGuard.Require(settings.BaseUri ?? DefaultBaseUri, ProviderName);
+            var baseUri = EndpointGuard.Require(settings.Find<Uri>(VectorizeDescriptor.BaseUri) ?? DefaultBaseUri, ProviderName);
             if (settings.DefaultNamespace != null) VectorizeNames.ValidateNamespace(settings.DefaultNamespace);
 
             var rps = settings.RequestsPerSecond ?? DefaultRequestsPerSecond;
@@ -169,23 +173,13 @@ namespace VectorOps.Providers.Vectorize
                 throw new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,
                     $"{names.Option(Setting.MaxAttempts)} must be at least 1, not {attempts}.", attempts);
 
-            var pageSize = MaxListPageSize;
-            if (settings.Options.TryGetValue("ListPageSize", out var ps))
-            {
-                if (!int.TryParse(ps, NumberStyles.Integer, CultureInfo.InvariantCulture, out pageSize) || pageSize < 1 || pageSize > MaxListPageSize)
-                    throw new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,
-                        $"ListPageSize must be between 1 and {MaxListPageSize}, not '{ps}'.", ps);
-            }
+            // Range-checked by the registry (1 to MaxListPageSize).
+            var pageSize = settings.Get(VectorizeDescriptor.ListPageSize, MaxListPageSize);
 
             // The credential is checked last so that every other mistake is reported even without one.
-            var token = settings.CredentialFromEnvironment(VectorizeNames.ApiTokenEnvironmentVariable);
-            if (token is null)
-                throw new VectorOpsException(ErrorIds.MissingCredential, VectorOpsErrorCategory.AuthenticationError,
-                    $"No Cloudflare API token: pass {names.Option(Setting.ApiToken)}, or set {names.EnvironmentVariable(VectorizeNames.ApiTokenEnvironmentVariable)}. The token needs Vectorize Read (and Vectorize Write to change data).",
-                    null);
-            // What came from the environment is written back (the token with its source, by CredentialFromEnvironment),
-            // so the connection shows the account and the masked token.
-            settings.AccountId = account!.Trim();
+            var token = settings.RequireCredential();
+            // What came from the environment is written back, so the connection shows the account and the masked token.
+            settings[VectorizeDescriptor.AccountId] = account!.Trim();
             return new VectorizeProvider(account!.Trim(), settings.Index!, baseUri, token, rps, settings, pageSize);
         }
 

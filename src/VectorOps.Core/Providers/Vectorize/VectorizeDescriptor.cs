@@ -1,0 +1,38 @@
+namespace VectorOps.Providers.Vectorize
+{
+    /// <summary>Cloudflare Vectorize's entry in the registry: its settings, its API token, and help.</summary>
+    public static class VectorizeDescriptor
+    {
+        public const string AccountId = "AccountId";
+        public const string BaseUri = "BaseUri";
+        public const string ListPageSize = "ListPageSize";
+
+        public static readonly ProviderDescriptor Descriptor = new ProviderDescriptor(VectorizeProvider.ProviderName,
+            "Cloudflare Vectorize (v2) indexes of one account.", VectorizeProvider.Open)
+        {
+            Aliases = new[] { "Vectorize", "Cloudflare" },
+            IndexesCreatedElsewhere = "with wrangler or the Cloudflare API",
+            Credential = new CredentialDescriptor("ApiToken", "API token", "The token needs Vectorize Read (and Vectorize Write to change data).")
+            {
+                EnvironmentVariables = new[] { VectorizeNames.ApiTokenEnvironmentVariable },
+            },
+            Settings = new[]
+            {
+                new SettingDescriptor(AccountId, SettingKind.Text, "The Cloudflare account id: 32 hexadecimal digits (Dashboard, Workers & Pages, Account ID).")
+                {
+                    EnvironmentVariables = new[] { VectorizeNames.AccountIdEnvironmentVariable },
+                },
+                new SettingDescriptor(BaseUri, SettingKind.Uri, "The API's base URI; https unless loopback.")
+                {
+                    DefaultText = VectorizeProvider.DefaultBaseUri.AbsoluteUri,
+                },
+                new SettingDescriptor(ListPageSize, SettingKind.Integer, "Ids per page when listing a namespace's ids.")
+                {
+                    Minimum = 1,
+                    Maximum = VectorizeProvider.MaxListPageSize,
+                    DefaultText = "1000",
+                },
+            },
+        };
+    }
+}
