@@ -7,7 +7,7 @@ using VectorOps.PowerShell.Input;
 namespace VectorOps.PowerShell.Cmdlets
 {
     /// <summary>
-    /// Waits until the provider has applied acknowledged mutations (Cloudflare Vectorize and Pinecone apply writes
+    /// Waits until the provider has applied acknowledged mutations (cloud services that apply writes
     /// asynchronously), then writes them as Completed; mutations still pending at the timeout are written unchanged
     /// with a MutationWaitTimeout error. Mutations that are not Acknowledged pass through.
     /// </summary>

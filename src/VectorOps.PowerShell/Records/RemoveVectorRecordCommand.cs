@@ -64,7 +64,7 @@ namespace VectorOps.PowerShell.Cmdlets
         [ValidateNotNull]
         public VectorMutation[]? InputObject { get; set; }
 
-        /// <summary>A metadata filter: a hashtable or a JSON object string in Pinecone's filter language.</summary>
+        /// <summary>A metadata filter: a hashtable or a JSON object string in the filter language ($eq, $in, $and...).</summary>
         [Parameter(ParameterSetName = FilterSet, Mandatory = true)]
         [AllowNull]
         [AllowEmptyString]
