@@ -492,6 +492,13 @@ Describe 'Help and format' {
                 if (-not $commandName) { continue }
                 $target = Get-Command -Name $commandName -Module VectorOps -ErrorAction Ignore
                 if (-not $target) { continue }
+                # A provider's own parameters are dynamic: ask for those of the provider the example names.
+                $elements = @($call.CommandElements)
+                for ($i = 1; $i -lt $elements.Count - 1; $i++) {
+                    if ($elements[$i] -is [System.Management.Automation.Language.CommandParameterAst] -and $elements[$i].ParameterName -eq 'Provider') {
+                        $target = Get-Command -Name $commandName -Module VectorOps -ArgumentList $elements[$i + 1].SafeGetValue()
+                    }
+                }
                 $known = @($target.Parameters.Values | ForEach-Object { $_.Name; $_.Aliases })
                 foreach ($parameter in @($call.CommandElements | Where-Object { $_ -is [System.Management.Automation.Language.CommandParameterAst] })) {
                     $parameter.ParameterName | Should -BeIn $known -Because "$($example.title) calls $($target.Name)"

@@ -316,22 +316,22 @@ namespace VectorOps.Tests.Module
         public void Connect_VectorIndex_parameters()
         {
             var c = Cmdlet("Connect-VectorIndex");
-            Assert.Equal("ApiKey", c.DefaultParameterSetName);
+            // Only the shared parameters are static; each provider's own come from its descriptor (ProviderParameterTests).
+            Assert.True(typeof(IDynamicParameters).IsAssignableFrom(c.Type));
+            Assert.Equal("Secret", c.DefaultParameterSetName);
             var expected = new Dictionary<string, Type>
             {
-                ["Provider"] = typeof(string), ["Path"] = typeof(string), ["Index"] = typeof(string), ["Namespace"] = typeof(string),
-                ["IndexHost"] = typeof(Uri), ["ApiKey"] = typeof(System.Security.SecureString), ["Credential"] = typeof(PSCredential),
-                ["ApiVersion"] = typeof(string), ["AccountId"] = typeof(string), ["ApiToken"] = typeof(System.Security.SecureString),
-                ["BaseUri"] = typeof(Uri), ["RequestTimeout"] = typeof(TimeSpan?), ["MaxAttempts"] = typeof(int?), ["PassThru"] = typeof(SwitchParameter),
+                ["Provider"] = typeof(string), ["Index"] = typeof(string), ["Namespace"] = typeof(string),
+                ["Credential"] = typeof(PSCredential),
+                ["RequestTimeout"] = typeof(TimeSpan?), ["MaxAttempts"] = typeof(int?), ["PassThru"] = typeof(SwitchParameter),
                 ["RequestsPerSecond"] = typeof(double?),
                 ["Create"] = typeof(SwitchParameter),
             };
             Assert.Equal(expected.Keys.OrderBy(k => k), c.Parameters.Select(p => p.Name).OrderBy(k => k));
             foreach (var pair in expected) Assert.Equal(pair.Value, c.Parameter(pair.Key).Type);
-            // The secrets are alternatives: one set each.
-            Assert.Equal(new ParameterInSet("ApiKey", false, null, false, false), Assert.Single(c.Parameter("ApiKey").Sets));
-            Assert.Equal(new ParameterInSet("Credential", true, null, false, false), Assert.Single(c.Parameter("Credential").Sets));
-            Assert.Equal(new ParameterInSet("ApiToken", true, null, false, false), Assert.Single(c.Parameter("ApiToken").Sets));
+            // -Credential is the alternative to the provider's own secret parameter (set "Secret"): a set of its own,
+            // not mandatory there, so that a provider without a credential (and no set "Secret") prompts for nothing.
+            Assert.Equal(new ParameterInSet("Credential", false, null, false, false), Assert.Single(c.Parameter("Credential").Sets));
             Assert.Equal(new ParameterInSet(ParameterAttribute.AllParameterSets, false, 0, false, false), Assert.Single(c.Parameter("Provider").Sets));
             // No secret is ever taken as plain text.
             Assert.DoesNotContain(c.Parameters, p => (p.Name.Contains("Key") || p.Name.Contains("Token")) && p.Type == typeof(string));

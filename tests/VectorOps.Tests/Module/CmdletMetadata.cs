@@ -123,6 +123,24 @@ namespace VectorOps.Tests.Module
 
         public ParameterMetadata Parameter(string name) => Parameters.Single(p => p.Name == name);
 
+        /// <summary>True when the cmdlet adds parameters at bind time (Connect-VectorIndex: each provider's own, from its descriptor).</summary>
+        public bool HasProviderParameters => typeof(VectorOps.PowerShell.Cmdlets.ConnectVectorIndexCommand) == Type;
+
+        /// <summary>
+        /// The providers whose parameters the shipped help and the scans describe: those the product registers
+        /// (declared in VectorOps.Core), not a throwaway a test registered at run time.
+        /// </summary>
+        public static IReadOnlyList<VectorOps.Providers.ProviderDescriptor> ShippedProviders =>
+            VectorOps.Providers.ProviderRegistry.Providers
+                .Where(p => p.Create.Method.DeclaringType?.Assembly == typeof(VectorOps.Providers.ProviderRegistry).Assembly)
+                .ToList();
+
+        /// <summary>Each shipped provider's dynamic parameters (empty for a cmdlet without any).</summary>
+        public IReadOnlyList<(VectorOps.Providers.ProviderDescriptor Provider, IReadOnlyList<VectorOps.PowerShell.Input.ProviderParameter> Parameters)> ProviderParameters =>
+            HasProviderParameters
+                ? ShippedProviders.Select(p => (p, VectorOps.PowerShell.Input.ProviderParameters.For(p))).ToList()
+                : new List<(VectorOps.Providers.ProviderDescriptor, IReadOnlyList<VectorOps.PowerShell.Input.ProviderParameter>)>();
+
         /// <summary>The named parameter sets (those a parameter names explicitly).</summary>
         public IReadOnlyList<string> NamedSets =>
             Parameters.SelectMany(p => p.Sets).Select(s => s.Set).Where(s => s != ParameterAttribute.AllParameterSets).Distinct().ToList();

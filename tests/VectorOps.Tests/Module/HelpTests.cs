@@ -69,9 +69,11 @@ namespace VectorOps.Tests.Module
                 foreach (var p in cmd.Element(Command + "parameters")!.Elements(Command + "parameter"))
                     Assert.True(p.Element(Maml + "description")!.Value.Length > 10, name + " -" + p.Element(Maml + "name")!.Value);
 
-                // One syntax line per parameter set.
+                // One syntax line per parameter set; with provider parameters, one per provider and credential set.
                 var syntaxItems = cmd.Element(Command + "syntax")!.Elements(Command + "syntaxItem").Count();
-                Assert.Equal(Math.Max(1, metadata.NamedSets.Count), syntaxItems);
+                Assert.Equal(metadata.HasProviderParameters
+                    ? metadata.ProviderParameters.Sum(x => x.Parameters.Any(p => p.Credential != null) ? 2 : 1)
+                    : Math.Max(1, metadata.NamedSets.Count), syntaxItems);
             }
         }
 

@@ -147,10 +147,21 @@ namespace VectorOps.Tests.Module
             return new XDocument(new XDeclaration("1.0", "utf-8", null), root);
         }
 
-        /// <summary>The parameters a reader sees: the cmdlet's own, then WhatIf and Confirm where it supports ShouldProcess.</summary>
+        /// <summary>
+        /// The parameters a reader sees: the cmdlet's own, then its provider parameters (every shipped provider's,
+        /// once per name; the credential's in its set), then WhatIf and Confirm where it supports ShouldProcess.
+        /// </summary>
         public static IEnumerable<(string Name, Type Type, IReadOnlyList<ParameterInSet> Sets, IReadOnlyList<string> Aliases)> VisibleParameters(CmdletMetadata c)
         {
             foreach (var p in c.Parameters) yield return (p.Name, p.Type, p.Sets, p.Aliases);
+            foreach (var group in c.ProviderParameters.SelectMany(x => x.Parameters).GroupBy(p => p.Name, StringComparer.OrdinalIgnoreCase))
+            {
+                var types = group.Select(p => p.Type).Distinct().ToList();
+                var set = group.First().ParameterSet ?? ParameterAttribute.AllParameterSets;
+                yield return (group.Key, types.Count == 1 ? types[0] : typeof(object),
+                    new[] { new ParameterInSet(set, false, null, false, false) },
+                    group.SelectMany(p => p.Aliases).Distinct(StringComparer.OrdinalIgnoreCase).ToList());
+            }
             if (c.SupportsShouldProcess)
             {
                 var all = new[] { new ParameterInSet(ParameterAttribute.AllParameterSets, false, null, false, false) };
@@ -159,16 +170,55 @@ namespace VectorOps.Tests.Module
             }
         }
 
-        private static string Describe(Page page, Page common, string parameter) =>
-            page.Parameters.TryGetValue(parameter, out var own) ? own
-            : common.Parameters.TryGetValue(parameter, out var shared) ? shared
-            : throw new InvalidDataException($"The help of {page.Name} does not describe -{parameter}.");
+        /// <summary>
+        /// The help of a provider parameter, written from the descriptors: which providers take it, and each one's
+        /// help text (a setting's FullHelp, the credential's help with its environment variables).
+        /// </summary>
+        public static string ProviderParameterHelp(CmdletMetadata c, string name)
+        {
+            var takers = c.ProviderParameters
+                .Select(x => (x.Provider, Parameter: x.Parameters.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))))
+                .Where(x => x.Parameter != null)
+                .ToList();
+            var sb = new StringBuilder();
+            sb.Append("A provider parameter: Connect-VectorIndex offers it after -Provider ")
+              .Append(string.Join(" or ", takers.Select(t => t.Provider.Name)))
+              .Append(" (it is read from the provider's descriptor).");
+            foreach (var (provider, parameter) in takers)
+            {
+                sb.Append("\n\n");
+                if (takers.Count > 1) sb.Append(provider.Name).Append(": ");
+                sb.Append(parameter!.Help);
+            }
+            return sb.ToString();
+        }
+
+        /// <summary>The providers -Provider takes, from the registry: name, aliases and summary, the default first.</summary>
+        public static string ProviderListHelp() =>
+            "Registered providers: " + string.Join(" ", CmdletMetadata.ShippedProviders
+                .OrderBy(p => p.Name == VectorOps.Providers.ProviderRegistry.DefaultProvider ? 0 : 1)
+                .Select(p => p.Name + (p.Name == VectorOps.Providers.ProviderRegistry.DefaultProvider ? " (the default)" : "") +
+                             (p.Aliases.Count > 0 ? " (also " + string.Join(", ", p.Aliases) + ")" : "") + ": " + p.Summary));
+
+        private static string Describe(CmdletMetadata c, Page page, Page common, string parameter)
+        {
+            if (c.ProviderParameters.Any(x => x.Parameters.Any(p => string.Equals(p.Name, parameter, StringComparison.OrdinalIgnoreCase))))
+                return ProviderParameterHelp(c, parameter);
+            var text = page.Parameters.TryGetValue(parameter, out var own) ? own
+                : common.Parameters.TryGetValue(parameter, out var shared) ? shared
+                : throw new InvalidDataException($"The help of {page.Name} does not describe -{parameter}.");
+            return c.HasProviderParameters && parameter == "Provider" ? text + "\n\n" + ProviderListHelp() : text;
+        }
 
         private static XElement CommandElement(CmdletMetadata c, Page page, Page common)
         {
             foreach (var documented in page.Parameters.Keys)
+            {
                 if (!VisibleParameters(c).Any(p => string.Equals(p.Name, documented, StringComparison.OrdinalIgnoreCase)))
                     throw new InvalidDataException($"The help of {c.Name} describes -{documented}, which the cmdlet does not have.");
+                if (c.ProviderParameters.Any(x => x.Parameters.Any(p => string.Equals(p.Name, documented, StringComparison.OrdinalIgnoreCase))))
+                    throw new InvalidDataException($"The help of {c.Name} describes -{documented}, a provider parameter: its help is written from the provider's descriptor, remove it from the page.");
+            }
             if (string.IsNullOrWhiteSpace(page.Synopsis)) throw new InvalidDataException(c.Name + " has no synopsis.");
             if (page.Examples.Count < 2) throw new InvalidDataException(c.Name + " has fewer than 2 examples.");
 
@@ -177,17 +227,45 @@ namespace VectorOps.Tests.Module
                 : c.NamedSets.OrderBy(s => s == c.DefaultParameterSetName ? 0 : 1).ThenBy(s => s, StringComparer.Ordinal).ToList();
 
             var syntax = new XElement(Command + "syntax");
-            foreach (var set in sets)
+            if (c.HasProviderParameters)
             {
-                var item = new XElement(Command + "syntaxItem", new XElement(Maml + "name", c.Name));
-                var inSet = visible
-                    .Select(p => (p, s: p.Sets.FirstOrDefault(x => x.Set == set) ?? p.Sets.FirstOrDefault(x => x.Set == ParameterAttribute.AllParameterSets)))
-                    .Where(x => x.s != null)
-                    .OrderBy(x => x.s!.Position ?? int.MaxValue).ThenBy(x => x.s!.Mandatory ? 0 : 1)
-                    .ToList();
-                foreach (var (p, s) in inSet)
-                    item.Add(ParameterElement(p.Name, p.Type, s, p.Aliases, Describe(page, common, p.Name), forSyntax: true));
-                syntax.Add(item);
+                // One line per provider (and one more with -Credential where it takes a credential): each shows the
+                // shared parameters and that provider's own.
+                var provided = c.ProviderParameters.SelectMany(x => x.Parameters).Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+                foreach (var (provider, own) in c.ProviderParameters)
+                {
+                    foreach (var set in own.Any(p => p.Credential != null) ? new[] { VectorOps.PowerShell.Input.ProviderParameters.SecretSet, VectorOps.PowerShell.Input.ProviderParameters.CredentialSet } : new[] { VectorOps.PowerShell.Input.ProviderParameters.CredentialSet })
+                    {
+                        var item = new XElement(Command + "syntaxItem", new XElement(Maml + "name", c.Name));
+                        var shared = visible.Where(p => !provided.Contains(p.Name))
+                            .Select(p => (p, s: p.Sets.FirstOrDefault(x => x.Set == set) ?? p.Sets.FirstOrDefault(x => x.Set == ParameterAttribute.AllParameterSets)))
+                            .Where(x => x.s != null)
+                            .Where(x => set != VectorOps.PowerShell.Input.ProviderParameters.CredentialSet || own.Any(p => p.Credential != null) || x.s!.Set == ParameterAttribute.AllParameterSets)
+                            .OrderBy(x => x.s!.Position ?? int.MaxValue).ThenBy(x => x.s!.Mandatory ? 0 : 1)
+                            .ToList();
+                        foreach (var (p, s) in shared)
+                            item.Add(ParameterElement(p.Name, p.Type, s, p.Aliases, Describe(c, page, common, p.Name), forSyntax: true));
+                        foreach (var p in own.Where(p => p.ParameterSet is null || p.ParameterSet == set))
+                            item.Add(ParameterElement(p.Name, p.Type, new ParameterInSet(p.ParameterSet ?? ParameterAttribute.AllParameterSets, false, null, false, false),
+                                p.Aliases, Describe(c, page, common, p.Name), forSyntax: true));
+                        syntax.Add(item);
+                    }
+                }
+            }
+            else
+            {
+                foreach (var set in sets)
+                {
+                    var item = new XElement(Command + "syntaxItem", new XElement(Maml + "name", c.Name));
+                    var inSet = visible
+                        .Select(p => (p, s: p.Sets.FirstOrDefault(x => x.Set == set) ?? p.Sets.FirstOrDefault(x => x.Set == ParameterAttribute.AllParameterSets)))
+                        .Where(x => x.s != null)
+                        .OrderBy(x => x.s!.Position ?? int.MaxValue).ThenBy(x => x.s!.Mandatory ? 0 : 1)
+                        .ToList();
+                    foreach (var (p, s) in inSet)
+                        item.Add(ParameterElement(p.Name, p.Type, s, p.Aliases, Describe(c, page, common, p.Name), forSyntax: true));
+                    syntax.Add(item);
+                }
             }
 
             var parameters = new XElement(Command + "parameters");
@@ -198,7 +276,7 @@ namespace VectorOps.Tests.Module
                 var byValue = p.Sets.Any(s => s.ValueFromPipeline);
                 var byName = p.Sets.Any(s => s.ValueFromPipelineByPropertyName);
                 var merged = first is null ? null : first with { ValueFromPipeline = byValue, ValueFromPipelineByPropertyName = byName, Mandatory = p.Sets.All(s => s.Mandatory) };
-                parameters.Add(ParameterElement(p.Name, p.Type, merged, p.Aliases, Describe(page, common, p.Name), forSyntax: false));
+                parameters.Add(ParameterElement(p.Name, p.Type, merged, p.Aliases, Describe(c, page, common, p.Name), forSyntax: false));
             }
 
             var examples = new XElement(Command + "examples");

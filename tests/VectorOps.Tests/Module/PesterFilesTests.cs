@@ -162,7 +162,7 @@ namespace VectorOps.Tests.Module
                 yield return where + ": no such cmdlet in the module";
                 yield break;
             }
-            var named = new List<ParameterMetadata>();
+            var named = new List<(string Name, IReadOnlyList<ParameterInSet> Sets)>();
             foreach (var name in call.Parameters)
             {
                 var parameter = cmdlet.Parameters.SingleOrDefault(p =>
@@ -170,7 +170,15 @@ namespace VectorOps.Tests.Module
                     p.Aliases.Contains(name, StringComparer.OrdinalIgnoreCase));
                 if (parameter != null)
                 {
-                    named.Add(parameter);
+                    named.Add((parameter.Name, parameter.Sets));
+                    continue;
+                }
+                // A provider parameter (Connect-VectorIndex), as some shipped provider's descriptor declares it.
+                var provided = MamlGenerator.VisibleParameters(cmdlet).Skip(cmdlet.Parameters.Count).FirstOrDefault(p =>
+                    string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase) || p.Aliases.Contains(name, StringComparer.OrdinalIgnoreCase));
+                if (provided.Name != null && cmdlet.HasProviderParameters)
+                {
+                    named.Add((provided.Name, provided.Sets));
                     continue;
                 }
                 var common = CommonParameters.Contains(name, StringComparer.OrdinalIgnoreCase) ||
@@ -178,7 +186,8 @@ namespace VectorOps.Tests.Module
                 if (!common)
                     yield return $"{where}: -{name} is not a parameter (nor an alias) of {cmdlet.Name}";
             }
-            var sets = cmdlet.NamedSets;
+            var sets = cmdlet.NamedSets.Concat(named.SelectMany(p => p.Sets).Select(s => s.Set))
+                .Where(s => s != ParameterAttribute.AllParameterSets).Distinct().ToList();
             if (named.Count > 1 && sets.Count > 0 &&
                 !sets.Any(set => named.All(p => p.Sets.Any(s => s.Set == set || s.Set == ParameterAttribute.AllParameterSets))))
                 yield return $"{where}: -{string.Join(" -", named.Select(p => p.Name))} share no parameter set (sets: {string.Join(", ", sets)})";
