@@ -29,6 +29,7 @@ namespace VectorOps.Tests.Module
             "InputObjectNotBound", "InputObjectMissingMandatory", "MissingMandatoryParameter", "AmbiguousParameterSet",
             "NamedParameterNotFound", "ParameterArgumentValidationError", "ParameterArgumentTransformationError",
             "ParameterArgumentValidationErrorNullNotAllowed", "ParameterArgumentValidationErrorEmptyStringNotAllowed",
+            "ParameterNotInParameterSet",
         };
 
         private static readonly string[] CommonParameters =
