@@ -96,6 +96,13 @@ Describe 'Connect-VectorIndex: provider parameters from the descriptors' {
         $c = Connect-VectorIndex pinecone -IndexHost $NoHost -Index films -ApiKey (ConvertTo-SecureString 'k-0123456789abcdef' -AsPlainText -Force) -PassThru
         $c.Provider | Should -BeExactly 'Pinecone'
         $c.Endpoint | Should -Match '^http://127\.0\.0\.1:9'
+        # The provider's parameters may come before -Provider on the line, or all from a splatted hashtable.
+        $key = ConvertTo-SecureString 'k-0123456789abcdef' -AsPlainText -Force
+        (Connect-VectorIndex -IndexHost $NoHost -ApiKey $key -Provider Pinecone -Index films -PassThru).Provider | Should -BeExactly 'Pinecone'
+        $splat = @{ Provider = 'Pinecone'; Host = $NoHost; ApiKey = $key; Index = 'splatted' }
+        $splatted = Connect-VectorIndex @splat -PassThru
+        $splatted.Index | Should -BeExactly 'splatted'
+        $splatted.CredentialSource | Should -BeExactly 'Parameter'
     }
 
     It 'refuses Pinecone-shaped parameters given to the local store in the binder (NamedParameterNotFound)' {
