@@ -138,9 +138,12 @@ namespace VectorOps.Providers
 
             if (Credential is null)
             {
-                // A key given to a provider that takes none is dropped, never shown or sent.
-                settings.Credential = null;
-                settings.CredentialSource = null;
+                // A key given to a provider that takes none is a mistake (the wrong -Provider, most likely): refused,
+                // never shown or sent. Keys in the environment are simply not read.
+                if (settings.Credential != null)
+                    throw new VectorOpsException(ErrorIds.InvalidSetting, VectorOpsErrorCategory.InvalidArgument,
+                        $"{Name} takes no credential, but one was given ({settings.CredentialSource ?? CredentialSources.Parameter}). Leave it out, or name the provider it is for.",
+                        settings.CredentialSource ?? CredentialSources.Parameter);
                 return;
             }
             if (settings.Credential != null)
