@@ -27,7 +27,6 @@ namespace VectorOps.Transport
         private readonly TransportOptions _options;
         private readonly HttpMessageInvoker _client;
         private readonly ResiliencePipeline<TransportResponse> _pipeline;
-        private readonly RequestPacer? _pacer;
 
         /// <summary>The pacer of the request being retried, so a Retry-After pauses the scope it came from.</summary>
         private static readonly ResiliencePropertyKey<RequestPacer> PacerKey = new ResiliencePropertyKey<RequestPacer>("VectorOps.Pacer");
@@ -37,13 +36,10 @@ namespace VectorOps.Transport
             BaseUri = EndpointGuard.Require(baseUri, options.ProviderName);
             _options = options;
             _client = client ?? SharedClient.Value;
-            _pacer = options.RequestsPerSecond is double rps && rps > 0 ? new RequestPacer(rps) : null;
             _pipeline = BuildPipeline(options);
         }
 
         public Uri BaseUri { get; }
-
-        public RequestPacer? Pacer => _pacer;
 
         private static HttpClient CreateSharedClient()
         {
@@ -80,7 +76,7 @@ namespace VectorOps.Transport
                     OnRetry = args =>
                     {
                         var why = args.Outcome.Exception != null ? Describe(args.Outcome.Exception) : "HTTP " + args.Outcome.Result!.StatusCode;
-                        var pacer = args.Context.Properties.TryGetValue(PacerKey, out var scoped) ? scoped : _pacer;
+                        var pacer = args.Context.Properties.TryGetValue(PacerKey, out var scoped) ? scoped : null;
                         if (args.Outcome.Result?.RetryAfter is TimeSpan ra) pacer?.Pause(ra);
                         Trace($"retrying after {why}: attempt {args.AttemptNumber + 2} of {o.MaxAttempts} in {args.RetryDelay.TotalMilliseconds:0} ms");
                         Debug($"{o.ProviderName} retry decision: {why} is transient; waiting {args.RetryDelay.TotalMilliseconds:0} ms (" +
@@ -114,7 +110,7 @@ namespace VectorOps.Transport
                 case 504:
                     return true;
                 case 429:
-                    // A wait longer than we accept (Vectorize's 5-minute block) is reported, not slept through.
+                    // A wait longer than we accept (a service's minutes-long block) is reported, not slept through.
                     if (!(r.RetryAfter is TimeSpan ra) || ra <= _options.MaxRetryDelay) return true;
                     Debug($"{_options.ProviderName} retry decision: not retrying {r.Method} {r.Path}: its Retry-After of {ra.TotalSeconds:0} s is longer than the longest accepted wait ({_options.MaxRetryDelay.TotalSeconds:0} s).");
                     return false;
@@ -124,11 +120,10 @@ namespace VectorOps.Transport
         }
 
         /// <summary>Sends one logical request (retried as configured) and returns the successful answer, or throws VectorOpsException.</summary>
-        /// <param name="pacer">A pacer for this request's scope (Pinecone paces per namespace); null: the transport-wide one.</param>
+        /// <param name="pacer">The pacer of this request's scope (a namespace, an account: the kit's Pacers); null: unpaced.</param>
         public async Task<TransportResponse> SendAsync(HttpMethod method, string relativePathAndQuery, Func<HttpContent?>? content,
             CancellationToken cancellationToken, RequestPacer? pacer = null)
         {
-            pacer ??= _pacer;
             var uri = Resolve(relativePathAndQuery);
             var path = uri.AbsolutePath;
             var attempts = 0;

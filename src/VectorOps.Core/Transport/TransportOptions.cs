@@ -3,10 +3,13 @@ using VectorOps.Security;
 
 namespace VectorOps.Transport
 {
-    /// <summary>How one provider's HTTP traffic is sent: timeouts, retries, pacing, tracing, redaction.</summary>
+    /// <summary>
+    /// How one provider's HTTP traffic is sent: timeouts, retries, tracing, redaction. Pacing is per request (the
+    /// pacer passed to SendAsync); connections are pooled by the process's one handler.
+    /// </summary>
     public sealed class TransportOptions
     {
-        /// <summary>Provider name for messages ("Pinecone").</summary>
+        /// <summary>Provider name for messages.</summary>
         public string ProviderName { get; set; } = "provider";
 
         /// <summary>Time allowed for one attempt (request and answer).</summary>
@@ -26,12 +29,6 @@ namespace VectorOps.Transport
 
         /// <summary>Bound on the total time of one request with all its retries.</summary>
         public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromMinutes(3);
-
-        /// <summary>Requests per second this client allows itself across all its calls (null: unpaced).</summary>
-        public double? RequestsPerSecond { get; set; }
-
-        /// <summary>Most connections to one server.</summary>
-        public int MaxConnections { get; set; } = 64;
 
         /// <summary>Receives one line per attempt (method, path, status, time) for -Verbose; never headers or bodies.</summary>
         public Action<string>? Trace { get; set; }

@@ -15,6 +15,7 @@ using System.Threading.Tasks;
 using VectorOps.Errors;
 using VectorOps.Filtering;
 using VectorOps.Model;
+using VectorOps.Providers.Kit;
 using VectorOps.Security;
 using VectorOps.Serialization;
 using VectorOps.Transport;
@@ -77,8 +78,9 @@ namespace VectorOps.Providers.Pinecone
         private readonly HttpTransport _transport;
         private readonly ConnectionSettings _settings;
         private readonly double _deleteRate;
-        private readonly ConcurrentDictionary<string, RequestPacer> _deletePacers = new ConcurrentDictionary<string, RequestPacer>(StringComparer.Ordinal);
-        private readonly ConcurrentDictionary<string, RequestPacer> _filterPacers = new ConcurrentDictionary<string, RequestPacer>(StringComparer.Ordinal);
+        // Pinecone limits deletes per namespace: each connection paces its own namespaces (the kit's one pacing mechanism).
+        private readonly Pacers _deletePacers = new Pacers();
+        private readonly Pacers _filterPacers = new Pacers();
         private int? _dimension;
         private bool _dimensionKnown;
 
@@ -91,7 +93,7 @@ namespace VectorOps.Providers.Pinecone
             _dimension = dimension;
             _dimensionKnown = dimension != null;
             _deleteRate = settings.RequestsPerSecond is double rps && rps > 0 ? rps : DefaultDeleteRate;
-            _transport = new HttpTransport(host, TransportOptionsFor(settings, key, apiVersion, r => PineconeErrors.Map(r, settings.Names)));
+            _transport = TransportFor(host, settings, key, apiVersion, r => PineconeErrors.Map(r, settings.Names));
             Capabilities = new ProviderCapabilities
             {
                 MaxIdsPerDelete = MaxIds,
@@ -162,31 +164,19 @@ namespace VectorOps.Providers.Pinecone
             return new PineconeProvider(settings, resolved, index, version, key, dimension);
         }
 
-        private static TransportOptions TransportOptionsFor(ConnectionSettings settings, Secret key, string version, Func<TransportResponse, VectorOpsException> mapError)
-        {
-            var o = new TransportOptions
+        private static HttpTransport TransportFor(Uri baseUri, ConnectionSettings settings, Secret key, string version, Func<TransportResponse, VectorOpsException> mapError) =>
+            ProviderTransport.Create(baseUri, settings, ProviderName, key, request =>
             {
-                ProviderName = ProviderName,
-                Secret = key,
-                Trace = line => settings.Trace?.Invoke(line),
-                MapError = mapError,
-                Authorize = request =>
-                {
-                    request.Headers.TryAddWithoutValidation("Api-Key", key.Reveal());
-                    request.Headers.TryAddWithoutValidation("X-Pinecone-Api-Version", version);
-                },
-            };
-            if (settings.RequestTimeout is TimeSpan t && t > TimeSpan.Zero) o.RequestTimeout = t;
-            if (settings.MaxAttempts is int a && a >= 1) o.MaxAttempts = a;
-            return o;
-        }
+                request.Headers.TryAddWithoutValidation("Api-Key", key.Reveal());
+                request.Headers.TryAddWithoutValidation("X-Pinecone-Api-Version", version);
+            }, mapError);
 
         /// <summary>GET /indexes/{name} on the control plane: the index's host (and dimension).</summary>
         private static async Task<(Uri Host, int? Dimension)> ResolveHostAsync(ConnectionSettings settings, string index, string version, Secret key, CancellationToken ct)
         {
             var control = EndpointGuard.Require(settings.Find<Uri>(PineconeDescriptor.BaseUri) ?? DefaultControlPlane, ProviderName);
-            var transport = new HttpTransport(control, TransportOptionsFor(settings, key, version,
-                r => PineconeErrors.Map(r, settings.Names, r.StatusCode == 404 ? $"Index '{index}' was not found in this project." : null)));
+            var transport = TransportFor(control, settings, key, version,
+                r => PineconeErrors.Map(r, settings.Names, r.StatusCode == 404 ? $"Index '{index}' was not found in this project." : null));
             var r = await transport.SendAsync(HttpMethod.Get, "/indexes/" + Uri.EscapeDataString(index), null, ct).ConfigureAwait(false);
             using var doc = Parse(r);
             var root = doc.RootElement;
@@ -297,9 +287,9 @@ namespace VectorOps.Providers.Pinecone
 
         // ---- writes --------------------------------------------------------------------------------------
 
-        private RequestPacer DeletePacer(string ns) => _deletePacers.GetOrAdd(ns, _ => new RequestPacer(_deleteRate));
+        private RequestPacer DeletePacer(string ns) => _deletePacers.For(ns, _deleteRate);
 
-        private RequestPacer FilterPacer(string ns) => _filterPacers.GetOrAdd(ns, _ => new RequestPacer(Math.Min(_deleteRate, FilterDeleteRate)));
+        private RequestPacer FilterPacer(string ns) => _filterPacers.For(ns, Math.Min(_deleteRate, FilterDeleteRate));
 
         public async Task<ProviderWriteResult> DeleteByIdsAsync(string @namespace, IReadOnlyList<string> ids, CancellationToken cancellationToken)
         {
@@ -368,15 +358,15 @@ namespace VectorOps.Providers.Pinecone
                     $"A Pinecone upsert takes 1 to {MaxUpsertRecords} records, not {records?.Count ?? 0}.", records?.Count ?? 0);
             // Each record's JSON is measured once; records are packed into requests whose body stays under 2 MB.
             var envelope = Encoding.UTF8.GetByteCount(@namespace) * 6 + 64;
-            var parts = new List<byte[]>(records.Count);
+            var parts = new List<ArraySegment<byte>>(records.Count);
             foreach (var record in records)
             {
                 ValidateId(record.Id);
                 // Pinecone has no null: a null metadata value is left out (the command layer said so, with a count).
                 var bytes = Json(w => RecordJson.Write(w, record, includeNamespace: false, omitNullMetadata: true));
-                if (bytes.Length + envelope > MaxRequestBytes)
+                if (bytes.Count + envelope > MaxRequestBytes)
                     throw new VectorOpsException(ErrorIds.InvalidRecord, VectorOpsErrorCategory.InvalidData,
-                        $"The record '{Show(record.Id)}' is {bytes.Length:N0} bytes as JSON; one Pinecone upsert request is at most 2 MB.", record.Id);
+                        $"The record '{Show(record.Id)}' is {bytes.Count:N0} bytes as JSON; one Pinecone upsert request is at most 2 MB.", record.Id);
                 parts.Add(bytes);
             }
             var result = new ProviderWriteResult { Attempts = 0, AffectedCount = 0 };
@@ -385,9 +375,9 @@ namespace VectorOps.Providers.Pinecone
             {
                 var size = envelope;
                 var end = start;
-                while (end < parts.Count && size + parts[end].Length + 1 <= MaxRequestBytes)
+                while (end < parts.Count && size + parts[end].Count + 1 <= MaxRequestBytes)
                 {
-                    size += parts[end].Length + 1;
+                    size += parts[end].Count + 1;
                     end++;
                 }
                 var body = UpsertBody(@namespace, parts, start, end);
@@ -405,19 +395,19 @@ namespace VectorOps.Providers.Pinecone
             return result;
         }
 
-        private static byte[] UpsertBody(string ns, List<byte[]> parts, int start, int end)
+        private static ArraySegment<byte> UpsertBody(string ns, List<ArraySegment<byte>> parts, int start, int end)
         {
-            using var ms = new MemoryStream();
-            using (var w = new Utf8JsonWriter(ms))
+            var size = 64 + ns.Length * 6;
+            for (var i = start; i < end; i++) size += parts[i].Count + 1;
+            return JsonBody.Write(size, w =>
             {
                 w.WriteStartObject();
                 w.WriteStartArray("vectors");
-                for (var i = start; i < end; i++) w.WriteRawValue(parts[i], skipInputValidation: true);
+                for (var i = start; i < end; i++) w.WriteRawValue(parts[i].AsSpan(), skipInputValidation: true);
                 w.WriteEndArray();
                 w.WriteString("namespace", ns);
                 w.WriteEndObject();
-            }
-            return ms.ToArray();
+            });
         }
 
         private static ProviderWriteResult Written(TransportResponse r) => new ProviderWriteResult
@@ -437,67 +427,44 @@ namespace VectorOps.Providers.Pinecone
 
         // ---- reads ---------------------------------------------------------------------------------------
 
-        public async IAsyncEnumerable<IReadOnlyList<string>> ListIdsAsync(string @namespace, string? prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
-        {
-            string? token = null;
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            while (true)
+        public IAsyncEnumerable<IReadOnlyList<string>> ListIdsAsync(string @namespace, string? prefix, CancellationToken cancellationToken) =>
+            CursorPaging.Pages<string>(ProviderName, "list", ListPageSize, async (token, limit, ct) =>
             {
                 var query = new StringBuilder("/vectors/list?namespace=").Append(Uri.EscapeDataString(@namespace))
-                    .Append("&limit=").Append(ListPageSize.ToString(CultureInfo.InvariantCulture));
+                    .Append("&limit=").Append(limit.ToString(CultureInfo.InvariantCulture));
                 if (!string.IsNullOrEmpty(prefix)) query.Append("&prefix=").Append(Uri.EscapeDataString(prefix));
                 if (token != null) query.Append("&paginationToken=").Append(Uri.EscapeDataString(token));
-                var r = await _transport.SendAsync(HttpMethod.Get, query.ToString(), null, cancellationToken).ConfigureAwait(false);
-                List<string> ids;
-                string? next;
-                using (var doc = Parse(r))
-                {
-                    ids = new List<string>(ListPageSize);
-                    if (doc.RootElement.TryGetProperty("vectors", out var v) && v.ValueKind == JsonValueKind.Array)
-                        foreach (var item in v.EnumerateArray())
-                            if (item.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String) ids.Add(id.GetString()!);
-                    next = NextToken(doc.RootElement);
-                }
-                if (ids.Count > 0) yield return ids;
-                if (next is null) yield break;
-                if (!seen.Add(next)) throw Looping("list");
-                token = next;
-            }
-        }
+                var r = await _transport.SendAsync(HttpMethod.Get, query.ToString(), null, ct).ConfigureAwait(false);
+                using var doc = ProviderJson.Parse(r, ProviderName);
+                var ids = new List<string>(limit);
+                if (ProviderJson.TryGetArray(doc.RootElement, "vectors", out var v))
+                    foreach (var item in v.EnumerateArray())
+                        if (ProviderJson.OptionalString(item, "id") is string id) ids.Add(id);
+                return new Page<string>(ids, NextToken(doc.RootElement));
+            }, cancellationToken);
 
-        public async IAsyncEnumerable<IReadOnlyList<string>> FindIdsAsync(string @namespace, MetadataFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)
+        public IAsyncEnumerable<IReadOnlyList<string>> FindIdsAsync(string @namespace, MetadataFilter filter, CancellationToken cancellationToken)
         {
             if (filter is null) throw new ArgumentNullException(nameof(filter));
-            string? token = null;
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            while (true)
+            return CursorPaging.Pages<string>(ProviderName, "fetch_by_metadata", FetchByMetadataPageSize, async (token, limit, ct) =>
             {
-                var t = token;
-                var body = Json(w =>
+                var body = ProviderJson.Write(w =>
                 {
                     w.WriteStartObject();
                     w.WriteString("namespace", @namespace);
                     w.WritePropertyName("filter");
                     filter.WriteTo(w);
-                    w.WriteNumber("limit", FetchByMetadataPageSize);
-                    if (t != null) w.WriteString("paginationToken", t);
+                    w.WriteNumber("limit", limit);
+                    if (token != null) w.WriteString("paginationToken", token);
                     w.WriteEndObject();
                 });
-                var r = await _transport.SendAsync(HttpMethod.Post, "/vectors/fetch_by_metadata", Content(body), cancellationToken).ConfigureAwait(false);
-                List<string> ids;
-                string? next;
-                using (var doc = Parse(r))
-                {
-                    ids = new List<string>();
-                    if (doc.RootElement.TryGetProperty("vectors", out var v) && v.ValueKind == JsonValueKind.Object)
-                        foreach (var p in v.EnumerateObject()) ids.Add(p.Name);
-                    next = NextToken(doc.RootElement);
-                }
-                if (ids.Count > 0) yield return ids;
-                if (next is null) yield break;
-                if (!seen.Add(next)) throw Looping("fetch_by_metadata");
-                token = next;
-            }
+                var r = await _transport.SendAsync(HttpMethod.Post, "/vectors/fetch_by_metadata", ProviderJson.Content(body), ct).ConfigureAwait(false);
+                using var doc = ProviderJson.Parse(r, ProviderName);
+                var ids = new List<string>();
+                if (ProviderJson.TryGetObject(doc.RootElement, "vectors", out var v))
+                    foreach (var p in v.EnumerateObject()) ids.Add(p.Name);
+                return new Page<string>(ids, NextToken(doc.RootElement));
+            }, cancellationToken);
         }
 
         /// <summary>
@@ -590,33 +557,21 @@ namespace VectorOps.Providers.Pinecone
             if (n > 0) yield return sb.ToString();
         }
 
-        public async IAsyncEnumerable<NamespaceInfo> ListNamespacesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-        {
-            string? token = null;
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            while (true)
+        public IAsyncEnumerable<NamespaceInfo> ListNamespacesAsync(CancellationToken cancellationToken) =>
+            CursorPaging.Items<NamespaceInfo>(ProviderName, "namespaces", 100, async (token, limit, ct) =>
             {
-                var path = "/namespaces?limit=100" + (token is null ? "" : "&paginationToken=" + Uri.EscapeDataString(token));
-                var r = await _transport.SendAsync(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
+                var path = "/namespaces?limit=" + limit.ToString(CultureInfo.InvariantCulture) + (token is null ? "" : "&paginationToken=" + Uri.EscapeDataString(token));
+                var r = await _transport.SendAsync(HttpMethod.Get, path, null, ct).ConfigureAwait(false);
+                using var doc = ProviderJson.Parse(r, ProviderName);
                 var page = new List<NamespaceInfo>();
-                string? next;
-                using (var doc = Parse(r))
-                {
-                    if (doc.RootElement.TryGetProperty("namespaces", out var list) && list.ValueKind == JsonValueKind.Array)
-                        foreach (var ns in list.EnumerateArray())
-                        {
-                            if (!ns.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String) continue;
-                            long? count = ns.TryGetProperty("record_count", out var c) && c.TryGetInt64(out var cv) ? cv : (long?)null;
-                            page.Add(new NamespaceInfo(Name, Index, name.GetString()!, count));
-                        }
-                    next = NextToken(doc.RootElement);
-                }
-                foreach (var ns in page) yield return ns;
-                if (next is null) yield break;
-                if (!seen.Add(next)) throw Looping("namespaces");
-                token = next;
-            }
-        }
+                if (ProviderJson.TryGetArray(doc.RootElement, "namespaces", out var list))
+                    foreach (var ns in list.EnumerateArray())
+                    {
+                        if (ProviderJson.OptionalString(ns, "name") is not string name) continue;
+                        page.Add(new NamespaceInfo(Name, Index, name, ProviderJson.OptionalInt64(ns, "record_count")));
+                    }
+                return new Page<NamespaceInfo>(page, NextToken(doc.RootElement));
+            }, cancellationToken);
 
         public async Task<IndexStats> GetStatsAsync(CancellationToken cancellationToken)
         {
@@ -712,38 +667,11 @@ namespace VectorOps.Providers.Pinecone
             root.ValueKind == JsonValueKind.Object && root.TryGetProperty("pagination", out var p) && p.ValueKind == JsonValueKind.Object &&
             p.TryGetProperty("next", out var n) && n.ValueKind == JsonValueKind.String && n.GetString()!.Length > 0 ? n.GetString() : null;
 
-        private static VectorOpsException Looping(string what) =>
-            new VectorOpsException(ErrorIds.ProviderProtocolError, VectorOpsErrorCategory.ProtocolError,
-                $"Pinecone's {what} answered a pagination token it had already answered; stopping rather than looping.", what);
+        private static ArraySegment<byte> Json(Action<Utf8JsonWriter> write) => ProviderJson.Write(write);
 
-        private static byte[] Json(Action<Utf8JsonWriter> write)
-        {
-            using var ms = new MemoryStream();
-            using (var w = new Utf8JsonWriter(ms)) write(w);
-            return ms.ToArray();
-        }
+        private static Func<HttpContent?> Content(ArraySegment<byte> body) => ProviderJson.Content(body);
 
-        private static Func<HttpContent?> Content(byte[] body) => Content(new ArraySegment<byte>(body));
-
-        private static Func<HttpContent?> Content(ArraySegment<byte> body) => () =>
-        {
-            var c = new ByteArrayContent(body.Array!, body.Offset, body.Count);
-            c.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            return c;
-        };
-
-        private static JsonDocument Parse(TransportResponse r)
-        {
-            try
-            {
-                return r.Body.Length == 0 ? JsonDocument.Parse("{}") : JsonDocument.Parse(r.Body);
-            }
-            catch (JsonException ex)
-            {
-                throw new VectorOpsException(ErrorIds.ProviderProtocolError, VectorOpsErrorCategory.ProtocolError,
-                    $"Pinecone answered {r.Method} {r.Path} with a body that is not JSON: {ex.Message}", r.Path, ex);
-            }
-        }
+        private static JsonDocument Parse(TransportResponse r) => ProviderJson.Parse(r, ProviderName);
 
         public void Dispose() { }
 

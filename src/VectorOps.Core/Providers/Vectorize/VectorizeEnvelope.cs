@@ -17,18 +17,7 @@ namespace VectorOps.Providers.Vectorize
         /// <summary>The <c>result</c> of a successful answer (cloned, so it outlives the document).</summary>
         public static JsonElement Result(TransportResponse r, string provider)
         {
-            JsonDocument doc;
-            try
-            {
-                doc = JsonDocument.Parse(r.Body);
-            }
-            catch (JsonException ex)
-            {
-                throw new VectorOpsException(ErrorIds.ProviderProtocolError, VectorOpsErrorCategory.ProtocolError,
-                    $"{provider} answered {r.Method} {r.Path} with a body that is not JSON: {ex.Message}", r.Path, ex)
-                { StatusCode = r.StatusCode, Attempts = r.Attempts };
-            }
-            using (doc)
+            using (var doc = Kit.ProviderJson.Parse(r, provider))
             {
                 var root = doc.RootElement;
                 if (root.ValueKind != JsonValueKind.Object ||

@@ -14,6 +14,7 @@ using System.Threading.Tasks;
 using VectorOps.Errors;
 using VectorOps.Filtering;
 using VectorOps.Model;
+using VectorOps.Providers.Kit;
 using VectorOps.Security;
 using VectorOps.Serialization;
 using VectorOps.Transport;
@@ -82,7 +83,6 @@ namespace VectorOps.Providers.Vectorize
         /// </summary>
         private static readonly TimeSpan DateHeaderMargin = TimeSpan.FromSeconds(2);
 
-        private static readonly ConcurrentDictionary<string, RequestPacer> AccountPacers = new ConcurrentDictionary<string, RequestPacer>(StringComparer.Ordinal);
         private static readonly ConcurrentDictionary<string, DateTimeOffset> AccountBlocks = new ConcurrentDictionary<string, DateTimeOffset>(StringComparer.Ordinal);
 
         private readonly HttpTransport _transport;
@@ -108,21 +108,11 @@ namespace VectorOps.Providers.Vectorize
             _listPageSize = listPageSize;
             _indexPath = $"accounts/{VectorizeNames.Segment(accountId)}/vectorize/v2/indexes/{VectorizeNames.Segment(index)}";
             var authorization = new AuthenticationHeaderValue("Bearer", token.Reveal());
-            _options = new TransportOptions
-            {
-                ProviderName = ProviderName,
-                Secret = token,
-                Trace = settings.Trace,
-                Authorize = request => request.Headers.Authorization = authorization,
-                MapError = MapError,
-                RequestsPerSecond = null, // paced per account below, not per transport
-            };
-            if (settings.RequestTimeout is TimeSpan t) _options.RequestTimeout = t;
-            if (settings.MaxAttempts is int a) _options.MaxAttempts = a;
+            _options = ProviderTransport.Options(settings, ProviderName, token, request => request.Headers.Authorization = authorization, MapError);
             _transport = new HttpTransport(baseUri, _options);
             _accountKey = _transport.BaseUri.AbsoluteUri.TrimEnd('/') + "|" + accountId.ToLowerInvariant();
-            _pacer = AccountPacers.GetOrAdd(_accountKey + "|" + requestsPerSecond.ToString("R", CultureInfo.InvariantCulture),
-                _ => new RequestPacer(requestsPerSecond));
+            // The limit is the account's, shared by every connection of the process: the process-wide pacers.
+            _pacer = Pacers.Process.For(_accountKey, requestsPerSecond);
             Endpoint = _transport.BaseUri.AbsoluteUri.TrimEnd('/') + "/" + _indexPath;
             Capabilities = new ProviderCapabilities
             {
@@ -297,12 +287,7 @@ namespace VectorOps.Providers.Vectorize
                     $"At most {UpsertBatchSize} records go in one Vectorize upsert, not {records.Count}.", records.Count);
             ValidateNamespace(@namespace);
             var payload = Ndjson(@namespace, records);
-            var (result, response) = await CallAsync(HttpMethod.Post, "/upsert", () =>
-            {
-                var c = new ByteArrayContent(payload);
-                c.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
-                return c;
-            }, cancellationToken).ConfigureAwait(false);
+            var (result, response) = await CallAsync(HttpMethod.Post, "/upsert", ProviderJson.Content(payload, "application/x-ndjson"), cancellationToken).ConfigureAwait(false);
             var ack = Acknowledged(result, response);
             ack.ProviderState = UpsertState(@namespace, records);
             return ack;
@@ -587,31 +572,20 @@ namespace VectorOps.Providers.Vectorize
         }
 
         /// <summary>Every id of the index, one list page at a time (cursor pages of up to 1000).</summary>
-        private async IAsyncEnumerable<IReadOnlyList<string>> ListPagesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-        {
-            string? cursor = null;
-            while (true)
+        private IAsyncEnumerable<IReadOnlyList<string>> ListPagesAsync(CancellationToken cancellationToken) =>
+            CursorPaging.Pages<string>(ProviderName, "list", _listPageSize, async (cursor, count, ct) =>
             {
-                var query = "/list?count=" + _listPageSize.ToString(CultureInfo.InvariantCulture) +
+                var query = "/list?count=" + count.ToString(CultureInfo.InvariantCulture) +
                             (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor));
-                var (result, response) = await CallAsync(HttpMethod.Get, query, null, cancellationToken).ConfigureAwait(false);
-                if (result.ValueKind != JsonValueKind.Object || !result.TryGetProperty("vectors", out var vectors) || vectors.ValueKind != JsonValueKind.Array)
-                    throw new VectorOpsException(ErrorIds.ProviderProtocolError, VectorOpsErrorCategory.ProtocolError,
-                        $"{ProviderName} answered {response.Method} {response.Path} without a vectors array.", response.Path);
+                var (result, response) = await CallAsync(HttpMethod.Get, query, null, ct).ConfigureAwait(false);
+                if (!ProviderJson.TryGetArray(result, "vectors", out var vectors))
+                    throw ProviderJson.Malformed(response, ProviderName, "a vectors array");
                 var ids = new List<string>(vectors.GetArrayLength());
                 foreach (var v in vectors.EnumerateArray())
-                    if (v.ValueKind == JsonValueKind.Object && v.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String)
-                        ids.Add(id.GetString()!);
-                var truncated = result.TryGetProperty("isTruncated", out var t) && t.ValueKind == JsonValueKind.True;
-                var next = result.TryGetProperty("nextCursor", out var nc) && nc.ValueKind == JsonValueKind.String ? nc.GetString() : null;
-                if (ids.Count > 0) yield return ids;
-                if (!truncated || string.IsNullOrEmpty(next)) yield break;
-                if (next == cursor)
-                    throw new VectorOpsException(ErrorIds.ProviderProtocolError, VectorOpsErrorCategory.ProtocolError,
-                        $"{ProviderName} answered the same list cursor twice; stopping rather than looping.", response.Path);
-                cursor = next;
-            }
-        }
+                    if (ProviderJson.OptionalString(v, "id") is string id) ids.Add(id);
+                var truncated = ProviderJson.TryGet(result, "isTruncated", out var t) && t.ValueKind == JsonValueKind.True;
+                return new Page<string>(ids, truncated ? ProviderJson.OptionalString(result, "nextCursor") : null);
+            }, cancellationToken);
 
         /// <summary>get_by_ids over any number of ids, 100 a call.</summary>
         private async Task<List<VectorRecord>> GetManyAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken)
@@ -675,14 +649,9 @@ namespace VectorOps.Providers.Vectorize
                     $"Vectorize takes at most {MaxIdsPerCall} ids in one {call} call, not {ids.Count}.", ids.Count);
         }
 
-        private static ArraySegment<byte> IdsBody(IReadOnlyList<string> ids) => JsonBody.Ids(ids, null);
+        private static ArraySegment<byte> IdsBody(IReadOnlyList<string> ids) => ProviderJson.Ids(ids, null);
 
-        private static HttpContent Json(ArraySegment<byte> body)
-        {
-            var c = new ByteArrayContent(body.Array!, body.Offset, body.Count);
-            c.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            return c;
-        }
+        private static HttpContent Json(ArraySegment<byte> body) => ProviderJson.NewContent(body);
 
         private async Task<(JsonElement Result, TransportResponse Response)> CallAsync(HttpMethod method, string relative,
             Func<HttpContent?>? content, CancellationToken cancellationToken)

@@ -1,0 +1,34 @@
+using System;
+using System.Collections.Concurrent;
+using VectorOps.Transport;
+
+namespace VectorOps.Providers.Kit
+{
+    /// <summary>
+    /// The one way a provider paces its requests: a registry of <see cref="RequestPacer"/>s by key (a namespace,
+    /// an account) and rate. A provider keeps its own registry for limits that belong to one connection, or uses
+    /// <see cref="Process"/> for limits shared by every connection of the process (a per-account limit). The
+    /// transport takes the pacer of each request (<see cref="HttpTransport.SendAsync"/>) and pauses it on a
+    /// 429's Retry-After, so every request of that scope waits too.
+    /// </summary>
+    public sealed class Pacers
+    {
+        /// <summary>Pacers shared by every connection of this process.</summary>
+        public static Pacers Process { get; } = new Pacers();
+
+        private readonly ConcurrentDictionary<(string Key, double Rate), RequestPacer> _pacers = new ConcurrentDictionary<(string Key, double Rate), RequestPacer>();
+
+        /// <summary>The pacer of <paramref name="key"/> at <paramref name="requestsPerSecond"/>: the same object for the same key and rate.</summary>
+        public RequestPacer For(string key, double requestsPerSecond)
+        {
+            if (key is null) throw new ArgumentNullException(nameof(key));
+            if (!(requestsPerSecond > 0) || double.IsInfinity(requestsPerSecond)) throw new ArgumentOutOfRangeException(nameof(requestsPerSecond));
+            // Looked up once per request, never per id: no allocation once the pacer exists.
+            if (_pacers.TryGetValue((key, requestsPerSecond), out var known)) return known;
+            return _pacers.GetOrAdd((key, requestsPerSecond), k => new RequestPacer(k.Rate));
+        }
+
+        /// <summary>How many pacers this registry holds.</summary>
+        public int Count => _pacers.Count;
+    }
+}
