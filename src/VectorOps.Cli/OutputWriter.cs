@@ -79,7 +79,7 @@ namespace VectorOps.Cli
             // What the provider says it removed; blank where it answers no count (never a guess).
             m.AffectedCount is long removed ? removed.ToString("N0", CultureInfo.InvariantCulture) : "",
             m.Attempts.ToString(CultureInfo.InvariantCulture),
-            m.ProviderMutationId ?? (m.Lsn is long lsn ? "lsn " + lsn.ToString(CultureInfo.InvariantCulture) : ""),
+            m.ProviderMutationId ?? m.ProviderState ?? "",
             m.Error is null ? "" : (m.ErrorId is null ? m.Error : m.ErrorId + ": " + m.Error),
         };
 

@@ -149,7 +149,7 @@ Describe 'Pinecone provider against the emulator' {
             Wait-VectorMutation -Timeout 30 -PollInterval 0.1
         $done | Should -HaveCount 1
         $done.Status | Should -Be 'Completed'
-        $done.Lsn | Should -BeGreaterThan 0
+        $done.ProviderState | Should -Match '^lsn:[1-9][0-9]*$'
     }
 
     It 'reads records back by id' {

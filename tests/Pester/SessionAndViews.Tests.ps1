@@ -129,7 +129,7 @@ Describe 'Default views fit 80 columns' {
         $null = New-Store -Index views
         $m = 'a', 'b', 'c', 'd' | Remove-VectorRecord -WhatIf
         $text = $m | Format-List | Out-String -Width 80 | ConvertTo-PlainText
-        foreach ($label in 'Status', 'Operation', 'Provider', 'Index', 'Namespace', 'RequestedCount', 'AffectedCount', 'Ids', 'ProviderMutationId', 'Lsn', 'Attempts', 'Duration', 'ErrorId', 'Error') {
+        foreach ($label in 'Status', 'Operation', 'Provider', 'Index', 'Namespace', 'RequestedCount', 'AffectedCount', 'Ids', 'ProviderMutationId', 'ProviderState', 'Attempts', 'Duration', 'ErrorId', 'Error') {
             $text | Should -Match "(?m)^$label\s+:" -Because "the list view shows $label"
         }
         $text | Should -Match 'Ids\s+: a, b, c, \.\.\. \(4 ids\)'

@@ -155,7 +155,6 @@ namespace VectorOps.Commands
                 var r = await send(CancellationToken.None).ConfigureAwait(false);
                 m.ProviderMutationId = r.ProviderMutationId;
                 m.AffectedCount = r.AffectedCount;
-                m.Lsn = r.Lsn;
                 m.ProviderState = r.ProviderState;
                 m.Attempts = r.Attempts;
                 m.Status = r.Applied ? MutationStatus.Completed : MutationStatus.Acknowledged;

@@ -142,7 +142,7 @@ namespace VectorOps.Commands
         }
 
         /// <summary>
-        /// For providers that cannot clear a namespace in one request (Vectorize): count the namespace's ids by
+        /// For providers that cannot clear a namespace in one request (no NativeNamespaceClear): count the namespace's ids by
         /// listing (read only), ask with that count, then stream the listed ids into delete batches of the
         /// provider's cap, one mutation (with its provider mutation id) per batch. Under -WhatIf the ids are
         /// listed again and written as WhatIf mutations, one per batch the real run would send.

@@ -43,7 +43,7 @@ namespace VectorOps.Commands
 
         private void Tally(VectorMutation m)
         {
-            if (m.AffectedCount is not long removed) return; // Pinecone, Vectorize: no count, never claim one
+            if (m.AffectedCount is not long removed) return; // the service answered no count: never claim one
             var key = m.Namespace ?? "";
             if (!_removed.TryGetValue(key, out var t)) _removed[key] = t = new long[2];
             t[0] += m.RequestedCount;

@@ -24,7 +24,7 @@ namespace VectorOps.Commands
             Trace = new CommandTrace();
             Connection = connection ?? VectorSession.Current ?? throw new VectorOpsException(ErrorIds.NotConnected,
                 VectorOpsErrorCategory.ConnectionError,
-                "There is no connection. Run Connect-VectorIndex first (or pass -Connection); for the local store: Connect-VectorIndex -Provider Local -Path ./vectors.db -Index demo.",
+                $"There is no connection. Run Connect-VectorIndex first (or pass -Connection); the default provider is {ProviderRegistry.DefaultProvider}, and Get-Help Connect-VectorIndex -Examples shows how to connect to each.",
                 null);
         }
 
@@ -82,7 +82,7 @@ namespace VectorOps.Commands
 
         /// <summary>
         /// Throws NamespaceNotFound when the provider lists namespaces cheaply and <paramref name="ns"/> is not among
-        /// them. Read only; the list is read once per command run. Where listing is not cheap (Vectorize) nothing is
+        /// them. Read only; the list is read once per command run. Where listing is not cheap (a service without a namespace list) nothing is
         /// checked: the delete's result says when nothing matched.
         /// </summary>
         protected void RequireNamespace(string ns)

@@ -102,8 +102,8 @@ namespace VectorOps.Commands
                 Host.WriteObject(m);
                 Report(new VectorOpsException(ErrorIds.MutationWaitTimeout, VectorOpsErrorCategory.OperationTimeout,
                     Stop.IsCancellationRequested
-                        ? $"Stopped before {m.Operation} mutation {m.ProviderMutationId ?? m.Lsn?.ToString()} was applied."
-                        : $"{m.Operation} mutation {m.ProviderMutationId ?? m.Lsn?.ToString()} was not applied within {Timeout}.",
+                        ? $"Stopped before {m.Operation} mutation {m.ProviderMutationId ?? m.ProviderState} was applied."
+                        : $"{m.Operation} mutation {m.ProviderMutationId ?? m.ProviderState} was not applied within {Timeout}.",
                     m) { Mutation = m });
             }
             _pending.Clear();

@@ -8,7 +8,7 @@ namespace VectorOps.Connections
     /// <summary>
     /// The namespaces to offer when a user presses Tab after -Namespace: those of the connection whose name starts
     /// with what was typed. Only where listing is cheap (<see cref="Providers.ProviderCapabilities.ListsNamespacesCheaply"/>:
-    /// a Vectorize listing reads every record), within a time budget, and never an error: a completion that fails
+    /// on a service without a namespace list, listing reads every record), within a time budget, and never an error: a completion that fails
     /// or runs late offers nothing rather than holding up the prompt.
     /// </summary>
     public static class NamespaceCompletion

@@ -28,7 +28,7 @@ namespace VectorOps.Errors
         /// <summary>The HTTP status, when the failure came from a provider's answer.</summary>
         public int? StatusCode { get; set; }
 
-        /// <summary>The provider's own error code (Pinecone's gRPC code name, Cloudflare's numeric code).</summary>
+        /// <summary>The provider's own error code (a gRPC code name, a numeric code: as the service answered it).</summary>
         public string? ProviderCode { get; set; }
 
         /// <summary>True when retrying the same request may succeed (429, 5xx, timeouts, resets).</summary>

@@ -11,7 +11,7 @@ using VectorOps.Errors;
 namespace VectorOps.Filtering
 {
     /// <summary>
-    /// A metadata filter in Pinecone's language ($eq $ne $gt $gte $lt $lte $in $nin $exists $and $or; a bare value
+    /// A metadata filter in the MongoDB-style operator language ($eq $ne $gt $gte $lt $lte $in $nin $exists $and $or; a bare value
     /// means $eq; several fields in one object mean $and), parsed once from a hashtable-like dictionary or a JSON
     /// string and then translated by each provider (native JSON, parameterised SQL, or evaluated in memory).
     /// An empty filter is refused: it never means "everything".
@@ -26,7 +26,7 @@ namespace VectorOps.Filtering
 
         public FilterNode Root { get; }
 
-        /// <summary>The canonical JSON form (Pinecone's language), safe to show and to send.</summary>
+        /// <summary>The canonical JSON form (explicit MongoDB-style operators), safe to show and to send.</summary>
         public string Json { get; }
 
         public override string ToString() => Json;
@@ -261,7 +261,7 @@ namespace VectorOps.Filtering
             return Encoding.UTF8.GetString(ms.ToArray());
         }
 
-        /// <summary>Writes the filter in Pinecone's JSON language (explicit operators, $and/$or spelled out).</summary>
+        /// <summary>Writes the filter in the MongoDB-style JSON operator language (explicit operators, $and/$or spelled out).</summary>
         public void WriteTo(Utf8JsonWriter writer) => WriteNode(writer, Root);
 
         private static void WriteNode(Utf8JsonWriter w, FilterNode node)
@@ -315,9 +315,9 @@ namespace VectorOps.Filtering
         // ---- evaluation in memory ------------------------------------------------------------------
 
         /// <summary>
-        /// Evaluates the filter against a record's metadata, with Pinecone's semantics: a list-valued field matches
+        /// Evaluates the filter against a record's metadata, with these semantics: a list-valued field matches
         /// $eq/$in when any element does and $ne/$nin when none does; a missing field fails every comparison except
-        /// $ne, $nin and $exists:false. Used by providers without a native filter (Vectorize) and by emulators.
+        /// $ne, $nin and $exists:false. Used by providers without a native filter and by emulators.
         /// </summary>
         public bool Matches(IDictionary<string, object?>? metadata) => Evaluate(Root, metadata);
 

@@ -16,7 +16,7 @@ namespace VectorOps.Model
     {
         /// <summary>Previewed under -WhatIf: nothing was sent.</summary>
         WhatIf,
-        /// <summary>The provider accepted the request; it may apply it later (see ProviderMutationId / Lsn).</summary>
+        /// <summary>The provider accepted the request; it may apply it later (see ProviderMutationId / ProviderState).</summary>
         Acknowledged,
         /// <summary>The provider applied it.</summary>
         Completed,
@@ -52,15 +52,13 @@ namespace VectorOps.Model
         /// <summary>The id prefix, for prefix deletes.</summary>
         public string? Prefix { get; set; }
 
-        /// <summary>The provider's id for an asynchronous mutation (Vectorize mutationId).</summary>
+        /// <summary>The service's id of an asynchronous mutation, where it answers one.</summary>
         public string? ProviderMutationId { get; set; }
-
-        /// <summary>The log sequence number of the write (Pinecone x-pinecone-request-lsn), used to wait for freshness.</summary>
-        public long? Lsn { get; set; }
 
         /// <summary>
         /// Opaque text a provider attached to the acknowledged write so that Wait-VectorMutation (in this or a later
-        /// session, read back from JSON) can confirm it was applied (Vectorize: a digest of the upserted records).
+        /// session, read back from JSON) can confirm it was applied (a log sequence number, a digest of the upserted
+        /// records: each provider reads only its own).
         /// Never holds a secret.
         /// </summary>
         public string? ProviderState { get; set; }

@@ -15,7 +15,7 @@ namespace VectorOps.Providers
     /// </summary>
     public interface IVectorProvider : IDisposable
     {
-        /// <summary>Provider name as users type it: Local, Pinecone, CloudflareVectorize.</summary>
+        /// <summary>Provider name as users type it (its descriptor's name in the registry).</summary>
         string Name { get; }
 
         /// <summary>The index (or collection / table) this instance is bound to.</summary>
@@ -26,7 +26,7 @@ namespace VectorOps.Providers
 
         ProviderCapabilities Capabilities { get; }
 
-        /// <summary>The namespace used when the user names none (Pinecone "__default__", local "default").</summary>
+        /// <summary>The namespace used when the user names none (e.g. "__default__" or "default", as the service names it).</summary>
         string DefaultNamespace { get; }
 
         /// <summary>Throws VectorOpsException (InvalidVectorId, InvalidArgument, target = id) when the provider would reject this id.</summary>
@@ -72,8 +72,8 @@ namespace VectorOps.Providers
         Task<IndexStats> GetStatsAsync(CancellationToken cancellationToken);
 
         /// <summary>
-        /// Of the given acknowledged mutations, those the provider has applied by now (Vectorize: /info's
-        /// processedUpToMutation; Pinecone: x-pinecone-max-indexed-lsn). One poll, read only; providers whose
+        /// Of the given acknowledged mutations, those the provider has applied by now (from the service's
+        /// processed-up-to mark, with what the write left in ProviderState). One poll, read only; providers whose
         /// writes are synchronous return them all.
         /// </summary>
         Task<IReadOnlyList<VectorMutation>> GetAppliedAsync(IReadOnlyList<VectorMutation> pending, CancellationToken cancellationToken);
@@ -84,14 +84,11 @@ namespace VectorOps.Providers
     {
         public static readonly ProviderWriteResult Empty = new ProviderWriteResult();
 
-        /// <summary>Asynchronous mutation id (Vectorize).</summary>
+        /// <summary>The service's id of an asynchronous mutation, where it answers one (copied to the mutation).</summary>
         public string? ProviderMutationId { get; set; }
 
         /// <summary>Count the provider reported as changed, if it reports one.</summary>
         public long? AffectedCount { get; set; }
-
-        /// <summary>Log sequence number of the write (Pinecone).</summary>
-        public long? Lsn { get; set; }
 
         /// <summary>Opaque text the provider needs to confirm later that the write was applied (copied to the mutation).</summary>
         public string? ProviderState { get; set; }

@@ -3,7 +3,7 @@ namespace VectorOps.Providers
     /// <summary>What a provider can do, so the command layer batches and previews correctly.</summary>
     public sealed class ProviderCapabilities
     {
-        /// <summary>Most ids one delete request may carry (Pinecone 1000, Vectorize 100).</summary>
+        /// <summary>Most ids one delete request may carry (typically 100 or 1000).</summary>
         public int MaxIdsPerDelete { get; set; } = 1000;
 
         /// <summary>Most ids one fetch request may carry.</summary>
@@ -21,14 +21,14 @@ namespace VectorOps.Providers
         public bool SupportsNamespaces { get; set; } = true;
 
         /// <summary>
-        /// True when listing the namespaces is one cheap call or a few pages (a local table, Pinecone's list): Tab
-        /// completion of -Namespace may do it. False when it means reading every record (Vectorize).
+        /// True when listing the namespaces is one cheap call or a few pages (a local table, a service's namespace list): Tab
+        /// completion of -Namespace may do it. False when it means reading every record.
         /// </summary>
         public bool ListsNamespacesCheaply { get; set; }
 
         /// <summary>
         /// True when the provider clears a namespace in one request of its own (ClearNamespaceAsync). When false
-        /// (Vectorize), the command lists the namespace's ids and deletes them in id batches, one mutation each.
+        /// (a service without such a request), the command lists the namespace's ids and deletes them in id batches, one mutation each.
         /// </summary>
         public bool NativeNamespaceClear { get; set; } = true;
 

@@ -6,21 +6,21 @@ namespace VectorOps.Providers
         /// <summary>A record may have no dense values (sparse only, metadata only); given ones must fit the index.</summary>
         Optional,
 
-        /// <summary>Required when the index reports a dimension (Pinecone: dense indexes; a sparse index has none).</summary>
+        /// <summary>Required when the index reports a dimension (dense indexes; a sparse index has none).</summary>
         RequiredWhenIndexHasDimension,
 
-        /// <summary>Every record needs dense values (Vectorize).</summary>
+        /// <summary>Every record needs dense values (a service that stores dense vectors only).</summary>
         Required,
     }
 
     /// <summary>What a null metadata value means to a provider.</summary>
     public enum MetadataNullRule
     {
-        /// <summary>Stored as JSON null (the local store, Vectorize).</summary>
+        /// <summary>Stored as JSON null (services that store null).</summary>
         Keep,
 
         /// <summary>
-        /// The provider has no null (Pinecone): the field is left out of what is written, so the record has no value
+        /// The provider has no null: the field is left out of what is written, so the record has no value
         /// for it (a filter <c>{"field": {"$exists": false}}</c> matches it). Counted and said in one warning.
         /// </summary>
         Omit,
@@ -43,7 +43,7 @@ namespace VectorOps.Providers
 
         public DenseValuesRule DenseValues { get; set; } = DenseValuesRule.Optional;
 
-        /// <summary>Most dense values one record may have (Pinecone's document: 20,000).</summary>
+        /// <summary>Most dense values one record may have (as the service's API document says).</summary>
         public int MaxDimension { get; set; } = int.MaxValue;
 
         /// <summary>True when the provider stores sparse values.</summary>
@@ -51,13 +51,13 @@ namespace VectorOps.Providers
 
         public MetadataNullRule MetadataNulls { get; set; } = MetadataNullRule.Keep;
 
-        /// <summary>True when a metadata value may be an object of further fields (Local, Vectorize).</summary>
+        /// <summary>True when a metadata value may be an object of further fields (services with nested metadata).</summary>
         public bool NestedMetadata { get; set; } = true;
 
-        /// <summary>True when a metadata list may hold only strings (Pinecone; Vectorize's string[]).</summary>
+        /// <summary>True when a metadata list may hold only strings (lists of strings only, as most services take).</summary>
         public bool MetadataListsOfStringsOnly { get; set; }
 
-        /// <summary>Most bytes a record's metadata may take as compact JSON (Pinecone 40 KB, Vectorize 10 KiB); null: no limit.</summary>
+        /// <summary>Most bytes a record's metadata may take as compact JSON (e.g. 40 KB or 10 KiB); null: no limit.</summary>
         public int? MaxMetadataBytes { get; set; }
 
         /// <summary>The metadata value types, for messages: "a string, number, boolean or list of strings".</summary>

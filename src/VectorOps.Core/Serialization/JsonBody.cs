@@ -29,7 +29,7 @@ namespace VectorOps.Serialization
         /// <summary>{"ids":[...]} (and "namespace" after them when given), the body of a delete by id.</summary>
         /// <remarks>
         /// The per-id hot path of a bulk delete. An id that is printable ASCII without a quote or a backslash (every
-        /// id of a re-index, and all Pinecone ids but those) is its own JSON string body: it is copied as bytes
+        /// id of a re-index, and most ids of most services) is its own JSON string body: it is copied as bytes
         /// between quotes, checked a vector at a time. Any other id is escaped as Utf8JsonWriter escapes it
         /// (JsonEncodedText with the default encoder), so the body means the same either way.
         /// </remarks>

@@ -13,7 +13,7 @@ namespace VectorOps.Serialization
 {
     /// <summary>
     /// Records as JSON Lines: {"id", "values", "sparseValues": {"indices","values"}, "metadata", "namespace"},
-    /// the shape Pinecone's upsert uses. Used by Add-VectorRecord -Path, backups, and the local store.
+    /// the shape the common vector-database upsert APIs use. Used by Add-VectorRecord -Path, backups, and the local store.
     /// </summary>
     public static class RecordJson
     {

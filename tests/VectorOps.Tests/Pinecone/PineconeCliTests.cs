@@ -44,7 +44,7 @@ namespace VectorOps.Tests.Pinecone
             var mutations = r.JsonLines();
             Assert.Equal(3, mutations.Count);
             Assert.All(mutations, m => Assert.Equal("Acknowledged", m.GetProperty("status").GetString()));
-            Assert.All(mutations, m => Assert.True(m.GetProperty("lsn").GetInt64() > 0));
+            Assert.All(mutations, m => Assert.True(VectorOps.Providers.Pinecone.PineconeProvider.LsnOf(m.GetProperty("providerState").GetString()) > 0));
             Assert.Equal(3, Journal.Count("delete"));
             Assert.All(Journal.Of("delete"), d => Assert.True(d.IdCount <= 1000));
             Assert.Equal(2500, Journal.DeletedIds("docs").Count);

@@ -6,6 +6,7 @@ using VectorOps.Errors;
 using VectorOps.Filtering;
 using VectorOps.Hosting;
 using VectorOps.Model;
+using VectorOps.Providers.Pinecone;
 using VectorOps.Tests.Support;
 using Xunit;
 
@@ -48,8 +49,8 @@ namespace VectorOps.Tests.Pinecone
             var mutations = host.Mutations.ToList();
             Assert.Equal(25, mutations.Count);
             Assert.All(mutations, m => Assert.Equal(MutationStatus.Acknowledged, m.Status));
-            Assert.All(mutations, m => Assert.NotNull(m.Lsn));
-            Assert.Equal(25, mutations.Select(m => m.Lsn).Distinct().Count());
+            Assert.All(mutations, m => Assert.NotNull(PineconeProvider.LsnOf(m.ProviderState)));
+            Assert.Equal(25, mutations.Select(m => m.ProviderState).Distinct().Count());
             Assert.Empty(host.ThreadViolations);
             AssertNoViolations();
         }
@@ -136,7 +137,7 @@ namespace VectorOps.Tests.Pinecone
             var m = Assert.Single(host.Mutations);
             Assert.Equal(MutationOperation.DeleteByFilter, m.Operation);
             Assert.Equal(100, m.RequestedCount);
-            Assert.NotNull(m.Lsn);
+            Assert.NotNull(PineconeProvider.LsnOf(m.ProviderState));
             AssertNoViolations();
         }
 
@@ -294,7 +295,7 @@ namespace VectorOps.Tests.Pinecone
             Assert.Contains("1,200 record(s)", Assert.Single(host.ShouldProcessCalls).Action);
             var m = Assert.Single(host.Mutations);
             Assert.Equal(MutationStatus.Acknowledged, m.Status);
-            Assert.NotNull(m.Lsn);
+            Assert.NotNull(PineconeProvider.LsnOf(m.ProviderState));
             AssertNoViolations();
         }
 

@@ -39,7 +39,7 @@ namespace VectorOps.Tests.Pinecone
             Assert.Equal(2500, Emulator.Store.CountIn("docs"));
             Assert.All(host.Mutations, m => Assert.Equal(MutationStatus.Acknowledged, m.Status));
             Assert.Equal(2500, host.Mutations.Sum(m => m.AffectedCount));
-            Assert.All(host.Mutations, m => Assert.NotNull(m.Lsn));
+            Assert.All(host.Mutations, m => Assert.NotNull(PineconeProvider.LsnOf(m.ProviderState)));
 
             var read = new RecordingHost();
             var get = new GetRecordsCommand(read, connection);
@@ -227,7 +227,7 @@ namespace VectorOps.Tests.Pinecone
             Assert.All(mutations, m => Assert.Equal(MutationStatus.Completed, m.Status));
             Assert.Equal(2, waitHost.Mutations.Count());
             foreach (var m in mutations)
-                Assert.True(Emulator.Store.MaxIndexedLsn(Emulator.Store.GetOrAdd(m.Namespace!)) >= m.Lsn);
+                Assert.True(Emulator.Store.MaxIndexedLsn(Emulator.Store.GetOrAdd(m.Namespace!)) >= PineconeProvider.LsnOf(m.ProviderState)!.Value);
             // One read per namespace per poll: the queries name both namespaces.
             Assert.Contains(Journal.Of("query"), q => q.Scope == "docs");
             Assert.Contains(Journal.Of("query"), q => q.Scope == "other");
@@ -252,7 +252,7 @@ namespace VectorOps.Tests.Pinecone
             w.Complete();
             Assert.Equal(MutationStatus.Completed, m.Status);
             Assert.Empty(host.Errors);
-            Assert.True(Emulator.Store.MaxIndexedLsn(Emulator.Store.GetOrAdd("docs")) >= m.Lsn);
+            Assert.True(Emulator.Store.MaxIndexedLsn(Emulator.Store.GetOrAdd("docs")) >= PineconeProvider.LsnOf(m.ProviderState)!.Value);
             AssertNoViolations();
         }
 

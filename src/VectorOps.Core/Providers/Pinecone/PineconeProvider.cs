@@ -384,7 +384,7 @@ namespace VectorOps.Providers.Pinecone
                 var r = await _transport.SendAsync(HttpMethod.Post, "/vectors/upsert", Content(body), cancellationToken).ConfigureAwait(false);
                 var written = Written(r);
                 result.Attempts += written.Attempts;
-                if (written.Lsn is long lsn && (result.Lsn is null || lsn > result.Lsn)) result.Lsn = lsn;
+                if (LsnOf(written.ProviderState) is long lsn && (!(LsnOf(result.ProviderState) is long kept) || lsn > kept)) result.ProviderState = written.ProviderState;
                 using (var doc = Parse(r))
                 {
                     result.AffectedCount += doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("upsertedCount", out var n) && n.TryGetInt64(out var c)
@@ -410,9 +410,21 @@ namespace VectorOps.Providers.Pinecone
             });
         }
 
+        /// <summary>
+        /// The write's log sequence number (x-pinecone-request-lsn) travels in the opaque ProviderState as
+        /// "lsn:N", so a later wait (in this or another session) can compare it with the max indexed LSN.
+        /// </summary>
+        internal const string LsnStatePrefix = "lsn:";
+
+        internal static string LsnState(long lsn) => LsnStatePrefix + lsn.ToString(CultureInfo.InvariantCulture);
+
+        internal static long? LsnOf(string? providerState) =>
+            providerState != null && providerState.StartsWith(LsnStatePrefix, StringComparison.Ordinal) &&
+            long.TryParse(providerState.Substring(LsnStatePrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : (long?)null;
+
         private static ProviderWriteResult Written(TransportResponse r) => new ProviderWriteResult
         {
-            Lsn = Lsn(r, RequestLsnHeader),
+            ProviderState = Lsn(r, RequestLsnHeader) is long lsn ? LsnState(lsn) : null,
             Attempts = Math.Max(1, r.Attempts),
             Applied = false,
         };
@@ -609,8 +621,8 @@ namespace VectorOps.Providers.Pinecone
             foreach (var group in pending.GroupBy(m => m.Namespace ?? NamespaceDefault, StringComparer.Ordinal))
             {
                 var ns = group.Key;
-                var withLsn = group.Where(m => m.Lsn != null).ToList();
-                foreach (var m in group.Where(m => m.Lsn is null))
+                var withLsn = group.Where(m => LsnOf(m.ProviderState) != null).ToList();
+                foreach (var m in group.Where(m => LsnOf(m.ProviderState) is null))
                 {
                     // No LSN was answered for this write: nothing to compare against.
                     _settings.Trace?.Invoke($"Pinecone answered no {RequestLsnHeader} for the {m.Operation} in '{ns}': it is treated as applied.");
@@ -618,8 +630,8 @@ namespace VectorOps.Providers.Pinecone
                 }
                 if (withLsn.Count == 0) continue;
                 var indexed = await MaxIndexedLsnAsync(ns, cancellationToken).ConfigureAwait(false);
-                _settings.Trace?.Invoke($"Namespace '{ns}': max indexed LSN {indexed}, waiting for {string.Join(", ", withLsn.Select(m => m.Lsn!.Value.ToString(CultureInfo.InvariantCulture)))}.");
-                applied.AddRange(withLsn.Where(m => m.Lsn!.Value <= indexed));
+                _settings.Trace?.Invoke($"Namespace '{ns}': max indexed LSN {indexed}, waiting for {string.Join(", ", withLsn.Select(m => LsnOf(m.ProviderState)!.Value.ToString(CultureInfo.InvariantCulture)))}.");
+                applied.AddRange(withLsn.Where(m => LsnOf(m.ProviderState)!.Value <= indexed));
             }
             return applied;
         }
