@@ -141,7 +141,8 @@ namespace VectorOps.Bench
             public Task<ProviderWriteResult> UpsertAsync(string @namespace, IReadOnlyList<VectorRecord> records, CancellationToken cancellationToken) => throw new NotSupportedException();
             public IAsyncEnumerable<IReadOnlyList<string>> ListIdsAsync(string @namespace, string? prefix, CancellationToken cancellationToken) => throw new NotSupportedException();
             public IAsyncEnumerable<IReadOnlyList<string>> FindIdsAsync(string @namespace, MetadataFilter filter, CancellationToken cancellationToken) => throw new NotSupportedException();
-            public Task<long?> CountAsync(string @namespace, MetadataFilter filter, CancellationToken cancellationToken) => throw new NotSupportedException();
+            public Task<long> CountAsync(string @namespace, MetadataFilter filter, CancellationToken cancellationToken) => throw new NotSupportedException();
+            public Task<ProviderWriteResult> DeleteValidatedIdsAsync(string @namespace, IReadOnlyList<string> ids, CancellationToken cancellationToken) => Done;
             public Task<IReadOnlyList<VectorRecord>> FetchAsync(string @namespace, IReadOnlyList<string> ids, CancellationToken cancellationToken) => throw new NotSupportedException();
             public IAsyncEnumerable<NamespaceInfo> ListNamespacesAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
             public Task<IndexStats> GetStatsAsync(CancellationToken cancellationToken) => throw new NotSupportedException();

@@ -27,7 +27,7 @@ namespace VectorOps.Commands
         protected override IAsyncEnumerable<IReadOnlyList<string>> Matches(string ns, CancellationToken ct) => Provider.FindIdsAsync(ns, _filter, ct);
 
         protected override long? CheapCount(string ns) =>
-            Provider.Capabilities.CountsFilterMatches ? Wait(() => Provider.CountAsync(ns, _filter, Stop)) : null;
+            Provider.Capabilities.CountsFilterMatches ? Wait(() => Provider.CountAsync(ns, _filter, Stop)) : (long?)null;
 
         protected override Func<CancellationToken, Task<ProviderWriteResult>>? NativeDelete(string ns)
         {

@@ -215,9 +215,8 @@ namespace VectorOps.Commands
         protected static Func<CancellationToken, Task<ProviderWriteResult>> DeleteIds(IVectorProvider provider, string ns,
             IReadOnlyList<string> ids, BackupWriter? backup, bool validated = false)
         {
-            var checkedIds = validated ? provider as IValidatedIdDelete : null;
-            Func<CancellationToken, Task<ProviderWriteResult>> delete = checkedIds != null
-                ? ct => checkedIds.DeleteValidatedIdsAsync(ns, ids, ct)
+            Func<CancellationToken, Task<ProviderWriteResult>> delete = validated && provider.Capabilities.DeletesValidatedIds
+                ? ct => provider.DeleteValidatedIdsAsync(ns, ids, ct)
                 : ct => provider.DeleteByIdsAsync(ns, ids, ct);
             if (backup is null) return delete;
             return async ct =>

@@ -67,7 +67,8 @@ namespace VectorOps.Commands
                 IReadOnlyList<VectorMutation> applied;
                 try
                 {
-                    applied = Wait(() => Provider.GetAppliedAsync(_pending.ToList(), Stop));
+                    // A provider whose writes are applied before they return has nothing to poll.
+                    applied = Provider.Capabilities.AsyncMutations ? Wait(() => Provider.GetAppliedAsync(_pending.ToList(), Stop)) : _pending.ToList();
                 }
                 catch (OperationCanceledException) when (Stop.IsCancellationRequested)
                 {

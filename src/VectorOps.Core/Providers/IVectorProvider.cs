@@ -45,6 +45,13 @@ namespace VectorOps.Providers
         /// <summary>Deletes at most Capabilities.MaxIdsPerDelete ids in one request.</summary>
         Task<ProviderWriteResult> DeleteByIdsAsync(string @namespace, IReadOnlyList<string> ids, CancellationToken cancellationToken);
 
+        /// <summary>
+        /// The same delete for ids the command layer has already passed, one by one, through this provider's
+        /// <see cref="ValidateId"/>: the batch cap is still enforced, the ids are not checked again. Only called when
+        /// Capabilities.DeletesValidatedIds is true.
+        /// </summary>
+        Task<ProviderWriteResult> DeleteValidatedIdsAsync(string @namespace, IReadOnlyList<string> ids, CancellationToken cancellationToken);
+
         /// <summary>Native delete by filter. Only called when Capabilities.NativeFilterDelete is true.</summary>
         Task<ProviderWriteResult> DeleteByFilterAsync(string @namespace, MetadataFilter filter, CancellationToken cancellationToken);
 
@@ -60,8 +67,8 @@ namespace VectorOps.Providers
         /// <summary>Ids of records matching the filter, one page at a time (read only).</summary>
         IAsyncEnumerable<IReadOnlyList<string>> FindIdsAsync(string @namespace, MetadataFilter filter, CancellationToken cancellationToken);
 
-        /// <summary>How many records match, where the provider can say without listing them; null otherwise.</summary>
-        Task<long?> CountAsync(string @namespace, MetadataFilter filter, CancellationToken cancellationToken);
+        /// <summary>How many records match. Only called when Capabilities.CountsFilterMatches is true.</summary>
+        Task<long> CountAsync(string @namespace, MetadataFilter filter, CancellationToken cancellationToken);
 
         /// <summary>Fetches at most Capabilities.MaxIdsPerFetch records; ids not found are left out.</summary>
         Task<IReadOnlyList<VectorRecord>> FetchAsync(string @namespace, IReadOnlyList<string> ids, CancellationToken cancellationToken);
@@ -72,6 +79,7 @@ namespace VectorOps.Providers
         Task<IndexStats> GetStatsAsync(CancellationToken cancellationToken);
 
         /// <summary>
+        /// Only called when Capabilities.AsyncMutations is true.
         /// Of the given acknowledged mutations, those the provider has applied by now (from the service's
         /// processed-up-to mark, with what the write left in ProviderState). One poll, read only; providers whose
         /// writes are synchronous return them all.

@@ -454,7 +454,8 @@ namespace VectorOps.Tests.Commands
             public System.Threading.Tasks.Task<ProviderWriteResult> UpsertAsync(string ns, IReadOnlyList<VectorRecord> rs, CancellationToken ct) => _inner.UpsertAsync(ns, rs, ct);
             public IAsyncEnumerable<IReadOnlyList<string>> ListIdsAsync(string ns, string? p, CancellationToken ct) => _inner.ListIdsAsync(ns, p, ct);
             public IAsyncEnumerable<IReadOnlyList<string>> FindIdsAsync(string ns, MetadataFilter f, CancellationToken ct) => _inner.FindIdsAsync(ns, f, ct);
-            public System.Threading.Tasks.Task<long?> CountAsync(string ns, MetadataFilter f, CancellationToken ct) => _inner.CountAsync(ns, f, ct);
+            public System.Threading.Tasks.Task<long> CountAsync(string ns, MetadataFilter f, CancellationToken ct) => _inner.CountAsync(ns, f, ct);
+            public System.Threading.Tasks.Task<ProviderWriteResult> DeleteValidatedIdsAsync(string ns, IReadOnlyList<string> ids, CancellationToken ct) => DeleteByIdsAsync(ns, ids, ct);
             public System.Threading.Tasks.Task<IReadOnlyList<VectorRecord>> FetchAsync(string ns, IReadOnlyList<string> ids, CancellationToken ct) => _inner.FetchAsync(ns, ids, ct);
             public IAsyncEnumerable<NamespaceInfo> ListNamespacesAsync(CancellationToken ct) => _inner.ListNamespacesAsync(ct);
             public System.Threading.Tasks.Task<IndexStats> GetStatsAsync(CancellationToken ct) => _inner.GetStatsAsync(ct);

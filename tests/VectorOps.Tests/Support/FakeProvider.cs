@@ -16,7 +16,7 @@ namespace VectorOps.Tests.Support
     /// An in-memory provider for command-layer tests: records every call, enforces its caps like a real service
     /// (a delete over the cap throws), and fails or delays scripted batches.
     /// </summary>
-    public sealed class FakeProvider : IVectorProvider, IValidatedIdDelete
+    public sealed class FakeProvider : IVectorProvider
     {
         private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, VectorRecord>> _data =
             new ConcurrentDictionary<string, ConcurrentDictionary<string, VectorRecord>>(StringComparer.Ordinal);
@@ -25,6 +25,9 @@ namespace VectorOps.Tests.Support
         public FakeProvider(ProviderCapabilities? capabilities = null)
         {
             Capabilities = capabilities ?? new ProviderCapabilities { MaxIdsPerDelete = 10, MaxIdsPerFetch = 10, MaxRecordsPerUpsert = 10, DefaultConcurrency = 3 };
+            // It offers the validated delete and acknowledges writes before "applying" them (PollsUntilApplied).
+            Capabilities.DeletesValidatedIds = true;
+            Capabilities.AsyncMutations = true;
         }
 
         public string Name => "Fake";
@@ -171,10 +174,12 @@ namespace VectorOps.Tests.Support
             }
         }
 
-        public Task<long?> CountAsync(string ns, MetadataFilter filter, CancellationToken ct)
+        public Task<long> CountAsync(string ns, MetadataFilter filter, CancellationToken ct)
         {
             Calls.Enqueue($"Count {ns}");
-            long? n = Capabilities.CountsFilterMatches && _data.TryGetValue(ns, out var map) ? map.Values.Count(r => filter.Matches(r.Metadata)) : Capabilities.CountsFilterMatches ? 0 : (long?)null;
+            if (!Capabilities.CountsFilterMatches)
+                throw new VectorOpsException(ErrorIds.NotSupported, VectorOpsErrorCategory.NotImplemented, "CountAsync called against CountsFilterMatches = false.", ns);
+            long n = _data.TryGetValue(ns, out var map) ? map.Values.Count(r => filter.Matches(r.Metadata)) : 0;
             return Task.FromResult(n);
         }
 

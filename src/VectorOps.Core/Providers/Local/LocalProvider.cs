@@ -426,6 +426,11 @@ CREATE TABLE IF NOT EXISTS vo_records (
 
         // ---- writes ----------------------------------------------------------------------------------
 
+        /// <summary>Not offered (DeletesValidatedIds is false): a local id check costs less than the SQL around it.</summary>
+        public Task<ProviderWriteResult> DeleteValidatedIdsAsync(string @namespace, IReadOnlyList<string> ids, CancellationToken cancellationToken) =>
+            throw Kit.Optional.NotSupported(ProviderName, "deleting ids without checking them again", nameof(ProviderCapabilities.DeletesValidatedIds),
+                "call DeleteByIdsAsync.", @namespace);
+
         public Task<ProviderWriteResult> DeleteByIdsAsync(string @namespace, IReadOnlyList<string> ids, CancellationToken cancellationToken) =>
             Run(cancellationToken, "delete by id", @namespace, () =>
             {
@@ -731,8 +736,8 @@ ON CONFLICT (ns_id, id) DO UPDATE SET
             return bytes;
         }
 
-        public Task<long?> CountAsync(string @namespace, MetadataFilter filter, CancellationToken cancellationToken) =>
-            Run<long?>(cancellationToken, "count", @namespace, () =>
+        public Task<long> CountAsync(string @namespace, MetadataFilter filter, CancellationToken cancellationToken) =>
+            Run<long>(cancellationToken, "count", @namespace, () =>
             {
                 CheckNamespace(@namespace);
                 if (filter is null) throw new ArgumentNullException(nameof(filter));

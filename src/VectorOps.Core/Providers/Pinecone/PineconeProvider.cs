@@ -28,7 +28,7 @@ namespace VectorOps.Providers.Pinecone
     /// split), Api-Key and X-Pinecone-Api-Version on every attempt, deletes paced per namespace under the
     /// service's 100 requests/s, LSNs kept for Wait-VectorMutation, errors mapped from {code, message, details}.
     /// </summary>
-    public sealed class PineconeProvider : IVectorProvider, IValidatedIdDelete
+    public sealed class PineconeProvider : IVectorProvider
     {
         public const string ProviderName = "Pinecone";
         public const string DefaultApiVersion = "2026-04";
@@ -105,6 +105,7 @@ namespace VectorOps.Providers.Pinecone
                 ListsNamespacesCheaply = true,
                 CanRemoveNamespace = true,
                 AsyncMutations = true,
+                DeletesValidatedIds = true,
                 DefaultConcurrency = 8,
                 DefaultDeleteConcurrency = DefaultDeleteConcurrency,
             };
@@ -295,16 +296,16 @@ namespace VectorOps.Providers.Pinecone
         {
             CheckBatch(ids?.Count ?? 0, MaxIds, "delete");
             for (var i = 0; i < ids!.Count; i++) ValidateId(ids[i]);
-            return await DeleteValidatedIdsAsync(@namespace, ids, cancellationToken).ConfigureAwait(false);
+            return await SendDeleteAsync(@namespace, ids, cancellationToken).ConfigureAwait(false);
         }
 
-        async Task<ProviderWriteResult> IValidatedIdDelete.DeleteValidatedIdsAsync(string @namespace, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+        public async Task<ProviderWriteResult> DeleteValidatedIdsAsync(string @namespace, IReadOnlyList<string> ids, CancellationToken cancellationToken)
         {
             CheckBatch(ids?.Count ?? 0, MaxIds, "delete");
-            return await DeleteValidatedIdsAsync(@namespace, ids!, cancellationToken).ConfigureAwait(false);
+            return await SendDeleteAsync(@namespace, ids!, cancellationToken).ConfigureAwait(false);
         }
 
-        private async Task<ProviderWriteResult> DeleteValidatedIdsAsync(string @namespace, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+        private async Task<ProviderWriteResult> SendDeleteAsync(string @namespace, IReadOnlyList<string> ids, CancellationToken cancellationToken)
         {
             var body = JsonBody.Ids(ids, @namespace);
             var r = await _transport.SendAsync(HttpMethod.Post, "/vectors/delete", Content(body), cancellationToken, DeletePacer(@namespace)).ConfigureAwait(false);
@@ -315,8 +316,8 @@ namespace VectorOps.Providers.Pinecone
         {
             if (filter is null) throw new ArgumentNullException(nameof(filter));
             if (!Capabilities.NativeFilterDelete)
-                throw new VectorOpsException(ErrorIds.NotSupported, VectorOpsErrorCategory.NotImplemented,
-                    $"Pinecone API {ApiVersion} does not delete by metadata filter on serverless indexes; VectorOps deletes the matching ids instead.", filter.Json);
+                throw Optional.NotSupported($"{ProviderName} API {ApiVersion}", "delete by metadata filter on serverless indexes", nameof(ProviderCapabilities.NativeFilterDelete),
+                    "VectorOps deletes the matching ids instead.", filter.Json);
             var body = Json(w =>
             {
                 w.WriteStartObject();
@@ -483,11 +484,13 @@ namespace VectorOps.Providers.Pinecone
         /// The number of records the filter matches: update with the filter and dryRun true, which answers
         /// matchedRecords and changes nothing. The body never carries an id (an update by id ignores dryRun) and
         /// its setMetadata is empty, so even a service that ignored dryRun would set nothing. When the service
-        /// refuses the dry run (400), the count is left to listing (null).
+        /// refuses the dry run (400), the matches are counted by listing them (fetch_by_metadata, read only), and
+        /// this connection counts that way from then on.
         /// </summary>
-        public async Task<long?> CountAsync(string @namespace, MetadataFilter filter, CancellationToken cancellationToken)
+        public async Task<long> CountAsync(string @namespace, MetadataFilter filter, CancellationToken cancellationToken)
         {
             if (filter is null) throw new ArgumentNullException(nameof(filter));
+            if (_countByListing) return await CountByListingAsync(@namespace, filter, cancellationToken).ConfigureAwait(false);
             var body = Json(w =>
             {
                 w.WriteStartObject();
@@ -507,13 +510,23 @@ namespace VectorOps.Providers.Pinecone
             catch (VectorOpsException ex) when (ex.StatusCode == 400)
             {
                 _settings.Trace?.Invoke("Pinecone refused to count filter matches with a dry-run update (" + ex.Message + "); counting by listing instead.");
-                return null;
+                _countByListing = true;
+                return await CountByListingAsync(@namespace, filter, cancellationToken).ConfigureAwait(false);
             }
             using var doc = Parse(r);
             if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("matchedRecords", out var m) && m.TryGetInt64(out var n))
                 return n;
             // proto3 leaves a zero count out of the answer.
             return 0;
+        }
+
+        private volatile bool _countByListing;
+
+        private async Task<long> CountByListingAsync(string @namespace, MetadataFilter filter, CancellationToken cancellationToken)
+        {
+            long n = 0;
+            await foreach (var page in FindIdsAsync(@namespace, filter, cancellationToken).ConfigureAwait(false)) n += page.Count;
+            return n;
         }
 
         public async Task<IReadOnlyList<VectorRecord>> FetchAsync(string @namespace, IReadOnlyList<string> ids, CancellationToken cancellationToken)

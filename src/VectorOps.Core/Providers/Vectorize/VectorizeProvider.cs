@@ -46,7 +46,7 @@ namespace VectorOps.Providers.Vectorize
     /// account until the block ends.
     /// </para>
     /// </summary>
-    public sealed class VectorizeProvider : IVectorProvider, IValidatedIdDelete
+    public sealed class VectorizeProvider : IVectorProvider
     {
         public const string ProviderName = "CloudflareVectorize";
         public const string DefaultNamespaceName = "__default__";
@@ -125,6 +125,7 @@ namespace VectorOps.Providers.Vectorize
                 SupportsNamespaces = true,
                 CanRemoveNamespace = false,
                 AsyncMutations = true,
+                DeletesValidatedIds = true,
                 // The pacer, not concurrency, bounds the rate; 3 in flight covers the round trip at 3.6 requests/s.
                 DefaultConcurrency = 3,
             };
@@ -219,16 +220,16 @@ namespace VectorOps.Providers.Vectorize
         public async Task<ProviderWriteResult> DeleteByIdsAsync(string @namespace, IReadOnlyList<string> ids, CancellationToken cancellationToken)
         {
             CheckIdBatch(ids, "delete_by_ids");
-            return await DeleteValidatedIdsAsync(@namespace, ids, cancellationToken).ConfigureAwait(false);
+            return await SendDeleteAsync(@namespace, ids, cancellationToken).ConfigureAwait(false);
         }
 
-        async Task<ProviderWriteResult> IValidatedIdDelete.DeleteValidatedIdsAsync(string @namespace, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+        public async Task<ProviderWriteResult> DeleteValidatedIdsAsync(string @namespace, IReadOnlyList<string> ids, CancellationToken cancellationToken)
         {
             CheckIdCount(ids, "delete_by_ids");
-            return await DeleteValidatedIdsAsync(@namespace, ids, cancellationToken).ConfigureAwait(false);
+            return await SendDeleteAsync(@namespace, ids, cancellationToken).ConfigureAwait(false);
         }
 
-        private async Task<ProviderWriteResult> DeleteValidatedIdsAsync(string @namespace, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+        private async Task<ProviderWriteResult> SendDeleteAsync(string @namespace, IReadOnlyList<string> ids, CancellationToken cancellationToken)
         {
             if (!IsDefault(@namespace) && Interlocked.Exchange(ref _idNamespaceNoted, 1) == 0)
                 _trace?.Invoke($"Vectorize ids are unique across the index: delete_by_ids removes each id whatever its namespace ('{@namespace}' does not restrict it).");
@@ -238,8 +239,8 @@ namespace VectorOps.Providers.Vectorize
         }
 
         public Task<ProviderWriteResult> DeleteByFilterAsync(string @namespace, MetadataFilter filter, CancellationToken cancellationToken) =>
-            throw new VectorOpsException(ErrorIds.NotSupported, VectorOpsErrorCategory.NotImplemented,
-                "Vectorize has no delete by filter: VectorOps finds the matching ids (list, get_by_ids) and deletes them by id.", filter?.Json);
+            throw Optional.NotSupported(ProviderName, "delete by filter", nameof(ProviderCapabilities.NativeFilterDelete),
+                "VectorOps finds the matching ids (list, get_by_ids) and deletes them by id.", filter?.Json);
 
         /// <summary>
         /// Deletes every vector of the namespace, sequentially: list, get_by_ids, delete_by_ids in 100s. The command
@@ -395,9 +396,10 @@ namespace VectorOps.Providers.Vectorize
             }
         }
 
-        /// <summary>Vectorize cannot count filter matches without reading every record: null (the command counts by listing).</summary>
-        public Task<long?> CountAsync(string @namespace, MetadataFilter filter, CancellationToken cancellationToken) =>
-            Task.FromResult<long?>(null);
+        /// <summary>Vectorize cannot count filter matches without reading every record (CountsFilterMatches is false: the command counts by listing).</summary>
+        public Task<long> CountAsync(string @namespace, MetadataFilter filter, CancellationToken cancellationToken) =>
+            throw Optional.NotSupported(ProviderName, "counting filter matches", nameof(ProviderCapabilities.CountsFilterMatches),
+                "list the matching ids (FindIdsAsync) instead.", filter?.Json);
 
         /// <summary>get_by_ids for up to 100 ids; records of other namespaces are left out like missing ones.</summary>
         public async Task<IReadOnlyList<VectorRecord>> FetchAsync(string @namespace, IReadOnlyList<string> ids, CancellationToken cancellationToken)
