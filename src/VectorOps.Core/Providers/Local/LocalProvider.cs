@@ -4,12 +4,15 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Data.Sqlite;
+using Polly;
+using Polly.Retry;
 using VectorOps.Errors;
 using VectorOps.Filtering;
 using VectorOps.Model;
@@ -679,14 +682,14 @@ ON CONFLICT (ns_id, id) DO UPDATE SET
             CheckNamespace(@namespace);
             var p = string.IsNullOrEmpty(prefix) ? null : prefix;
             if (p != null) CheckPrefix(p);
-            return new Pages(this, @namespace, p, null, cancellationToken);
+            return PagesAsync(@namespace, p, null, cancellationToken);
         }
 
         public IAsyncEnumerable<IReadOnlyList<string>> FindIdsAsync(string @namespace, MetadataFilter filter, CancellationToken cancellationToken)
         {
             CheckNamespace(@namespace);
             if (filter is null) throw new ArgumentNullException(nameof(filter));
-            return new Pages(this, @namespace, null, filter, cancellationToken);
+            return PagesAsync(@namespace, null, filter, cancellationToken);
         }
 
         /// <summary>
@@ -798,8 +801,13 @@ ON CONFLICT (ns_id, id) DO UPDATE SET
                 root.GetProperty("values").EnumerateArray().Select(x => x.GetSingle()).ToArray());
         }
 
-        public IAsyncEnumerable<NamespaceInfo> ListNamespacesAsync(CancellationToken cancellationToken) =>
-            new Once<NamespaceInfo>(() => Run(cancellationToken, "list namespaces", null, () => Namespaces(cancellationToken)));
+        public async IAsyncEnumerable<NamespaceInfo> ListNamespacesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            // Read in one go when enumeration starts (one short read transaction), then handed out one by one.
+            cancellationToken.ThrowIfCancellationRequested();
+            var all = await Run(cancellationToken, "list namespaces", null, () => Namespaces(cancellationToken)).ConfigureAwait(false);
+            foreach (var ns in all) yield return ns;
+        }
 
         private IReadOnlyList<NamespaceInfo> Namespaces(CancellationToken ct)
         {
@@ -941,32 +949,61 @@ WHERE n.index_name = @index AND r.dimension IS NOT NULL LIMIT 1;");
         /// <summary>Attempts of one store operation when SQLite reports a transient WAL locking failure.</summary>
         private const int MaxAttempts = 3;
 
+        /// <summary>The operation's name, for the trace line of a retry.</summary>
+        private static readonly ResiliencePropertyKey<string> ActionKey = new ResiliencePropertyKey<string>("VectorOps.StoreAction");
+
+        /// <summary>
+        /// SQLITE_PROTOCOL (a WAL lock race under heavy concurrency, for which SQLite's advice is to retry) runs the
+        /// operation again whole, after 25 ms and then 100 ms: the same Polly retry the HTTP transport is built on.
+        /// </summary>
+        private ResiliencePipeline BuildRetry() => new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<SqliteException>(ex => ex.SqliteErrorCode == 15 /* SQLITE_PROTOCOL */),
+                MaxRetryAttempts = MaxAttempts - 1,
+                DelayGenerator = args => new ValueTask<TimeSpan?>(TimeSpan.FromMilliseconds(25 * (args.AttemptNumber + 1) * (args.AttemptNumber + 1))),
+                OnRetry = args =>
+                {
+                    var action = args.Context.Properties.GetValue(ActionKey, "an operation");
+                    Trace($"Local '{Index}': {action} met SQLITE_PROTOCOL (attempt {args.AttemptNumber + 1}); trying again.");
+                    return default;
+                },
+            })
+            .Build();
+
+        private ResiliencePipeline? _retry;
+
         /// <summary>
         /// Runs a store operation, turning SQLite failures into VectorOpsException and cancellation into a cancelled
-        /// task. Each operation is one read or one transaction, so it is run again whole when SQLite answers
-        /// SQLITE_PROTOCOL (a WAL lock race under heavy concurrency, for which SQLite's advice is to retry).
-        /// SQLITE_BUSY is not retried here: Microsoft.Data.Sqlite already waits out the busy timeout.
+        /// task. Each operation is one read or one transaction, so it is run again whole on SQLITE_PROTOCOL (see
+        /// <see cref="BuildRetry"/>). SQLITE_BUSY is not retried here: Microsoft.Data.Sqlite already waits out the
+        /// busy timeout.
         /// </summary>
         private Task<T> Run<T>(CancellationToken ct, string action, string? ns, Func<T> work)
         {
-            for (var attempt = 1; ; attempt++)
+            if (ct.IsCancellationRequested) return Task.FromCanceled<T>(ct);
+            var retry = _retry ??= BuildRetry();
+            var attempts = 0;
+            var context = ResilienceContextPool.Shared.Get(ct);
+            context.Properties.Set(ActionKey, action);
+            try
             {
-                if (ct.IsCancellationRequested) return Task.FromCanceled<T>(ct);
-                try
+                var result = retry.Execute(_ =>
                 {
-                    var result = work();
-                    if (result is ProviderWriteResult w) w.Attempts = attempt;
-                    return Task.FromResult(result);
-                }
-                catch (SqliteException ex) when (ex.SqliteErrorCode == 15 /* SQLITE_PROTOCOL */ && attempt < MaxAttempts)
-                {
-                    Trace($"Local '{Index}': {action} met SQLITE_PROTOCOL (attempt {attempt}); trying again.");
-                    Thread.Sleep(25 * attempt * attempt);
-                }
-                catch (Exception ex)
-                {
-                    return Failed<T>(ex, ct, action, ns, attempt);
-                }
+                    ct.ThrowIfCancellationRequested();
+                    attempts++;
+                    return work();
+                }, context);
+                if (result is ProviderWriteResult w) w.Attempts = attempts;
+                return Task.FromResult(result);
+            }
+            catch (Exception ex)
+            {
+                return Failed<T>(ex, ct, action, ns, Math.Max(1, attempts));
+            }
+            finally
+            {
+                ResilienceContextPool.Shared.Return(context);
             }
         }
 
@@ -1025,120 +1062,23 @@ WHERE n.index_name = @index AND r.dimension IS NOT NULL LIMIT 1;");
 
         // ---- async sequences -------------------------------------------------------------------------
 
-        /// <summary>Pages of ids, each read when asked for, after the last id of the previous page.</summary>
-        private sealed class Pages : IAsyncEnumerable<IReadOnlyList<string>>
+        /// <summary>
+        /// Pages of ids, each read when asked for, after the last id of the previous page (keyset paging: the
+        /// store has no cursor to loop on). A short page is the last: the next would be empty, so it is not read.
+        /// </summary>
+        private async IAsyncEnumerable<IReadOnlyList<string>> PagesAsync(string ns, string? prefix, MetadataFilter? filter,
+            [EnumeratorCancellation] CancellationToken cancellationToken)
         {
-            private readonly LocalProvider _owner;
-            private readonly string _ns;
-            private readonly string? _prefix;
-            private readonly MetadataFilter? _filter;
-            private readonly CancellationToken _token;
-
-            public Pages(LocalProvider owner, string ns, string? prefix, MetadataFilter? filter, CancellationToken token)
+            string? after = null;
+            while (true)
             {
-                _owner = owner;
-                _ns = ns;
-                _prefix = prefix;
-                _filter = filter;
-                _token = token;
-            }
-
-            public IAsyncEnumerator<IReadOnlyList<string>> GetAsyncEnumerator(CancellationToken cancellationToken = default)
-            {
-                var linked = cancellationToken.CanBeCanceled && _token.CanBeCanceled && cancellationToken != _token
-                    ? CancellationTokenSource.CreateLinkedTokenSource(_token, cancellationToken)
-                    : null;
-                var token = linked?.Token ?? (cancellationToken.CanBeCanceled ? cancellationToken : _token);
-                return new Enumerator(this, token, linked);
-            }
-
-            private sealed class Enumerator : IAsyncEnumerator<IReadOnlyList<string>>
-            {
-                private readonly Pages _pages;
-                private readonly CancellationToken _token;
-                private readonly CancellationTokenSource? _linked;
-                private string? _after;
-                private bool _done;
-
-                public Enumerator(Pages pages, CancellationToken token, CancellationTokenSource? linked)
-                {
-                    _pages = pages;
-                    _token = token;
-                    _linked = linked;
-                }
-
-                public IReadOnlyList<string> Current { get; private set; } = Array.Empty<string>();
-
-                public ValueTask<bool> MoveNextAsync()
-                {
-                    if (_done) return new ValueTask<bool>(false);
-                    var p = _pages;
-                    var task = p._owner.Run(_token, p._filter is null ? "list ids" : "find ids", p._ns,
-                        () => p._owner.Page(p._ns, p._prefix, p._filter, _after, PageSize, _token));
-                    // Run completes synchronously: a result, a fault or a cancellation.
-                    if (task.IsCanceled)
-                    {
-                        _done = true;
-                        return new ValueTask<bool>(Task.FromCanceled<bool>(_token));
-                    }
-                    if (task.IsFaulted)
-                    {
-                        _done = true;
-                        return new ValueTask<bool>(Task.FromException<bool>(task.Exception!.InnerException!));
-                    }
-                    var page = task.Result;
-                    if (page.Count == 0)
-                    {
-                        _done = true;
-                        return new ValueTask<bool>(false);
-                    }
-                    Current = page;
-                    _after = page[page.Count - 1];
-                    if (page.Count < PageSize) _done = true; // the next page would be empty: spare the query
-                    return new ValueTask<bool>(true);
-                }
-
-                public ValueTask DisposeAsync()
-                {
-                    _linked?.Dispose();
-                    return default;
-                }
-            }
-        }
-
-        /// <summary>A sequence read in one go when enumeration starts.</summary>
-        private sealed class Once<T> : IAsyncEnumerable<T>
-        {
-            private readonly Func<Task<IReadOnlyList<T>>> _load;
-
-            public Once(Func<Task<IReadOnlyList<T>>> load) { _load = load; }
-
-            public IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default) => new Enumerator(_load, cancellationToken);
-
-            private sealed class Enumerator : IAsyncEnumerator<T>
-            {
-                private readonly Func<Task<IReadOnlyList<T>>> _load;
-                private readonly CancellationToken _token;
-                private IReadOnlyList<T>? _items;
-                private int _index = -1;
-
-                public Enumerator(Func<Task<IReadOnlyList<T>>> load, CancellationToken token)
-                {
-                    _load = load;
-                    _token = token;
-                }
-
-                public T Current => _items![_index];
-
-                public async ValueTask<bool> MoveNextAsync()
-                {
-                    _token.ThrowIfCancellationRequested();
-                    _items ??= await _load().ConfigureAwait(false);
-                    _index++;
-                    return _index < _items.Count;
-                }
-
-                public ValueTask DisposeAsync() => default;
+                var from = after;
+                var page = await Run(cancellationToken, filter is null ? "list ids" : "find ids", ns,
+                    () => Page(ns, prefix, filter, from, PageSize, cancellationToken)).ConfigureAwait(false);
+                if (page.Count == 0) yield break;
+                yield return page;
+                if (page.Count < PageSize) yield break;
+                after = page[page.Count - 1];
             }
         }
     }
