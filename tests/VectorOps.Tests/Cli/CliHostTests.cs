@@ -67,8 +67,11 @@ namespace VectorOps.Tests.Cli
             var keyFile = store.File("key.txt", secret + "\n");
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
+            // The local store takes no key: one given is refused (the wrong --provider, most likely), and not shown.
             var r = store.Run("get", "--api-key-file", keyFile, "--verbose", "--debug", "--json", "--first", "1");
-            Assert.True(r.ExitCode == 0, r.ToString());
+            Assert.True(r.ExitCode == 2, r.ToString());
+            Assert.Contains("InvalidSetting", r.Stderr);
+            Assert.Contains("takes no credential", r.Stderr);
             Assert.DoesNotContain("Sup3rSecret", r.Stdout + r.Stderr);
 
             var env = new Dictionary<string, string> { ["PINECONE_API_KEY"] = secret, ["VECTOROPS_API_KEY"] = secret };
