@@ -20,6 +20,7 @@
         'Connect-VectorIndex'
         'Disconnect-VectorIndex'
         'Get-VectorConnection'
+        'Get-VectorIndex'
         'Get-VectorNamespace'
         'Get-VectorRecord'
         'Remove-VectorRecord'

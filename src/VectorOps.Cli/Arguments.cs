@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using VectorOps.Errors;
+using VectorOps.Providers;
 
 namespace VectorOps.Cli
 {
@@ -28,6 +29,17 @@ namespace VectorOps.Cli
         public string Help { get; }
 
         public string Usage => IsFlag ? "--" + Name : "--" + Name + " " + ValueName;
+
+        /// <summary>
+        /// For an option that gives a provider setting: the providers that take it and their setting of this name
+        /// (from the descriptors); null for every other option.
+        /// </summary>
+        public IReadOnlyList<(ProviderDescriptor Provider, SettingDescriptor Setting)>? Settings { get; set; }
+
+        /// <summary>True when both options give the same provider setting (two names of it).</summary>
+        public bool SameSetting(OptionSpec other) =>
+            Settings != null && other.Settings != null &&
+            Settings.Any(a => other.Settings.Any(b => ReferenceEquals(a.Setting, b.Setting)));
     }
 
     /// <summary>A command: its name, help, and the options it accepts.</summary>
@@ -106,7 +118,6 @@ namespace VectorOps.Cli
             return TimeSpan.FromSeconds(s);
         }
 
-        /// <summary>An absolute http(s) URI; a bare host name (as Pinecone's console shows index hosts) means https://host.</summary>
         /// <summary>A positive number (fractions allowed); null when absent.</summary>
         public double? PositiveNumber(string name)
         {
@@ -115,19 +126,6 @@ namespace VectorOps.Cli
             if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) || !(d > 0) || double.IsInfinity(d))
                 throw Invalid(name, text, "a positive number");
             return d;
-        }
-
-        public Uri? AbsoluteUri(string name)
-        {
-            var text = Value(name);
-            if (text is null) return null;
-            if (text.IndexOf("://", StringComparison.Ordinal) < 0 && text.Length > 0 && !text.StartsWith("/", StringComparison.Ordinal))
-                text = "https://" + text;
-            if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) ||
-                uri.Host.Length == 0)
-                throw new VectorOpsException(ErrorIds.InvalidEndpoint, VectorOpsErrorCategory.InvalidArgument,
-                    $"--{name} expects an http(s) URI or a host name, not '{Value(name)}'.", Value(name));
-            return uri;
         }
 
         private static VectorOpsException Invalid(string name, string text, string expected) =>
@@ -203,9 +201,9 @@ namespace VectorOps.Cli
         /// --path records.jsonl`). This moves them after it; before the command, --path always means the store.
         /// Returns the arguments starting with the command, or an empty list when no command follows.
         /// </summary>
-        public static List<string> HoistGlobalOptions(IReadOnlyList<string> args, CommandSpec globals)
+        public static List<string> HoistGlobalOptions(IReadOnlyList<string> args, CommandSpec globals, Func<string, CommandSpec?> findCommand)
         {
-            var hoisted = new List<string>();
+            var hoisted = new List<(OptionSpec Option, string Name, string? Inline, string? Value)>();
             var i = 0;
             while (i < args.Count && args[i].StartsWith("--", StringComparison.Ordinal) && args[i].Length > 2 &&
                    args[i] != "--help" && args[i] != "--version")
@@ -218,25 +216,40 @@ namespace VectorOps.Cli
                 {
                     if (SecretOptions.Contains(name, StringComparer.OrdinalIgnoreCase)) throw UnknownOption(globals, name, Array.Empty<CommandSpec>());
                     throw Error(ErrorIds.UnknownOption,
-                        $"--{name} cannot come before the command: only connection and output options can (--store, --index, --provider, --json, ...). Write: vectorops COMMAND --{name} ...",
+                        $"--{name} cannot come before the command: only connection and output options can (--provider, --index, a provider's settings, --json, ...). Write: vectorops COMMAND --{name} ...",
                         "--" + name);
                 }
-                var target = name == "path" ? "--store" : "--" + name;
                 if (option.IsFlag || eq >= 0)
                 {
-                    hoisted.Add(eq >= 0 ? target + arg.Substring(eq) : target);
+                    hoisted.Add((option, name, eq >= 0 ? arg.Substring(eq) : null, null));
                     i++;
                     continue;
                 }
                 if (i + 1 >= args.Count || (args[i + 1].StartsWith("--", StringComparison.Ordinal) && args[i + 1].Length > 2))
                     throw Error(ErrorIds.MissingOptionValue, $"--{name} needs a value: {option.Usage}.", "--" + name);
-                hoisted.Add(target);
-                hoisted.Add(args[i + 1]);
+                hoisted.Add((option, name, null, args[i + 1]));
                 i += 2;
             }
             if (i >= args.Count) return new List<string>();
+            var command = findCommand(args[i]);
             var result = new List<string> { args[i] };
-            result.AddRange(hoisted);
+            foreach (var (option, name, inline, value) in hoisted)
+            {
+                // Before the command an option always means the connection setting. Where the command has an option
+                // of its own by that name (add's --path is its record file), the setting goes by another of its names.
+                var target = name;
+                if (command != null && command.Options.Any(o => o.Name == name))
+                {
+                    var other = command.CommonOptions.FirstOrDefault(o => o.SameSetting(option));
+                    if (other is null)
+                        throw Error(ErrorIds.InvalidArgument,
+                            $"--{name} before '{command.Name}' is ambiguous: '{command.Name}' has an option --{name} of its own. Write it after the command.",
+                            "--" + name);
+                    target = other.Name;
+                }
+                result.Add("--" + target + (inline ?? ""));
+                if (value != null) result.Add(value);
+            }
             for (var j = i + 1; j < args.Count; j++) result.Add(args[j]);
             return result;
         }
@@ -269,7 +282,7 @@ namespace VectorOps.Cli
             if (SecretOptions.Contains(name, StringComparer.OrdinalIgnoreCase))
                 return Error(ErrorIds.UnknownOption,
                     $"--{name}: secrets are never taken on the command line (the process list and shell history would show them). " +
-                    "Set PINECONE_API_KEY, or CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID (VECTOROPS_API_KEY for other providers), or pass --api-key-file FILE.",
+                    CommandTable.SecretsText().Replace("Secrets are never taken on the command line: set", "Set"),
                     "--" + name);
             var elsewhere = allCommands.Where(c => c.Name != spec.Name && c.Find(name) != null).Select(c => c.Name).ToList();
             if (elsewhere.Count > 0)

@@ -44,7 +44,7 @@ namespace VectorOps.Cli
             {
                 try
                 {
-                    var moved = ArgumentParser.HoistGlobalOptions(args, CommandTable.Global);
+                    var moved = ArgumentParser.HoistGlobalOptions(args, CommandTable.Global, CommandTable.Find);
                     if (moved.Count == 0)
                         return Fail(console, ErrorIds.UnknownCommand, "No command given after the options. Run 'vectorops help'.");
                     args = moved.ToArray();

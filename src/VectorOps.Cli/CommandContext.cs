@@ -81,9 +81,9 @@ namespace VectorOps.Cli
         /// Builds the settings from the options and the environment and connects. Secrets come only from the
         /// environment or --api-key-file, and go straight into a <see cref="Secret"/>.
         /// </summary>
-        public VectorConnection Connect(bool pathIsStore = true)
+        public VectorConnection Connect()
         {
-            var s = BuildSettings(pathIsStore);
+            var s = BuildSettings();
             var connection = ConnectCommand.Connect(s, makeDefault: false, Host);
             Host.WriteVerbose($"Connected to {connection.Provider} index '{connection.Index}' at {connection.Endpoint}" +
                               (connection.Credential is null ? "" : $" (credential {connection.Credential}, from {CredentialOrigin(connection.CredentialSource)})") +
@@ -91,12 +91,18 @@ namespace VectorOps.Cli
             return connection;
         }
 
-        internal ConnectionSettings BuildSettings(bool pathIsStore)
+        /// <summary>
+        /// The connection settings from the options: the shared ones by property, every provider setting given (an
+        /// option built from the descriptors) by its setting name, read as the chosen provider's setting of that name
+        /// declares. The registry (ProviderDescriptor.Prepare) refuses a setting the provider does not take
+        /// (InvalidSetting), fills the others from their environment variables, and reads the credential's variables.
+        /// </summary>
+        internal ConnectionSettings BuildSettings()
         {
             var o = Options;
             var s = new ConnectionSettings
             {
-                Provider = o.Value("provider") ?? Env("VECTOROPS_PROVIDER") ?? "Local",
+                Provider = o.Value("provider") ?? Env("VECTOROPS_PROVIDER") ?? ProviderRegistry.DefaultProvider,
                 Index = o.Value("index") ?? Env("VECTOROPS_INDEX"),
                 RequestTimeout = o.Seconds("request-timeout"),
                 MaxAttempts = o.Int("max-attempts", 1, 100),
@@ -109,30 +115,29 @@ namespace VectorOps.Cli
                 throw new VectorOpsException(ErrorIds.UnknownProvider, VectorOpsErrorCategory.InvalidArgument,
                     "--provider is empty. Known providers: " + string.Join(", ", ProviderRegistry.Names) + ".", s.Provider);
 
-            var store = o.Value("store");
-            var path = pathIsStore ? o.Value("path") : null;
-            if (store != null && path != null)
-                throw new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,
-                    "Give the store with --store or --path, not both.", "--path");
-            if ((store ?? path) != null) s["Path"] = store ?? path;
-            if (o.AbsoluteUri("index-host") is Uri host) s["IndexHost"] = host;
-            if (o.AbsoluteUri("base-uri") is Uri baseUri) s["BaseUri"] = baseUri;
-            if (o.Value("api-version") is string version) s["ApiVersion"] = version;
+            var provider = ProviderRegistry.Find(s.Provider);
+            var spec = CommandTable.Find(o.Command);
+            var given = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var option in spec?.CommonOptions ?? Array.Empty<OptionSpec>())
+            {
+                if (option.Settings is null || !o.Has(option.Name)) continue;
+                var text = o.Value(option.Name)!;
+                // The chosen provider's setting of this name reads the value; a provider without one gets it by the
+                // name of a provider that has it, for the registry to refuse (InvalidSetting, naming its settings).
+                var setting = provider?.FindSetting(option.Name);
+                var name = setting?.Name ?? option.Settings[0].Setting.Name;
+                if (given.TryGetValue(name, out var earlier))
+                    throw new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,
+                        $"Give {name} once: --{earlier} and --{option.Name} are the same setting.", "--" + option.Name);
+                given[name] = option.Name;
+                if (setting is null) s[name] = text;
+                else s[name] = setting.Kind == SettingKind.Switch ? true : setting.ParseText(text, s.Names);
+            }
 
             var namespaces = o.Values("namespace");
             CheckNamespaces();
             if (namespaces.Count == 1) s.DefaultNamespace = namespaces[0];
 
-            foreach (var kv in o.Values("option"))
-            {
-                var eq = kv.IndexOf('=');
-                if (eq <= 0)
-                    throw new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,
-                        "--option expects KEY=VALUE.", "--option");
-                s[kv.Substring(0, eq).Trim()] = kv.Substring(eq + 1);
-            }
-
-            if (o.Value("account-id") is string account) s["AccountId"] = account;
             (s.Credential, s.CredentialSource) = ReadSecret();
 
             // Provider traces reach --verbose through the command run's trace sink (queued, shown on this thread).

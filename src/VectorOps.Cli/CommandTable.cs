@@ -3,24 +3,19 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Reflection;
 using System.Text;
+using VectorOps.Providers;
 
 namespace VectorOps.Cli
 {
     /// <summary>The commands, their options and their help text.</summary>
     internal static class CommandTable
     {
-        // Connection and output options, accepted by every command.
-        private static readonly OptionSpec Provider = new OptionSpec("provider", "NAME", "Provider: Local (default), Pinecone, CloudflareVectorize, ... (env VECTOROPS_PROVIDER).");
-        private static readonly OptionSpec Store = new OptionSpec("store", "FILE", "Local store file (env VECTOROPS_PATH).");
-        private static readonly OptionSpec StorePath = new OptionSpec("path", "FILE", "Same as --store.");
+        // Connection and output options, accepted by every command. The provider settings among them are not named
+        // here: every SettingDescriptor of every registered provider becomes an option (ProviderSettingOptions).
+        private static readonly OptionSpec Provider = new OptionSpec("provider", "NAME", "");
         private static readonly OptionSpec Index = new OptionSpec("index", "NAME", "Index (collection) name (env VECTOROPS_INDEX).");
-        private static readonly OptionSpec Create = new OptionSpec("create", null, "Create the local index (and the store file) if it does not exist; without it a missing index is an error (IndexNotFound).");
-        private static readonly OptionSpec IndexHost = new OptionSpec("index-host", "URI", "Data-plane host of the index (Pinecone; https:// is assumed for a bare host).");
-        private static readonly OptionSpec ApiVersion = new OptionSpec("api-version", "VERSION", "Provider API version (Pinecone: 2026-04, 2025-10).");
-        private static readonly OptionSpec AccountId = new OptionSpec("account-id", "ID", "Cloudflare account id (env CLOUDFLARE_ACCOUNT_ID).");
-        private static readonly OptionSpec BaseUri = new OptionSpec("base-uri", "URI", "API base URI override (HTTPS unless loopback).");
+        private static readonly OptionSpec Create = new OptionSpec("create", null, "Create the index if it does not exist, where the provider can; without it a missing index is an error (IndexNotFound).");
         private static readonly OptionSpec ApiKeyFile = new OptionSpec("api-key-file", "FILE", "Read the API key or token from FILE (instead of the environment).");
-        private static readonly OptionSpec ProviderOption = new OptionSpec("option", "KEY=VALUE", "Provider-specific setting, passed through (repeatable).", repeatable: true);
         private static readonly OptionSpec RequestTimeout = new OptionSpec("request-timeout", "SECONDS", "Timeout of one request.");
         private static readonly OptionSpec MaxAttempts = new OptionSpec("max-attempts", "N", "Most attempts of one request, retries included (1 = no retry).");
         private static readonly OptionSpec RequestsPerSecond = new OptionSpec("requests-per-second", "N", "Requests per second this client allows itself (default: the provider's published limit).");
@@ -42,20 +37,107 @@ namespace VectorOps.Cli
 
         private static OptionSpec Namespace(string help) => new OptionSpec("namespace", "NS", help, repeatable: true);
 
-        private static readonly OptionSpec[] ConnectionOptions =
+        /// <summary>The options of the settings every provider shares, and output; never a provider's own setting.</summary>
+        private static readonly OptionSpec[] SharedOptions =
         {
-            Provider, Store, Index, Create, IndexHost, ApiVersion, AccountId, BaseUri, ApiKeyFile, ProviderOption, RequestTimeout,
-            MaxAttempts, RequestsPerSecond, Json, Verbose, Debug, Progress,
+            Index, Create, ApiKeyFile, RequestTimeout, MaxAttempts, RequestsPerSecond, Json, Verbose, Debug, Progress,
         };
 
-        private static OptionSpec[] Common(bool pathIsStore = true) =>
-            pathIsStore
-                ? ConnectionOptions.Take(2).Concat(new[] { StorePath }).Concat(ConnectionOptions.Skip(2)).ToArray()
-                : ConnectionOptions;
+        /// <summary>Names a provider setting's option may not take: the shared options and the commands' own.</summary>
+        private static readonly HashSet<string> Reserved = new HashSet<string>(
+            new[] { "provider", "namespace", "help", "version", "id", "ids-from", "filter", "filter-file", "prefix", "retry-from", "first",
+                    "ids-only", "remove-namespace", "from", "timeout", "poll-interval", "what-if", "yes", "force", "throttle", "batch-size", "backup" }
+                .Concat(SharedOptions.Select(o => o.Name)), StringComparer.OrdinalIgnoreCase);
 
-        public static readonly IReadOnlyList<CommandSpec> Commands = new[]
+        /// <summary>
+        /// One option per setting name (and per alias, in kebab case) of every registered provider: --index-host URI,
+        /// --store FILE... A name several providers declare (base-uri) is one option; the chosen provider's setting of
+        /// that name reads its value, and the registry refuses it for a provider that has none (InvalidSetting).
+        /// </summary>
+        internal static IReadOnlyList<OptionSpec> ProviderSettingOptions(IReadOnlyList<ProviderDescriptor> providers)
         {
-            new CommandSpec("remove", "Delete records by id, id file, metadata filter or id prefix.",
+            var byName = new Dictionary<string, List<(ProviderDescriptor Provider, SettingDescriptor Setting, bool Alias)>>(StringComparer.OrdinalIgnoreCase);
+            var order = new List<string>();
+            foreach (var provider in providers)
+                foreach (var setting in provider.Settings)
+                    foreach (var (name, alias) in new[] { (setting.OptionName, false) }.Concat(setting.Aliases.Select(a => (SettingDescriptor.Kebab(a), true))))
+                    {
+                        if (Reserved.Contains(name)) continue; // a shared option or a command's own keeps its meaning
+                        if (!byName.TryGetValue(name, out var list))
+                        {
+                            byName[name] = list = new List<(ProviderDescriptor, SettingDescriptor, bool)>();
+                            order.Add(name);
+                        }
+                        list.Add((provider, setting, alias));
+                    }
+
+            var options = new List<OptionSpec>();
+            foreach (var name in order)
+            {
+                var takers = byName[name];
+                var first = takers[0].Setting;
+                var valueName = first.Kind == SettingKind.Switch ? null : first.ValueName;
+                string help;
+                if (takers.All(t => t.Alias))
+                    help = string.Join("; ", takers.Select(t => $"Same as --{t.Setting.OptionName} ({t.Provider.Name})")) + ".";
+                else if (takers.Select(t => t.Setting.FullHelp).Distinct(StringComparer.Ordinal).Count() == 1)
+                    help = first.FullHelp + " (" + string.Join(", ", takers.Select(t => t.Provider.Name)) + ")";
+                else
+                    help = string.Join(" ", takers.Select(t => t.Provider.Name + ": " + t.Setting.FullHelp));
+                options.Add(new OptionSpec(name, valueName, help) { Settings = takers.Select(t => (t.Provider, t.Setting)).ToList() });
+            }
+            return options;
+        }
+
+        private static string ProviderHelp(IReadOnlyList<ProviderDescriptor> providers) =>
+            "Provider: " + string.Join(", ", providers.Select(p => p.Name == ProviderRegistry.DefaultProvider ? p.Name + " (default)" : p.Name)) +
+            " (env VECTOROPS_PROVIDER).";
+
+        /// <summary>
+        /// The connection and output options of a command: --provider, every provider setting, the shared settings,
+        /// output. A command's own option of the same name shadows one of them (add's --path is the record file, so
+        /// the store is given there by another name of its setting, --store).
+        /// </summary>
+        private static OptionSpec[] Common(IReadOnlyList<ProviderDescriptor> providers, IEnumerable<OptionSpec>? own = null)
+        {
+            var shadowed = new HashSet<string>((own ?? Array.Empty<OptionSpec>()).Select(o => o.Name), StringComparer.Ordinal);
+            var provider = new OptionSpec(Provider.Name, Provider.ValueName, ProviderHelp(providers));
+            return new[] { provider }.Concat(ProviderSettingOptions(providers)).Concat(SharedOptions)
+                .Where(o => !shadowed.Contains(o.Name)).ToArray();
+        }
+
+        private static CommandSpec Command(IReadOnlyList<ProviderDescriptor> providers, string name, string summary, string usage, string description,
+            OptionSpec[] options, string[] examples) =>
+            new CommandSpec(name, summary, usage, description, options, Common(providers, options), examples);
+
+        private static (IReadOnlyList<ProviderDescriptor> Providers, IReadOnlyList<CommandSpec> Commands, CommandSpec Global)? _built;
+
+        /// <summary>The commands, built from the registry as it is now (rebuilt when a provider is registered).</summary>
+        public static IReadOnlyList<CommandSpec> Commands => Built().Commands;
+
+        /// <summary>The options that may come before the command (connection and output).</summary>
+        public static CommandSpec Global => Built().Global;
+
+        private static (IReadOnlyList<ProviderDescriptor> Providers, IReadOnlyList<CommandSpec> Commands, CommandSpec Global) Built()
+        {
+            var providers = ProviderRegistry.Providers;
+            var built = _built;
+            if (built is { } b && ReferenceEquals(b.Providers, providers)) return b;
+            var fresh = (providers, Build(providers), new CommandSpec("vectorops", "", "", "", Array.Empty<OptionSpec>(), Common(providers), Array.Empty<string>()));
+            _built = fresh;
+            return fresh;
+        }
+
+        /// <summary>A provider's name for the examples: the first that takes a credential (a service), read at run time.</summary>
+        private static string RemoteExample(IReadOnlyList<ProviderDescriptor> providers) =>
+            providers.FirstOrDefault(p => p.Credential != null)?.Name ?? "NAME";
+
+        private static IReadOnlyList<CommandSpec> Build(IReadOnlyList<ProviderDescriptor> providers)
+        {
+            var remote = RemoteExample(providers);
+            return new[]
+        {
+            Command(providers, "remove", "Delete records by id, id file, metadata filter or id prefix.",
                 "vectorops remove (--id ID... | --ids-from FILE|- | --filter JSON | --prefix P | --retry-from FILE) [options]",
                 "Deletes in batches of the provider's cap, one mutation reported per batch. Ids are streamed: any number of\n" +
                 "them goes through in flat memory. A bad id among good ones, the same rule as Remove-VectorRecord's: the\n" +
@@ -70,23 +152,22 @@ namespace VectorOps.Cli
                 {
                     new OptionSpec("id", "ID", "Id to delete (repeatable).", repeatable: true),
                     new OptionSpec("ids-from", "FILE", "File of ids, one a line, blank lines skipped, all checked first ('-': stdin, each line checked as it comes; needs --yes or --what-if)."),
-                    new OptionSpec("filter", "JSON", "Metadata filter, Pinecone syntax, e.g. '{\"genre\":{\"$eq\":\"drama\"}}'."),
+                    new OptionSpec("filter", "JSON", "Metadata filter ($eq, $ne, $in, $nin, $gt, $gte, $lt, $lte, $exists, $and, $or), e.g. '{\"genre\":{\"$eq\":\"drama\"}}'."),
                     new OptionSpec("filter-file", "FILE", "Read the filter JSON from FILE."),
                     new OptionSpec("prefix", "P", "Delete the records whose id starts with P (never empty)."),
                     new OptionSpec("retry-from", "FILE", "Send again exactly the ids of the Failed and Skipped mutations in FILE (as written by --json; '-': stdin), each in its own namespace (--namespace, if given, must be it)."),
                     Namespace("Namespace (default: the provider's). Repeatable with --filter and --prefix."),
                     WhatIf, Yes, Force, Throttle, BatchSize, Backup,
                 },
-                Common(),
                 new[]
                 {
                     "vectorops remove --store ./vectors.db --index demo --id doc-1 --id doc-2 --yes",
-                    "vectorops remove --provider Pinecone --index-host https://idx-abc.svc.pinecone.io --ids-from ids.txt --yes --json > run.jsonl",
-                    "vectorops remove --provider Pinecone --index-host https://idx-abc.svc.pinecone.io --retry-from run.jsonl --yes",
+                    $"vectorops remove --provider {remote} --index docs --ids-from ids.txt --yes --json > run.jsonl",
+                    $"vectorops remove --provider {remote} --index docs --retry-from run.jsonl --yes",
                     "vectorops remove --index demo --filter '{\"source\":{\"$eq\":\"old\"}}' --what-if",
                     "vectorops remove --index demo --prefix tmp- --yes --force",
                 }),
-            new CommandSpec("clear", "Delete every record of one or more namespaces.",
+            Command(providers, "clear", "Delete every record of one or more namespaces.",
                 "vectorops clear --namespace NS [--namespace NS...] [--remove-namespace] [options]",
                 "High impact: asks for confirmation (--yes, or a prompt when stdin is a terminal). The default namespace\n" +
                 "too must be named explicitly. With --backup the namespace is cleared by id, batch by batch, each batch's\n" +
@@ -98,9 +179,8 @@ namespace VectorOps.Cli
                     WhatIf, Yes, Backup,
                     new OptionSpec("throttle", "N", "With --backup: delete requests in flight at once (default: the provider's)."),
                 },
-                Common(),
                 new[] { "vectorops clear --index demo --namespace staging --what-if", "vectorops clear --index demo --namespace staging --yes" }),
-            new CommandSpec("get", "Read records by id, id prefix or filter (all records when none is given).",
+            Command(providers, "get", "Read records by id, id prefix or filter (all records when none is given).",
                 "vectorops get [--id ID... | --prefix P | --filter JSON] [--first N] [--ids-only] [options]",
                 "Read only.",
                 new[]
@@ -113,51 +193,48 @@ namespace VectorOps.Cli
                     new OptionSpec("ids-only", null, "List ids only (no fetch) with --prefix, --filter or no selection."),
                     Namespace("Namespace (default: the provider's)."),
                 },
-                Common(),
                 new[] { "vectorops get --index demo --prefix doc- --first 10", "vectorops get --index demo --json > backup.jsonl" }),
-            new CommandSpec("namespaces", "List the namespaces with their record counts.",
+            Command(providers, "namespaces", "List the namespaces with their record counts.",
                 "vectorops namespaces [--namespace NS] [options]",
                 "Read only. With --namespace, only that namespace.",
                 new[] { Namespace("Show only this namespace.") },
-                Common(),
                 new[] { "vectorops namespaces --index demo" }),
-            new CommandSpec("add", "Upsert records from a JSON Lines file or stdin.",
+            Command(providers, "add", "Upsert records from a JSON Lines file or stdin.",
                 "vectorops add [--path FILE.jsonl | < FILE.jsonl] [options]",
                 "Each line: {\"id\", \"values\", \"sparseValues\": {\"indices\", \"values\"}, \"metadata\", \"namespace\"}\n" +
                 "(the shape `get --json` writes). Records are checked against the provider's rules (id, namespace, values\n" +
                 "and the index dimension, sparse values, metadata types and size). A --path FILE is checked whole before the\n" +
                 "first batch is sent: one bad line, named with its field, and nothing is written (exit 2). Standard input\n" +
                 "streams in: each record is checked as it arrives, a bad one refused (named by line), the others written\n" +
-                "(exit 1 when some were refused, 2 when nothing was written). Pinecone has no null: a null metadata value is\n" +
-                "left out (one warning counts them); the local store and Vectorize keep it. In this command --path is the\n" +
-                "record file; give the local store with --store or VECTOROPS_PATH.",
+                "(exit 1 when some were refused, 2 when nothing was written). Where the provider has no null metadata value, a\n" +
+                "null is left out (one warning counts them); the others keep it. In this command --path is the record file;\n" +
+                "give the store file with another name of its option (--store) or its environment variable.",
                 new[]
                 {
                     new OptionSpec("path", "FILE", "JSON Lines record file, all checked first ('-' or absent: stdin, each record checked as it comes)."),
                     Namespace("Namespace for records that name none."),
                     WhatIf, YesNoOp, Throttle, BatchSize,
                 },
-                Common(pathIsStore: false),
                 new[]
                 {
                     "vectorops add --store ./vectors.db --index demo --path records.jsonl",
                     "vectorops --store ./vectors.db --index demo add --path records.jsonl   (options before the command: --path is the store)",
                 }),
-            new CommandSpec("restore", "Put back the records of a backup file written by --backup.",
+            Command(providers, "restore", "Put back the records of a backup file written by --backup.",
                 "vectorops restore --path BACKUP.jsonl [options]",
                 "Upserts every record of the backup into the connected index, each into the namespace it was deleted from.\n" +
                 "Every line is checked before the first batch is sent (bad lines are reported by number and nothing is\n" +
                 "sent); a torn last line left by an interrupted backup is skipped with a warning, since its batch was never\n" +
-                "deleted. In this command --path is the backup file; give the local store with --store or VECTOROPS_PATH.",
+                "deleted. In this command --path is the backup file; give the store file with another name of its option\n" +
+                "(--store) or its environment variable.",
                 new[]
                 {
                     new OptionSpec("path", "FILE", "The backup file ('-' or absent: stdin)."),
                     Namespace("Restore every record into NS instead of the namespace it was backed up from."),
                     WhatIf, YesNoOp, Throttle, BatchSize,
                 },
-                Common(pathIsStore: false),
                 new[] { "vectorops restore --store ./vectors.db --index demo --path backup.jsonl" }),
-            new CommandSpec("wait", "Wait until acknowledged mutations are applied.",
+            Command(providers, "wait", "Wait until acknowledged mutations are applied.",
                 "vectorops wait [--from FILE | < FILE] [--timeout SECONDS] [options]",
                 "Reads mutations as JSON Lines (the --json output of remove, clear or add), polls the provider, and\n" +
                 "writes each mutation again when it is applied (Completed). Mutations not Acknowledged pass through.\n" +
@@ -168,18 +245,16 @@ namespace VectorOps.Cli
                     new OptionSpec("timeout", "SECONDS", "How long to wait (default 300)."),
                     new OptionSpec("poll-interval", "SECONDS", "Time between polls (default 1)."),
                 },
-                Common(),
-                new[] { "vectorops remove --provider CloudflareVectorize --index docs --ids-from ids.txt --yes --json | vectorops wait --provider CloudflareVectorize --index docs --json" }),
-            new CommandSpec("stats", "Index statistics: dimension, record counts per namespace.",
+                new[] { $"vectorops remove --provider {remote} --index docs --ids-from ids.txt --yes --json | vectorops wait --provider {remote} --index docs --json" }),
+            Command(providers, "stats", "Describe the index: provider, endpoint, dimension, metric, record counts per namespace.",
                 "vectorops stats [options]",
-                "Read only.",
+                "Read only: one statistics call. Writes the provider, index, endpoint, dimension, metric (where the provider\n" +
+                "reports it), each namespace with its record count, and the total (the same command as Get-VectorIndex).",
                 Array.Empty<OptionSpec>(),
-                Common(),
                 new[] { "vectorops stats --index demo --json" }),
         };
+        }
 
-        /// <summary>The options that may come before the command (connection and output).</summary>
-        public static readonly CommandSpec Global = new CommandSpec("vectorops", "", "", "", Array.Empty<OptionSpec>(), Common(), Array.Empty<string>());
 
         public static CommandSpec? Find(string name) => Commands.FirstOrDefault(c => c.Name == name);
 
@@ -207,7 +282,7 @@ namespace VectorOps.Cli
             sb.AppendLine($"  {"help",-12}This text, or a command's.");
             sb.AppendLine();
             sb.AppendLine("Options every command takes (before or after the command; before it, --path is the store):");
-            AppendOptions(sb, Common());
+            AppendOptions(sb, Global.CommonOptions);
             sb.AppendLine();
             AppendFooter(sb);
             return sb.ToString();
@@ -243,10 +318,45 @@ namespace VectorOps.Cli
             foreach (var o in options) sb.AppendLine($"  {o.Usage,-28}{o.Help}");
         }
 
+        /// <summary>Where credentials come from, from the descriptors: each provider's variables, the generic one, the file.</summary>
+        internal static string SecretsText()
+        {
+            var vars = ProviderRegistry.Providers.Where(p => p.Credential != null)
+                .Select(p => string.Join(" or ", p.Credential!.EnvironmentVariables.DefaultIfEmpty(CredentialDescriptor.GenericEnvironmentVariable)) + " (" + p.Name + ")")
+                .ToList();
+            return "Secrets are never taken on the command line: set " +
+                   (vars.Count > 0 ? string.Join(", ", vars) + ", " + CredentialDescriptor.GenericEnvironmentVariable + " for any of them" : CredentialDescriptor.GenericEnvironmentVariable) +
+                   ", or pass --api-key-file FILE.";
+        }
+
+        /// <summary>The other variables read when an option is not given, from the descriptors.</summary>
+        internal static string EnvironmentText()
+        {
+            var settings = ProviderRegistry.Providers.SelectMany(p => p.Settings.SelectMany(st => st.EnvironmentVariables.Select(v => $"{v} (--{st.OptionName})")))
+                .Distinct(StringComparer.Ordinal);
+            return "Read when the option is not given: " +
+                   string.Join(", ", new[] { "VECTOROPS_PROVIDER (--provider)", "VECTOROPS_INDEX (--index)" }.Concat(settings)) + ".";
+        }
+
+        private static IEnumerable<string> Wrap(string text, int width = 110)
+        {
+            var line = new StringBuilder();
+            foreach (var word in text.Split(' '))
+            {
+                if (line.Length > 0 && line.Length + 1 + word.Length > width)
+                {
+                    yield return line.ToString();
+                    line.Clear();
+                }
+                if (line.Length > 0) line.Append(' ');
+                line.Append(word);
+            }
+            if (line.Length > 0) yield return line.ToString();
+        }
+
         private static void AppendFooter(StringBuilder sb)
         {
-            sb.AppendLine("Secrets are never taken on the command line: PINECONE_API_KEY, CLOUDFLARE_API_TOKEN (with");
-            sb.AppendLine("CLOUDFLARE_ACCOUNT_ID), VECTOROPS_API_KEY for other providers, or --api-key-file FILE.");
+            foreach (var line in Wrap(SecretsText() + " " + EnvironmentText())) sb.AppendLine(line);
             sb.AppendLine("Output: a table on stdout, or JSON Lines with --json; errors, warnings, progress and \"What if:\" on stderr.");
             sb.AppendLine("Ctrl+C stops: no new batch starts, batches in flight finish and are reported; a second Ctrl+C exits at once.");
             sb.AppendLine("Exit codes: 0 all done; 1 a batch failed or was skipped, the run was stopped, or a wait timed out;");

@@ -414,7 +414,7 @@ namespace VectorOps.Cli
             var throttle = o.Int("throttle", 1);
             var batch = o.Int("batch-size", 1);
             using var source = LineSource.Open(o.Value("path") ?? "-", c.Console, "record file", "--path");
-            using var connection = c.Connect(pathIsStore: false);
+            using var connection = c.Connect();
             var cmd = new AddRecordsCommand(host, connection, throttle, batch) { Namespace = ns };
 
             if (!source.IsStandardInput)
@@ -485,7 +485,7 @@ namespace VectorOps.Cli
                 BatchSize = o.Int("batch-size", 1),
             };
             using var source = LineSource.Open(o.Value("path") ?? "-", c.Console, "backup file", "--path");
-            using var connection = c.Connect(pathIsStore: false);
+            using var connection = c.Connect();
             var cmd = new RestoreRecordsCommand(host, connection, options);
             if (source.IsStandardInput && c.Console.InputIsTerminal)
                 host.WriteInfo("Reading the backup (JSON Lines) from the terminal; end with Ctrl+D.");

@@ -32,6 +32,10 @@ namespace VectorOps.Model
         public string Provider { get; set; } = "";
         public string Index { get; set; } = "";
         public int? Dimension { get; set; }
+
+        /// <summary>The distance metric (cosine, euclidean, dotproduct), where the provider reports it; null when unknown.</summary>
+        public string? Metric { get; set; }
+
         public long? TotalRecordCount { get; set; }
         public IReadOnlyList<NamespaceInfo> Namespaces { get; set; } = new NamespaceInfo[0];
     }

@@ -21,7 +21,7 @@ namespace VectorOps.Tests.Module
         private static readonly string[] ExpectedCmdlets =
         {
             "Add-VectorRecord", "Clear-VectorNamespace", "Connect-VectorIndex", "Disconnect-VectorIndex",
-            "Get-VectorConnection", "Get-VectorNamespace", "Get-VectorRecord", "Remove-VectorRecord", "Restore-VectorRecord",
+            "Get-VectorConnection", "Get-VectorIndex", "Get-VectorNamespace", "Get-VectorRecord", "Remove-VectorRecord", "Restore-VectorRecord",
             "Wait-VectorMutation",
         };
 
@@ -58,6 +58,7 @@ namespace VectorOps.Tests.Module
                 ["Connect-VectorIndex"] = typeof(VectorConnection),
                 ["Disconnect-VectorIndex"] = typeof(void),
                 ["Get-VectorConnection"] = typeof(VectorConnection),
+                ["Get-VectorIndex"] = typeof(VectorIndexInfo),
                 ["Get-VectorNamespace"] = typeof(NamespaceInfo),
                 ["Get-VectorRecord"] = typeof(VectorRecord),
                 ["Remove-VectorRecord"] = typeof(VectorMutation),
@@ -75,6 +76,7 @@ namespace VectorOps.Tests.Module
         [InlineData("Restore-VectorRecord", true, ConfirmImpact.Medium)]
         [InlineData("Get-VectorRecord", false, null)]
         [InlineData("Get-VectorNamespace", false, null)]
+        [InlineData("Get-VectorIndex", false, null)]
         [InlineData("Get-VectorConnection", false, null)]
         [InlineData("Connect-VectorIndex", false, null)]
         [InlineData("Disconnect-VectorIndex", false, null)]
@@ -342,8 +344,8 @@ namespace VectorOps.Tests.Module
         {
             var withConnection = new[]
             {
-                "Add-VectorRecord", "Clear-VectorNamespace", "Get-VectorNamespace", "Get-VectorRecord", "Remove-VectorRecord", "Restore-VectorRecord",
-                "Wait-VectorMutation",
+                "Add-VectorRecord", "Clear-VectorNamespace", "Get-VectorIndex", "Get-VectorNamespace", "Get-VectorRecord", "Remove-VectorRecord",
+                "Restore-VectorRecord", "Wait-VectorMutation",
             };
             foreach (var c in CmdletMetadata.All)
             {
