@@ -2,13 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using System.Text.Json;
 using VectorOps.Commands;
 using VectorOps.Connections;
 using VectorOps.Errors;
 using VectorOps.Model;
-using VectorOps.Providers;
-using VectorOps.Serialization;
 
 namespace VectorOps.Cli
 {
@@ -97,18 +94,17 @@ namespace VectorOps.Cli
             var given = c.Options.Values("id");
             var bad = 0;
             foreach (var id in given)
-                if (id.Trim().Length == 0) c.ReportInput(BlankId(id), "--id: ", ref bad);
+                if (RemoveByIdsCommand.CheckBlankId(id) is VectorOpsException blank) c.ReportInput(blank, "--id: ", ref bad);
             if (c.StopIfInvalid(bad, "nothing was deleted.")) return;
 
             using var source = c.Options.Value("ids-from") is string file ? LineSource.Open(file, c.Console, "id file", "--ids-from") : null;
             using var connection = c.Connect();
-            var provider = connection.ProviderInstance;
             var cmd = new RemoveByIdsCommand(host, connection, options);
             cmd.CheckNamespace(ns); // blank, the provider's rules, and whether the index has it: before any id is read
-            var where = $"namespace '{(string.IsNullOrEmpty(ns) ? connection.Namespace : ns)}' of {provider.Name} index '{provider.Index}'";
+            var where = $"namespace '{(string.IsNullOrEmpty(ns) ? connection.Namespace : ns)}' of {connection.Provider} index '{connection.Index}'";
 
             foreach (var id in given)
-                if (InvalidId(provider, id) is VectorOpsException ex) c.ReportInput(ex, "--id: ", ref bad);
+                if (cmd.CheckId(id) is VectorOpsException ex) c.ReportInput(ex, "--id: ", ref bad);
             if (c.StopIfInvalid(bad, "nothing was deleted.")) return;
 
             if (source is null)
@@ -161,7 +157,7 @@ namespace VectorOps.Cli
                         break;
                     }
                     if (RemoveByIdsCommand.IsBlankLine(text)) continue;
-                    if (InvalidId(provider, text) is VectorOpsException ex)
+                    if (cmd.CheckId(text) is VectorOpsException ex)
                     {
                         c.ReportInput(ex, $"Line {n} of {source.Name}: ", ref refused);
                         continue;
@@ -193,7 +189,6 @@ namespace VectorOps.Cli
             var given = c.SingleNamespace();
             using var source = LineSource.Open(c.Options.Value("retry-from")!, c.Console, "mutation file", "--retry-from");
             using var connection = c.Connect();
-            var provider = connection.ProviderInstance;
             var cmd = new RemoveByIdsCommand(host, connection, options);
 
             int bad = 0, retried = 0, passed = 0;
@@ -211,19 +206,19 @@ namespace VectorOps.Cli
                     c.ReportInput(ex, "", ref bad);
                     continue;
                 }
-                if (!NeedsRetry(m))
+                if (!RemoveByIdsCommand.NeedsRetry(m))
                 {
                     passed++;
                     continue;
                 }
                 var where = $"Line {n} of {source.Name}: ";
-                if (RetryProblem(m, connection, given, cmd) is VectorOpsException problem)
+                if (cmd.CheckRetry(m, given) is VectorOpsException problem)
                 {
                     c.ReportInput(problem, where, ref bad);
                     continue;
                 }
                 foreach (var id in m.Ids!)
-                    if (InvalidId(provider, id) is VectorOpsException ex) c.ReportInput(ex, where, ref bad);
+                    if (cmd.CheckId(id) is VectorOpsException ex) c.ReportInput(ex, where, ref bad);
                 retried++;
                 ids += m.Ids!.Count;
             }
@@ -245,62 +240,11 @@ namespace VectorOps.Cli
                 }
                 if (text.Trim().Length == 0) continue;
                 var m = CliJson.ParseMutation(text, source.Name, n);
-                if (NeedsRetry(m)) cmd.Retry(m, given);
+                if (RemoveByIdsCommand.NeedsRetry(m)) cmd.Retry(m, given);
             }
             cmd.Complete();
             Summary(c);
         }
-
-        private static bool NeedsRetry(VectorMutation m) => m.Status == MutationStatus.Failed || m.Status == MutationStatus.Skipped;
-
-        /// <summary>Why this failed or skipped mutation cannot be sent again as a delete by id; null when it can.</summary>
-        private static VectorOpsException? RetryProblem(VectorMutation m, VectorConnection connection, string? givenNamespace, RemoveByIdsCommand cmd)
-        {
-            var provider = connection.ProviderInstance;
-            if (m.Operation == MutationOperation.Upsert)
-                return Input(ErrorIds.InvalidInputObject,
-                    "this is an Upsert mutation: --retry-from sends deletes again and never deletes the ids of an upsert. Run 'vectorops add' again for those records.", m.Operation.ToString());
-            if (m.Operation == MutationOperation.ClearNamespace)
-                return Input(ErrorIds.InvalidInputObject,
-                    $"a ClearNamespace mutation carries no ids; run 'vectorops clear --namespace {m.Namespace}' again.", m.Operation.ToString());
-            if (m.Ids is null || m.Ids.Count == 0)
-                return Input(ErrorIds.InvalidInputObject,
-                    $"this {m.Operation} mutation carries no ids (a native filter delete, or one declined before its ids were listed), so it cannot be sent again by id; run the original remove again.",
-                    m.Operation.ToString());
-            if (!string.Equals(m.Provider, provider.Name, StringComparison.OrdinalIgnoreCase) ||
-                !string.Equals(m.Index, provider.Index, StringComparison.Ordinal))
-                return Input(ErrorIds.InvalidInputObject,
-                    $"this mutation belongs to {m.Provider} index '{m.Index}', not to the connected {provider.Name} index '{provider.Index}'.", m.Index);
-            if (givenNamespace != null && RemoveByIdsCommand.NamespaceMismatch(m, givenNamespace, connection.Namespace) is VectorOpsException mismatch)
-                return mismatch;
-            try
-            {
-                cmd.CheckNamespace(m.Namespace); // as the retry itself will: blank refused, a namespace the index lacks too
-            }
-            catch (VectorOpsException ex)
-            {
-                return ex;
-            }
-            return null;
-        }
-
-        private static VectorOpsException? InvalidId(IVectorProvider provider, string? id)
-        {
-            // A mutation file read back may carry null among its ids.
-            if (id is null || id.Trim().Length == 0) return BlankId(id);
-            try
-            {
-                provider.ValidateId(id);
-                return null;
-            }
-            catch (VectorOpsException ex)
-            {
-                return ex;
-            }
-        }
-
-        private static VectorOpsException BlankId(string? id) =>
-            Input(ErrorIds.InvalidId, "A record id is empty or blank.", id);
 
         // ---------------------------------------------------------------- clear
 
@@ -311,7 +255,6 @@ namespace VectorOps.Cli
             var namespaces = c.Options.Values("namespace").Distinct(StringComparer.Ordinal).ToList();
             var throttle = c.Options.Int("throttle", 1);
             using var connection = c.Connect();
-            var provider = connection.ProviderInstance;
             var cmd = new ClearNamespaceCommand(host, connection, c.Options.Has("remove-namespace"), c.Options.Value("backup"), throttle);
             if (namespaces.Count == 0)
             {
@@ -324,10 +267,7 @@ namespace VectorOps.Cli
             {
                 try
                 {
-                    if (ns.Trim().Length == 0)
-                        throw Input(ErrorIds.EmptyNamespace,
-                            $"--namespace is empty. Name the namespace to clear (the default namespace too, by its name: {provider.DefaultNamespace}).", ns);
-                    cmd.Check(ns); // the provider's rules, and whether the index has it: all checked before the first clear
+                    cmd.Check(ns); // blank, the provider's rules, and whether the index has it: all checked before the first clear
                 }
                 catch (VectorOpsException ex)
                 {
@@ -369,7 +309,7 @@ namespace VectorOps.Cli
             var ns = c.SingleNamespace();
             var bad = 0;
             foreach (var id in ids)
-                if (id.Trim().Length == 0) c.ReportInput(BlankId(id), "--id: ", ref bad);
+                if (RemoveByIdsCommand.CheckBlankId(id) is VectorOpsException blank) c.ReportInput(blank, "--id: ", ref bad);
             if (c.StopIfInvalid(bad, "nothing was read.")) return;
 
             using var connection = c.Connect();
@@ -393,8 +333,7 @@ namespace VectorOps.Cli
         private static void Stats(CommandContext c)
         {
             using var connection = c.Connect();
-            var stats = VectorOps.Hosting.CommandTrace.Run(c.Host, () => connection.ProviderInstance.GetStatsAsync(c.Host.CancellationToken).GetAwaiter().GetResult());
-            c.Host.WriteObject(stats);
+            new GetIndexCommand(c.Host, connection).Execute();
         }
 
         // ---------------------------------------------------------------- add
@@ -444,7 +383,7 @@ namespace VectorOps.Cli
                     VectorRecord record;
                     try
                     {
-                        record = ParseRecord(text, source.Name, n);
+                        record = AddRecordsCommand.ParseLine(text, source.Name, n);
                     }
                     catch (VectorOpsException ex)
                     {
@@ -497,20 +436,6 @@ namespace VectorOps.Cli
                 return pass.Select(l => l.Text);
             }, source.Name);
             Summary(c);
-        }
-
-        private static VectorRecord ParseRecord(string text, string source, long n)
-        {
-            try
-            {
-                return RecordJson.ParseLine(text);
-            }
-            catch (Exception ex) when (ex is JsonException || ex is FormatException || ex is InvalidOperationException ||
-                                       ex is KeyNotFoundException || ex is OverflowException || ex is ArgumentException)
-            {
-                throw new VectorOpsException(ErrorIds.InvalidRecordFile, VectorOpsErrorCategory.InvalidData,
-                    $"Line {n} of {source} is not a valid record: {ex.Message}", source + ":" + n, ex);
-            }
         }
 
         // ---------------------------------------------------------------- wait

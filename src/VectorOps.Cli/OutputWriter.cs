@@ -48,7 +48,7 @@ namespace VectorOps.Cli
                     case VectorMutation m: Row(typeof(VectorMutation), MutationTable, MutationRow(m)); break;
                     case VectorRecord r: Row(typeof(VectorRecord), RecordTable, RecordRow(r)); break;
                     case NamespaceInfo n: Row(typeof(NamespaceInfo), NamespaceTable, new[] { n.Name, Count(n.RecordCount) }); break;
-                    case IndexStats s: WriteStats(s); break;
+                    case VectorIndexInfo s: WriteIndex(s); break;
                     default:
                         EndTable();
                         _out.WriteLine(value.ToString());
@@ -96,12 +96,14 @@ namespace VectorOps.Cli
 
         private static Table NamespaceTable() => new Table(new Column("Namespace", 10), new Column("RecordCount", 11, right: true));
 
-        private void WriteStats(IndexStats s)
+        private void WriteIndex(VectorIndexInfo s)
         {
             EndTable();
             _out.WriteLine($"Provider     : {s.Provider}");
             _out.WriteLine($"Index        : {s.Index}");
+            _out.WriteLine($"Endpoint     : {s.Endpoint}");
             _out.WriteLine($"Dimension    : {(s.Dimension?.ToString(CultureInfo.InvariantCulture) ?? "")}");
+            _out.WriteLine($"Metric       : {s.Metric ?? ""}");
             _out.WriteLine($"Total records: {Count(s.TotalRecordCount)}");
             _out.WriteLine($"Namespaces   : {s.Namespaces.Count.ToString(CultureInfo.InvariantCulture)}");
             if (s.Namespaces.Count > 0)

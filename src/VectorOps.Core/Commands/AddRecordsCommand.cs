@@ -305,6 +305,23 @@ namespace VectorOps.Commands
             }
         }
 
+        /// <summary>
+        /// Reads one JSON Lines record that streamed in (line <paramref name="n"/> of <paramref name="source"/>);
+        /// a line that is no record is InvalidRecordFile naming the line, the same error a file's line gets.
+        /// </summary>
+        public static VectorRecord ParseLine(string text, string source, long n)
+        {
+            try
+            {
+                return RecordJson.ParseLine(text);
+            }
+            catch (Exception ex) when (IsParseError(ex))
+            {
+                throw new VectorOpsException(ErrorIds.InvalidRecordFile, VectorOpsErrorCategory.InvalidData,
+                    $"Line {n} of {source} is not a valid record: {ex.Message}", source + ":" + n, ex);
+            }
+        }
+
         private VectorRecord? Parse(string text, long n, string source, RecordLinesOptions options, List<long> torn, ref int bad, ref int badHere)
         {
             try

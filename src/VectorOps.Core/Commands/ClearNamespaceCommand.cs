@@ -43,9 +43,15 @@ namespace VectorOps.Commands
         /// </summary>
         public void Check(string? @namespace)
         {
-            if (@namespace is null) RefuseBlankNamespace(@namespace);
+            if (@namespace is null || @namespace.Trim().Length == 0) throw NoNamespace(@namespace);
             RequireNamespace(ResolveNamespace(@namespace));
         }
+
+        /// <summary>None named (null): InvalidNamespace; named blank: EmptyNamespace, like every command. Both name the default namespace.</summary>
+        private VectorOpsException NoNamespace(string? @namespace) =>
+            new VectorOpsException(@namespace is null ? ErrorIds.InvalidNamespace : ErrorIds.EmptyNamespace, VectorOpsErrorCategory.InvalidArgument,
+                (@namespace is null ? "No namespace was named. " : $"The namespace '{@namespace}' is empty. ") +
+                "Name the namespace to clear (the default namespace too, by its name: " + Provider.DefaultNamespace + ").", @namespace);
 
         /// <summary>Clears one namespace (called once per pipeline input).</summary>
         public void Clear(string? @namespace)
@@ -59,9 +65,7 @@ namespace VectorOps.Commands
             if (@namespace is null || @namespace.Trim().Length == 0)
             {
                 // None named (null): InvalidNamespace, as ever; named blank: EmptyNamespace, like every command.
-                Report(new VectorOpsException(@namespace is null ? ErrorIds.InvalidNamespace : ErrorIds.EmptyNamespace, VectorOpsErrorCategory.InvalidArgument,
-                    (@namespace is null ? "No namespace was named. " : $"The namespace '{@namespace}' is empty. ") +
-                    "Name the namespace to clear (the default namespace too, by its name: " + Provider.DefaultNamespace + ").", @namespace));
+                Report(NoNamespace(@namespace));
                 return;
             }
             string ns;

@@ -166,18 +166,36 @@ namespace VectorOps.Commands
         [MethodImpl(HotPath.Optimize)]
         private bool IsValid(string? id)
         {
+            var bad = CheckId(id);
+            if (bad is null) return true;
+            Report(bad);
+            return false;
+        }
+
+        /// <summary>The error for an empty or blank id, or null: the check that needs no connection (a front end may make it first).</summary>
+        public static VectorOpsException? CheckBlankId(string? id) =>
+            id is null || id.Trim().Length == 0 ? BlankId(id) : null;
+
+        private static VectorOpsException BlankId(string? id) =>
+            new VectorOpsException(ErrorIds.InvalidId, VectorOpsErrorCategory.InvalidArgument,
+                "A record id is empty or blank; nothing from this input was deleted.", id);
+
+        /// <summary>
+        /// The error for a bad id (blank, or against the provider's rules), or null when it is good: the check every
+        /// id gets before it is buffered, for a front end that checks input before the first batch is sent.
+        /// </summary>
+        [MethodImpl(HotPath.Optimize)]
+        public VectorOpsException? CheckId(string? id)
+        {
             try
             {
-                if (id is null || id.Length == 0 || (char.IsWhiteSpace(id[0]) && string.IsNullOrWhiteSpace(id)))
-                    throw new VectorOpsException(ErrorIds.InvalidId, VectorOpsErrorCategory.InvalidArgument,
-                        "A record id is empty or blank; nothing from this input was deleted.", id);
+                if (id is null || id.Length == 0 || (char.IsWhiteSpace(id[0]) && string.IsNullOrWhiteSpace(id))) return BlankId(id);
                 Provider.ValidateId(id);
-                return true;
+                return null;
             }
             catch (VectorOpsException ex)
             {
-                Report(ex);
-                return false;
+                return ex;
             }
         }
 
@@ -355,41 +373,12 @@ namespace VectorOps.Commands
         /// </param>
         public void Retry(VectorMutation mutation, string? givenNamespace = null)
         {
-            if (mutation.Operation == MutationOperation.Upsert)
+            if (RetryRefusal(mutation, givenNamespace) is VectorOpsException refused)
             {
-                // Never turn a write into a delete: a failed upsert is retried by adding its records again.
-                Report(new VectorOpsException(ErrorIds.InvalidInputObject, VectorOpsErrorCategory.InvalidArgument,
-                    "This is an Upsert mutation: sending its ids to a delete would remove the records it tried to write. Add the records again instead.",
-                    mutation));
+                Report(refused);
                 return;
             }
-            if (mutation.Ids is null || mutation.Ids.Count == 0)
-            {
-                Report(new VectorOpsException(ErrorIds.InvalidInputObject, VectorOpsErrorCategory.InvalidArgument,
-                    $"This {mutation.Operation} mutation carries no ids, so it cannot be sent again by id; run the original command again.",
-                    mutation));
-                return;
-            }
-            if (!string.Equals(mutation.Provider, Provider.Name, StringComparison.OrdinalIgnoreCase) ||
-                !string.Equals(mutation.Index, Provider.Index, StringComparison.Ordinal))
-            {
-                Report(new VectorOpsException(ErrorIds.InvalidInputObject, VectorOpsErrorCategory.InvalidArgument,
-                    $"This mutation belongs to {mutation.Provider} index '{mutation.Index}', not to the connected {Provider.Name} index '{Provider.Index}'.",
-                    mutation));
-                return;
-            }
-            if (givenNamespace != null)
-            {
-                // -Namespace '' with piped mutations: refused like everywhere (EmptyNamespace), not "any namespace".
-                try { RefuseBlankNamespace(givenNamespace); }
-                catch (VectorOpsException ex) { Report(ex); return; }
-                if (NamespaceMismatch(mutation, givenNamespace, Connection.Namespace) is VectorOpsException mismatch)
-                {
-                    Report(mismatch);
-                    return;
-                }
-            }
-            if (!AllValid(mutation.Ids) || !TryNamespace(mutation.Namespace, out var ns)) return;
+            if (!AllValid(mutation.Ids!) || !TryNamespace(mutation.Namespace, out var ns)) return;
             // Batches of its own, not the namespace's buffer: never merged with other inputs. Unlike the buffer,
             // duplicates are dropped across the whole mutation, not per batch.
             var ids = mutation.Ids;
@@ -406,6 +395,64 @@ namespace VectorOps.Commands
                 }
             }
             if (batch.Count > 0) Flush(ns, batch);
+        }
+
+        /// <summary>True for the mutations a retry sends again: Failed and Skipped batches (others pass untouched).</summary>
+        public static bool NeedsRetry(VectorMutation mutation) =>
+            mutation.Status == MutationStatus.Failed || mutation.Status == MutationStatus.Skipped;
+
+        /// <summary>
+        /// Why this mutation cannot be sent again as a delete by id (null when it can): the rules of
+        /// <see cref="Retry"/>, for a front end that checks a whole file of mutations before the first is sent
+        /// (vectorops remove --retry-from). Its ids are checked with <see cref="CheckId"/>; its namespace, as the
+        /// retry will, through <see cref="CheckNamespace"/> (blank refused, one the index lacks too).
+        /// </summary>
+        public VectorOpsException? CheckRetry(VectorMutation mutation, string? givenNamespace = null)
+        {
+            if (RetryRefusal(mutation, givenNamespace, asInput: true) is VectorOpsException refused) return refused;
+            try
+            {
+                CheckNamespace(mutation.Namespace);
+            }
+            catch (VectorOpsException ex)
+            {
+                return ex;
+            }
+            return null;
+        }
+
+        /// <param name="asInput">
+        /// True when the mutation is a line of input checked before anything is sent: the error's target is then the
+        /// offending value (the operation, the index), not the mutation (which marks a batch's error).
+        /// </param>
+        private VectorOpsException? RetryRefusal(VectorMutation mutation, string? givenNamespace, bool asInput = false)
+        {
+            if (mutation.Operation == MutationOperation.Upsert)
+                // Never turn a write into a delete: a failed upsert is retried by adding its records again.
+                return new VectorOpsException(ErrorIds.InvalidInputObject, VectorOpsErrorCategory.InvalidArgument,
+                    "This is an Upsert mutation: sending its ids to a delete would remove the records it tried to write. Add the records again instead.",
+                    asInput ? mutation.Operation.ToString() : mutation);
+            if (mutation.Operation == MutationOperation.ClearNamespace && (mutation.Ids is null || mutation.Ids.Count == 0))
+                return new VectorOpsException(ErrorIds.InvalidInputObject, VectorOpsErrorCategory.InvalidArgument,
+                    $"A ClearNamespace mutation carries no ids, so it cannot be sent again by id; clear the namespace '{mutation.Namespace}' again.",
+                    asInput ? mutation.Operation.ToString() : mutation);
+            if (mutation.Ids is null || mutation.Ids.Count == 0)
+                return new VectorOpsException(ErrorIds.InvalidInputObject, VectorOpsErrorCategory.InvalidArgument,
+                    $"This {mutation.Operation} mutation carries no ids (a native filter delete, or one declined before its ids were listed), so it cannot be sent again by id; run the original command again.",
+                    asInput ? mutation.Operation.ToString() : mutation);
+            if (!string.Equals(mutation.Provider, Provider.Name, StringComparison.OrdinalIgnoreCase) ||
+                !string.Equals(mutation.Index, Provider.Index, StringComparison.Ordinal))
+                return new VectorOpsException(ErrorIds.InvalidInputObject, VectorOpsErrorCategory.InvalidArgument,
+                    $"This mutation belongs to {mutation.Provider} index '{mutation.Index}', not to the connected {Provider.Name} index '{Provider.Index}'.",
+                    asInput ? mutation.Index : mutation);
+            if (givenNamespace != null)
+            {
+                // -Namespace '' with piped mutations: refused like everywhere (EmptyNamespace), not "any namespace".
+                try { RefuseBlankNamespace(givenNamespace); }
+                catch (VectorOpsException ex) { return ex; }
+                if (NamespaceMismatch(mutation, givenNamespace, Connection.Namespace) is VectorOpsException mismatch) return mismatch;
+            }
+            return null;
         }
 
         /// <summary>
