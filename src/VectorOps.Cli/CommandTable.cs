@@ -315,7 +315,7 @@ namespace VectorOps.Cli
 
         private static void AppendOptions(StringBuilder sb, IEnumerable<OptionSpec> options)
         {
-            foreach (var o in options) sb.AppendLine($"  {o.Usage,-28}{o.Help}");
+            foreach (var o in options) sb.AppendLine(o.Usage.Length < 28 ? $"  {o.Usage,-28}{o.Help}" : $"  {o.Usage} {o.Help}");
         }
 
         /// <summary>Where credentials come from, from the descriptors: each provider's variables, the generic one, the file.</summary>

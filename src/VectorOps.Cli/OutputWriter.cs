@@ -103,7 +103,7 @@ namespace VectorOps.Cli
             _out.WriteLine($"Index        : {s.Index}");
             _out.WriteLine($"Endpoint     : {s.Endpoint}");
             _out.WriteLine($"Dimension    : {(s.Dimension?.ToString(CultureInfo.InvariantCulture) ?? "")}");
-            _out.WriteLine($"Metric       : {s.Metric ?? ""}");
+            if (s.Metric != null) _out.WriteLine($"Metric       : {s.Metric}");
             _out.WriteLine($"Total records: {Count(s.TotalRecordCount)}");
             _out.WriteLine($"Namespaces   : {s.Namespaces.Count.ToString(CultureInfo.InvariantCulture)}");
             if (s.Namespaces.Count > 0)
