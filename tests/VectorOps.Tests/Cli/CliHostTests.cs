@@ -74,6 +74,15 @@ namespace VectorOps.Tests.Cli
             Assert.Contains("takes no credential", r.Stderr);
             Assert.DoesNotContain("Sup3rSecret", r.Stdout + r.Stderr);
 
+            // A provider that takes one reads it from the file, and prints it nowhere (a closed loopback port keeps it offline).
+            var viaFile = CliRunner.Run(new[]
+            {
+                "stats", "--provider", "Pinecone", "--index", "idx", "--index-host", "http://127.0.0.1:9", "--base-uri", "http://127.0.0.1:9",
+                "--api-key-file", keyFile, "--max-attempts", "1", "--request-timeout", "5", "--verbose", "--debug",
+            });
+            Assert.NotEqual(0, viaFile.ExitCode);
+            Assert.DoesNotContain("Sup3rSecret", viaFile.Stdout + viaFile.Stderr);
+
             var env = new Dictionary<string, string> { ["PINECONE_API_KEY"] = secret, ["VECTOROPS_API_KEY"] = secret };
             // Whether or not Pinecone is registered in this build, nothing may print the key (a closed loopback port keeps it offline).
             var viaEnv = CliRunner.Run(new[]
