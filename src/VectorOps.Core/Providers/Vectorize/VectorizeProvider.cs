@@ -55,7 +55,7 @@ namespace VectorOps.Providers.Vectorize
         /// <summary>
         /// 3.6 requests/s = 1,080 per 5 minutes: 0.9 of the 1,200 account limit, leaving 120 (24 a minute) to the
         /// account's other API clients. Requests are spaced evenly, so no 5-minute window ever holds more. Going over
-        /// blocks the whole account for 5 minutes, so the margin is kept wider than Pinecone's. Measured with 25 ms
+        /// blocks the whole account for 5 minutes, so the margin is kept wider than where a 429 costs only a retry. Measured with 25 ms
         /// round trips: 3.5 filled 0.88 of the limit; 3.8 fills 0.95 with no 429 when nothing else uses the account.
         /// </summary>
         public const double DefaultRequestsPerSecond = 3.6;
