@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
+using VectorOps.Tests.Conformance;
 using VectorOps.Commands;
 using VectorOps.Connections;
 using VectorOps.Model;
@@ -189,9 +190,9 @@ namespace VectorOps.Tests.Reliability
     [Collection(PineconeCollection.Name)]
     public sealed class PineconeBackupRoundTripTests : BackupRoundTripTests
     {
-        private readonly PineconeTarget _target;
+        private readonly PineconeProviderFixture _target;
 
-        public PineconeBackupRoundTripTests(PineconeFixture fixture, ITestOutputHelper output) : base(output) { _target = new PineconeTarget(fixture); }
+        public PineconeBackupRoundTripTests(PineconeFixture fixture, ITestOutputHelper output) : base(output) { _target = new PineconeProviderFixture(fixture); }
 
         protected override string Name => "Pinecone";
         protected override string NamespaceA => "films";
@@ -219,9 +220,9 @@ namespace VectorOps.Tests.Reliability
     [Collection(VectorizeCollection.Name)]
     public sealed class VectorizeBackupRoundTripTests : BackupRoundTripTests
     {
-        private readonly VectorizeTarget _target;
+        private readonly VectorizeProviderFixture _target;
 
-        public VectorizeBackupRoundTripTests(VectorizeFixture fixture, ITestOutputHelper output) : base(output) { _target = new VectorizeTarget(fixture); }
+        public VectorizeBackupRoundTripTests(VectorizeFixture fixture, ITestOutputHelper output) : base(output) { _target = new VectorizeProviderFixture(fixture); }
 
         protected override string Name => "Vectorize";
         protected override string NamespaceA => "tenant-a";

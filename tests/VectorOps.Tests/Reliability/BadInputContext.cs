@@ -6,6 +6,7 @@ using System.Linq;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading;
+using VectorOps.Tests.Conformance;
 using VectorOps.Commands;
 using VectorOps.Connections;
 using VectorOps.Filtering;
@@ -200,13 +201,13 @@ namespace VectorOps.Tests.Reliability
 
     public sealed class PineconeBadInputContext : BadInputContext
     {
-        private readonly PineconeTarget _target;
+        private readonly PineconeProviderFixture _target;
         private readonly string _index;
 
-        public PineconeBadInputContext(PineconeTarget target)
+        public PineconeBadInputContext(PineconeProviderFixture target)
         {
             _target = target;
-            target.Seed(FaultTarget.Ids("doc-", 10));
+            target.Seed(ProviderFixture.Ids("doc-", 10));
             using var c = ConnectCommand.Connect(Settings(), makeDefault: false);
             _index = c.Index;
         }
@@ -235,12 +236,12 @@ namespace VectorOps.Tests.Reliability
 
     public sealed class VectorizeBadInputContext : BadInputContext
     {
-        private readonly VectorizeTarget _target;
+        private readonly VectorizeProviderFixture _target;
 
-        public VectorizeBadInputContext(VectorizeTarget target)
+        public VectorizeBadInputContext(VectorizeProviderFixture target)
         {
             _target = target;
-            target.Seed(FaultTarget.Ids("doc-", 10));
+            target.Seed(ProviderFixture.Ids("doc-", 10));
         }
 
         public override string ProviderName => "CloudflareVectorize";
@@ -272,8 +273,8 @@ namespace VectorOps.Tests.Reliability
             using (var c = ConnectCommand.Connect(Settings(), makeDefault: false))
             {
                 var add = new AddRecordsCommand(new RecordingHost(), c);
-                foreach (var id in FaultTarget.Ids("doc-", 10)) add.Add(new VectorRecord(id) { Values = new[] { 1f, 2f }, Metadata = new Dictionary<string, object?> { ["a"] = 1L } });
-                foreach (var id in FaultTarget.Ids("film-", 5)) add.Add(new VectorRecord(id) { Values = new[] { 3f, 4f }, Namespace = "films" });
+                foreach (var id in ProviderFixture.Ids("doc-", 10)) add.Add(new VectorRecord(id) { Values = new[] { 1f, 2f }, Metadata = new Dictionary<string, object?> { ["a"] = 1L } });
+                foreach (var id in ProviderFixture.Ids("film-", 5)) add.Add(new VectorRecord(id) { Values = new[] { 3f, 4f }, Namespace = "films" });
                 add.Complete();
             }
             _seeded = Snapshot();

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using VectorOps.Tests.Conformance;
 using VectorOps.Errors;
 using VectorOps.Model;
 using VectorOps.Tests.Cli;
@@ -82,7 +83,7 @@ namespace VectorOps.Tests.Reliability
         [MemberData(nameof(BadInputTable.For), BadInputTable.Pinecone, MemberType = typeof(BadInputTable))]
         public void Command_layer(string id)
         {
-            var target = new PineconeTarget(_fixture);
+            var target = new PineconeProviderFixture(_fixture);
             using var ctx = new PineconeBadInputContext(target);
             BadInputRunner.CommandLayer(BadInputTable.Get(id), ctx, _output);
             target.AssertNoViolations();
@@ -92,7 +93,7 @@ namespace VectorOps.Tests.Reliability
         [MemberData(nameof(BadInputTable.For), BadInputTable.Pinecone, MemberType = typeof(BadInputTable))]
         public void Cli(string id)
         {
-            var target = new PineconeTarget(_fixture);
+            var target = new PineconeProviderFixture(_fixture);
             using var ctx = new PineconeBadInputContext(target);
             BadInputRunner.Cli(BadInputTable.Get(id), ctx, _output);
             target.AssertNoViolations();
@@ -115,7 +116,7 @@ namespace VectorOps.Tests.Reliability
         [MemberData(nameof(BadInputTable.For), BadInputTable.Vectorize, MemberType = typeof(BadInputTable))]
         public void Command_layer(string id)
         {
-            var target = new VectorizeTarget(_fixture);
+            var target = new VectorizeProviderFixture(_fixture);
             using var ctx = new VectorizeBadInputContext(target);
             BadInputRunner.CommandLayer(BadInputTable.Get(id), ctx, _output);
             target.AssertNoViolations();
@@ -125,7 +126,7 @@ namespace VectorOps.Tests.Reliability
         [MemberData(nameof(BadInputTable.For), BadInputTable.Vectorize, MemberType = typeof(BadInputTable))]
         public void Cli(string id)
         {
-            var target = new VectorizeTarget(_fixture);
+            var target = new VectorizeProviderFixture(_fixture);
             using var ctx = new VectorizeBadInputContext(target);
             BadInputRunner.Cli(BadInputTable.Get(id), ctx, _output);
             target.AssertNoViolations();

@@ -7,6 +7,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Threading;
 using System.Threading.Tasks;
+using VectorOps.Tests.Conformance;
 using VectorOps.Commands;
 using VectorOps.Emulators.Infrastructure;
 using VectorOps.Errors;
@@ -29,16 +30,16 @@ namespace VectorOps.Tests.Reliability
     {
         private readonly ITestOutputHelper _output;
 
-        protected CliFaultTests(FaultTarget target, ITestOutputHelper output)
+        protected CliFaultTests(ProviderFixture target, ITestOutputHelper output)
         {
             Target = target;
             _output = output;
             Dir = Directory.CreateTempSubdirectory("vectorops-reliability-cli-").FullName;
-            Requested = FaultTarget.Ids("doc-", 60);
-            Untouched = FaultTarget.Ids("keep-", 20);
+            Requested = ProviderFixture.Ids("doc-", 60);
+            Untouched = ProviderFixture.Ids("keep-", 20);
         }
 
-        protected FaultTarget Target { get; }
+        protected ProviderFixture Target { get; }
         protected string Dir { get; }
         protected List<string> Requested { get; }
         protected List<string> Untouched { get; }
@@ -107,7 +108,7 @@ namespace VectorOps.Tests.Reliability
         [Fact]
         public async Task C02_CtrlC_InA50BatchRun_StopsNewBatches_ReportsEveryIdOnce_AndTheRestIsRetried()
         {
-            var requested = FaultTarget.Ids("doc-", 100);
+            var requested = ProviderFixture.Ids("doc-", 100);
             Requested.Clear();
             Requested.AddRange(requested);
             Target.Seed(Requested.Concat(Untouched));
@@ -248,7 +249,7 @@ namespace VectorOps.Tests.Reliability
     [Collection(PineconeCollection.Name)]
     public sealed class PineconeCliFaultTests : CliFaultTests
     {
-        public PineconeCliFaultTests(PineconeFixture fixture, ITestOutputHelper output) : base(new PineconeTarget(fixture), output) { }
+        public PineconeCliFaultTests(PineconeFixture fixture, ITestOutputHelper output) : base(new PineconeProviderFixture(fixture), output) { }
 
         protected override bool KillStraightToTheEmulator => false;
     }
@@ -256,14 +257,14 @@ namespace VectorOps.Tests.Reliability
     [Collection(VectorizeCollection.Name)]
     public sealed class VectorizeCliFaultTests : CliFaultTests
     {
-        public VectorizeCliFaultTests(VectorizeFixture fixture, ITestOutputHelper output) : base(new VectorizeTarget(fixture), output) { }
+        public VectorizeCliFaultTests(VectorizeFixture fixture, ITestOutputHelper output) : base(new VectorizeProviderFixture(fixture), output) { }
 
         protected override bool KillStraightToTheEmulator => true;
 
         public override void Dispose()
         {
             base.Dispose();
-            ((VectorizeTarget)Target).Fixture.Reset();
+            ((VectorizeProviderFixture)Target).Fixture.Reset();
         }
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Threading;
+using VectorOps.Tests.Conformance;
 using VectorOps.Commands;
 using VectorOps.Connections;
 using VectorOps.Errors;
@@ -97,8 +98,8 @@ namespace VectorOps.Tests.Reliability
         [Fact]
         public void One_batch_at_a_time_the_stop_comes_after_four_batches_and_the_sixth_is_never_sent()
         {
-            var target = new PineconeTarget(_fixture);
-            var ids = FaultTarget.Ids("doc-", 60);
+            var target = new PineconeProviderFixture(_fixture);
+            var ids = ProviderFixture.Ids("doc-", 60);
             target.Seed(ids);
             using (var http = new System.Net.Http.HttpClient())
             {

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using VectorOps.Tests.Conformance;
 using VectorOps.Commands;
 using VectorOps.Connections;
 using VectorOps.Errors;
@@ -33,7 +34,7 @@ namespace VectorOps.Tests.Reliability
     /// </summary>
     public static class Ledger
     {
-        public static LedgerResult Check(FaultTarget target, IReadOnlyCollection<string> requested, IEnumerable<VectorMutation> mutations,
+        public static LedgerResult Check(ProviderFixture target, IReadOnlyCollection<string> requested, IEnumerable<VectorMutation> mutations,
             IReadOnlyCollection<string> untouched, Func<string, bool>? exists = null, Func<IReadOnlyCollection<string>>? deleted = null)
         {
             target?.Settle();
@@ -91,7 +92,7 @@ namespace VectorOps.Tests.Reliability
         /// Sends the failed and skipped mutations back (RemoveByIdsCommand.Retry, what piping them into
         /// Remove-VectorRecord does) and checks that exactly their ids were deleted, in requests carrying only them.
         /// </summary>
-        public static void RetryAndCheck(FaultTarget target, VectorConnection connection, IReadOnlyList<VectorMutation> toRetry, int? batchSize = null)
+        public static void RetryAndCheck(ProviderFixture target, VectorConnection connection, IReadOnlyList<VectorMutation> toRetry, int? batchSize = null)
         {
             var expected = toRetry.SelectMany(m => m.Ids!).ToList();
             Assert.NotEmpty(expected);

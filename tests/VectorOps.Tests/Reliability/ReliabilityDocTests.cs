@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Reflection;
 using System.Text.RegularExpressions;
+using VectorOps.Tests.Conformance;
 using VectorOps.Tests.Module;
 using Xunit;
 
@@ -45,29 +46,35 @@ namespace VectorOps.Tests.Reliability
         private static List<FaultMatrixRow> Build()
         {
             var rows = new List<FaultMatrixRow>();
-            void Both(string c, string injected, string expected, string method, Type p, Type v)
+            // The command-layer cases run on every provider whose conformance fixture supports them.
+            void Each(string c, ConformanceCase @case, string injected, string expected, string method)
             {
-                rows.Add(new FaultMatrixRow(c, "Pinecone", injected, expected, p, method));
-                rows.Add(new FaultMatrixRow(c, "Vectorize", injected, expected, v, method));
+                foreach (var fixture in ProviderFixtures.All.Where(f => f.Supports(@case)))
+                    rows.Add(new FaultMatrixRow(c, fixture.Name, injected, expected, typeof(FaultMatrixTests), method));
             }
-            var pm = typeof(PineconeFaultMatrixTests);
-            var vm = typeof(VectorizeFaultMatrixTests);
-            Both("F01", "429 with Retry-After: 1 on the next 2 deletes", "waited out and retried; " + Done, nameof(FaultMatrixTests.F01_TooManyRequests_WithRetryAfter_IsWaitedOutAndRetried), pm, vm);
-            Both("F02", "500, and 503, on the next 2 deletes", "retried with backoff; " + Done, nameof(FaultMatrixTests.F02_ServerErrors_AreRetried), pm, vm);
-            Both("F03", "a delete that never answers (timeout 0.8 s)", "the attempt times out and is retried; " + Done, nameof(FaultMatrixTests.F03_ARequestThatTimesOut_IsRetried), pm, vm);
-            Both("F04", "connection reset mid-request on the next 2 deletes (straight to the emulator: Prism turns a reset into its own 500)", "retried; " + Done, nameof(FaultMatrixTests.F04_AConnectionResetMidRequest_IsRetried_StraightToTheEmulator), pm, vm);
-            Both("F05", "the batch holding doc-00042 answered 500 every time (3 attempts)", string.Format(OneFails, "ProviderServerError, 3 attempts"), nameof(FaultMatrixTests.F05_OneBatchFailsPermanently_TheOthersSucceed_AndTheRetryDeletesExactlyItsIds), pm, vm);
-            Both("F06", "the batch holding doc-00042 answered 400", string.Format(OneFails, "ProviderBadRequest, 1 attempt: not retried"), nameof(FaultMatrixTests.F06_OneBatchRefusedWith400_IsNotRetried_AndFailsAlone), pm, vm);
-            Both("F07", "the batch holding doc-00042 reset every time (straight to the emulator)", string.Format(OneFails, "ProviderUnreachable, 2 attempts"), nameof(FaultMatrixTests.F07_OneBatchResetEveryTime_FailsAsUnreachable_StraightToTheEmulator), pm, vm);
-            Both("F08", "the batch holding doc-00042 never answered (timeout 0.6 s)", string.Format(OneFails, "ProviderTimeout, 2 attempts"), nameof(FaultMatrixTests.F08_OneBatchTimesOutEveryTime_FailsAsTimeout), pm, vm);
-            const string stop = "the host stopped (StopProcessing / Ctrl+C) when the 10th of 50 batches is reported";
-            const string stopped = "no batch starts after the stop; in-flight ones finish; 50 mutations: done or Skipped (OperationStopped), every id once; the Skipped ones sent back delete exactly their ids";
-            Both("F09", stop, stopped, nameof(FaultMatrixTests.F09_StopProcessingInA50BatchRun_SendsNoNewBatch_AndReportsEveryBatchOnce), pm, vm);
-            rows.Add(new FaultMatrixRow("F09", "Local", stop, stopped, typeof(LocalFaultMatrixTests), nameof(LocalFaultMatrixTests.F09_StopProcessingInA50BatchRun_SendsNoNewBatch_AndReportsEveryBatchOnce)));
+            Each("F01", ConformanceCase.F01_TooManyRequests, "429 with Retry-After: 1 on the next 2 deletes", "waited out and retried; " + Done, nameof(FaultMatrixTests.F01_TooManyRequests_WithRetryAfter_IsWaitedOutAndRetried));
+            Each("F02", ConformanceCase.F02_ServerErrors, "500, and 503, on the next 2 deletes", "retried with backoff; " + Done, nameof(FaultMatrixTests.F02_ServerErrors_AreRetried));
+            Each("F03", ConformanceCase.F03_Timeout, "a delete that never answers (timeout 0.8 s)", "the attempt times out and is retried; " + Done, nameof(FaultMatrixTests.F03_ARequestThatTimesOut_IsRetried));
+            Each("F04", ConformanceCase.F04_ConnectionReset, "connection reset mid-request on the next 2 deletes (straight to the emulator: Prism turns a reset into its own 500)", "retried; " + Done, nameof(FaultMatrixTests.F04_AConnectionResetMidRequest_IsRetried_StraightToTheEmulator));
+            Each("F05", ConformanceCase.F05_OneBatchServerErrorEveryTime, "the batch holding doc-00042 answered 500 every time (3 attempts)", string.Format(OneFails, "ProviderServerError, 3 attempts"), nameof(FaultMatrixTests.F05_OneBatchFailsPermanently_TheOthersSucceed_AndTheRetryDeletesExactlyItsIds));
+            Each("F06", ConformanceCase.F06_OneBatchBadRequest, "the batch holding doc-00042 answered 400", string.Format(OneFails, "ProviderBadRequest, 1 attempt: not retried"), nameof(FaultMatrixTests.F06_OneBatchRefusedWith400_IsNotRetried_AndFailsAlone));
+            Each("F07", ConformanceCase.F07_OneBatchResetEveryTime, "the batch holding doc-00042 reset every time (straight to the emulator)", string.Format(OneFails, "ProviderUnreachable, 2 attempts"), nameof(FaultMatrixTests.F07_OneBatchResetEveryTime_FailsAsUnreachable_StraightToTheEmulator));
+            Each("F08", ConformanceCase.F08_OneBatchTimesOutEveryTime, "the batch holding doc-00042 never answered (timeout 0.6 s)", string.Format(OneFails, "ProviderTimeout, 2 attempts"), nameof(FaultMatrixTests.F08_OneBatchTimesOutEveryTime_FailsAsTimeout));
+            Each("F09", ConformanceCase.F09_StopMidRun, "the host stopped (StopProcessing / Ctrl+C) when the 10th of 50 batches is reported",
+                "no batch starts after the stop; in-flight ones finish; 50 mutations: done or Skipped (OperationStopped), every id once; the Skipped ones sent back delete exactly their ids",
+                nameof(FaultMatrixTests.F09_StopProcessingInA50BatchRun_SendsNoNewBatch_AndReportsEveryBatchOnce));
+            Each("F10", ConformanceCase.F10_StoreLockedForAWhile, "another writer holds the store's write lock for 0.7 s", "the delete waits for the lock; " + Done, nameof(FaultMatrixTests.F10_AStoreLockedByAnotherWriterForAWhile_IsWaitedFor));
+            Each("F11", ConformanceCase.F11_StoreLockedPastTheTimeout, "another writer holds the store's write lock past the timeout (0.3 s, 1 attempt)",
+                "both batches Failed with an error id, nothing deleted; sent back once the lock is gone, they delete exactly their 20 ids",
+                nameof(FaultMatrixTests.F11_AStoreLockedPastTheTimeout_FailsEveryBatch_DeletesNothing_AndTheRetryDeletesExactlyThem));
+            // The CLI cases run the CLI as a process against the emulators (a provider registered in the test
+            // process only, like the throwaway one, cannot be reached by it).
             var pc = typeof(PineconeCliFaultTests);
             var vc = typeof(VectorizeCliFaultTests);
-            Both("C01", "CLI: the batch holding doc-00042 answered 500 every time", "exit 1; the --json output read back with --retry-from deletes exactly the failed batch's ids", nameof(CliFaultTests.C01_AFailedBatch_FedBackWithRetryFrom_DeletesExactlyItsIds), pc, vc);
-            Both("C02", "CLI: SIGINT (Ctrl+C) during a 50-batch run", "exit 1; every id once in the --json output (done or Skipped); --retry-from deletes exactly the Skipped ids", nameof(CliFaultTests.C02_CtrlC_InA50BatchRun_StopsNewBatches_ReportsEveryIdOnce_AndTheRestIsRetried), pc, vc);
+            foreach (var (provider, type) in new[] { ("Pinecone", pc), ("Vectorize", vc) })
+                rows.Add(new FaultMatrixRow("C01", provider, "CLI: the batch holding doc-00042 answered 500 every time", "exit 1; the --json output read back with --retry-from deletes exactly the failed batch's ids", type, nameof(CliFaultTests.C01_AFailedBatch_FedBackWithRetryFrom_DeletesExactlyItsIds)));
+            foreach (var (provider, type) in new[] { ("Pinecone", pc), ("Vectorize", vc) })
+                rows.Add(new FaultMatrixRow("C02", provider, "CLI: SIGINT (Ctrl+C) during a 50-batch run", "exit 1; every id once in the --json output (done or Skipped); --retry-from deletes exactly the Skipped ids", type, nameof(CliFaultTests.C02_CtrlC_InA50BatchRun_StopsNewBatches_ReportsEveryIdOnce_AndTheRestIsRetried)));
             rows.Add(new FaultMatrixRow("C02", "Local", "CLI: SIGINT during a run of 400,000 one-id batches", "exit 1; every id read is in exactly one mutation (Completed or Skipped); the ids not read are named by line", typeof(Cli.CliHostTests), nameof(Cli.CliHostTests.Ctrl_c_stops_sending_reports_every_batch_read_and_exits_1)));
             rows.Add(new FaultMatrixRow("C03", "Pinecone", "CLI killed (Process.Kill) with the first batches backed up and their deletes held 4 s; through Prism, which still forwards the held deletes",
                 "the backup parses (a torn last line is allowed); every deleted id is in the backup; nothing outside the request touched; restore brings all back, equal", pc, nameof(CliFaultTests.C03_KilledBetweenABackupWriteAndItsDelete_TheBackupIsWhole_NothingIsDeletedWithoutIt_AndRestoreBringsEverythingBack)));
@@ -125,6 +132,7 @@ namespace VectorOps.Tests.Reliability
             {
                 text = ReplaceSection(text, "fault-matrix", FaultMatrixMarkdown(results));
                 text = ReplaceSection(text, "bad-input", BadInputTable.Markdown());
+                text = ReplaceSection(text, "conformance-gaps", ConformanceTests.GapsMarkdown());
                 File.WriteAllText(Doc, text);
             }
             Assert.True(FaultMatrixMarkdown(results) == Section(text, "fault-matrix"),

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
+using VectorOps.Tests.Conformance;
 using VectorOps.Commands;
 using VectorOps.Connections;
 using VectorOps.Emulators.Infrastructure;
@@ -89,15 +90,15 @@ namespace VectorOps.Tests.Reliability
     {
         private readonly ITestOutputHelper _output;
 
-        protected SecretScanTests(FaultTarget target, ITestOutputHelper output)
+        protected SecretScanTests(ProviderFixture target, ITestOutputHelper output)
         {
             Target = target;
             _output = output;
             Dir = Directory.CreateTempSubdirectory("vectorops-secret-scan-").FullName;
-            Target.Seed(FaultTarget.Ids("doc-", 60));
+            Target.Seed(ProviderFixture.Ids("doc-", 60));
         }
 
-        protected FaultTarget Target { get; }
+        protected ProviderFixture Target { get; }
         protected string Dir { get; }
         protected abstract string WrongSecret { get; }
         protected abstract ConnectionSettings WithSecret(ConnectionSettings settings, string secret);
@@ -133,7 +134,7 @@ namespace VectorOps.Tests.Reliability
                 // A preview, then deletes with a backup: a 429 on the first delete, the batch of doc-00042 failing.
                 var preview = new RecordingHost { Decision = ShouldProcessDecision.WhatIf };
                 var p = new RemoveByIdsCommand(preview, connection, new RemoveOptions { BatchSize = 10, BackupPath = backup });
-                p.Add(FaultTarget.Ids("doc-", 20), Target.Namespace);
+                p.Add(ProviderFixture.Ids("doc-", 20), Target.Namespace);
                 p.Complete();
                 scan.AddHost("whatif", preview);
 
@@ -141,7 +142,7 @@ namespace VectorOps.Tests.Reliability
                 Target.Faults.OnBodyContaining("\"doc-00042\"", Fault.ServerError(), pathPrefix: Target.DeletePath);
                 var delete = new RecordingHost();
                 var d = new RemoveByIdsCommand(delete, connection, new RemoveOptions { BatchSize = 10, ThrottleLimit = 2, BackupPath = backup });
-                d.Add(FaultTarget.Ids("doc-", 50), Target.Namespace);
+                d.Add(ProviderFixture.Ids("doc-", 50), Target.Namespace);
                 d.Add(new[] { "" }, Target.Namespace); // bad input
                 d.Complete();
                 Target.Faults.Clear();
@@ -202,7 +203,7 @@ namespace VectorOps.Tests.Reliability
             var scan = new SecretScan();
             var backup = Path.Combine(Dir, "cli-backup.jsonl");
             var ids = Path.Combine(Dir, "ids.txt");
-            File.WriteAllLines(ids, FaultTarget.Ids("doc-", 40));
+            File.WriteAllLines(ids, ProviderFixture.Ids("doc-", 40));
             var env = Target.CliEnvironment();
             CliResult Run(string what, List<string> args, Dictionary<string, string>? e = null)
             {
@@ -268,7 +269,7 @@ namespace VectorOps.Tests.Reliability
     [Collection(PineconeCollection.Name)]
     public sealed class PineconeSecretScanTests : SecretScanTests
     {
-        public PineconeSecretScanTests(PineconeFixture fixture, ITestOutputHelper output) : base(new PineconeTarget(fixture), output) { }
+        public PineconeSecretScanTests(PineconeFixture fixture, ITestOutputHelper output) : base(new PineconeProviderFixture(fixture), output) { }
 
         protected override string WrongSecret => "pcsk_WRONG-9z8y7x6w5v4u3t2s1r0q";
 
@@ -284,7 +285,7 @@ namespace VectorOps.Tests.Reliability
     [Collection(VectorizeCollection.Name)]
     public sealed class VectorizeSecretScanTests : SecretScanTests
     {
-        public VectorizeSecretScanTests(VectorizeFixture fixture, ITestOutputHelper output) : base(new VectorizeTarget(fixture), output) { }
+        public VectorizeSecretScanTests(VectorizeFixture fixture, ITestOutputHelper output) : base(new VectorizeProviderFixture(fixture), output) { }
 
         protected override string WrongSecret => "cfut_WRONGtoken_0a1b2c3d4e5f6a7b8c";
 
@@ -299,7 +300,7 @@ namespace VectorOps.Tests.Reliability
         public override void Dispose()
         {
             base.Dispose();
-            ((VectorizeTarget)Target).Fixture.Reset();
+            ((VectorizeProviderFixture)Target).Fixture.Reset();
         }
     }
 }

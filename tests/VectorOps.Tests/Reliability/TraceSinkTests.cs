@@ -6,6 +6,7 @@ using System.Net.Http;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using VectorOps.Tests.Conformance;
 using VectorOps.Commands;
 using VectorOps.Emulators.Infrastructure;
 using VectorOps.Hosting;
@@ -138,12 +139,12 @@ namespace VectorOps.Tests.Reliability
     [Collection(PineconeCollection.Name)]
     public sealed class CommandTraceTests : IDisposable
     {
-        private readonly PineconeTarget _target;
+        private readonly PineconeProviderFixture _target;
 
         public CommandTraceTests(PineconeFixture fixture)
         {
-            _target = new PineconeTarget(fixture);
-            _target.Seed(FaultTarget.Ids("doc-", 30));
+            _target = new PineconeProviderFixture(fixture);
+            _target.Seed(ProviderFixture.Ids("doc-", 30));
         }
 
         public void Dispose()
@@ -160,7 +161,7 @@ namespace VectorOps.Tests.Reliability
             using (var connection = _target.Connect())
             {
                 var cmd = new RemoveByIdsCommand(host, connection, new RemoveOptions { BatchSize = 10, ThrottleLimit = 3 });
-                cmd.Add(FaultTarget.Ids("doc-", 30), "docs");
+                cmd.Add(ProviderFixture.Ids("doc-", 30), "docs");
                 cmd.Complete();
             }
             Assert.Empty(host.ThreadViolations);

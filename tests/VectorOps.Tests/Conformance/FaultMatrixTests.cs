@@ -5,13 +5,12 @@ using VectorOps.Commands;
 using VectorOps.Emulators.Infrastructure;
 using VectorOps.Errors;
 using VectorOps.Model;
-using VectorOps.Tests.Pinecone;
+using VectorOps.Tests.Reliability;
 using VectorOps.Tests.Support;
-using VectorOps.Tests.Vectorize;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace VectorOps.Tests.Reliability
+namespace VectorOps.Tests.Conformance
 {
     /// <summary>
     /// The fault matrix (docs/reliability.md) through the command layer: each case injects one fault with the
@@ -19,36 +18,47 @@ namespace VectorOps.Tests.Reliability
     /// the ledger (every id in exactly one mutation, statuses true to the data, nothing deleted outside the
     /// request or twice) and, where batches failed or were skipped, sends those mutations back
     /// (RemoveByIdsCommand.Retry, as piping them into Remove-VectorRecord does) and checks exactly their ids go.
-    /// Concrete classes run it against Pinecone and Vectorize.
+    /// Every provider whose fixture supports a case runs it (the theory data of ProviderFixtures.For); the local
+    /// store's own faults are a write lock held by another connection (F10, F11).
     /// </summary>
-    public abstract class FaultMatrixTests : IDisposable
+    [Collection(ConformanceCollection.Name)]
+    public sealed class FaultMatrixTests : IDisposable
     {
-        protected const int BatchSize = 10;
+        private const int BatchSize = 10;
         private readonly ITestOutputHelper _output;
+        private readonly ConformanceServers _servers;
+        private ProviderFixture? _target;
 
-        protected FaultMatrixTests(FaultTarget target, ITestOutputHelper output)
+        public FaultMatrixTests(ConformanceServers servers, ITestOutputHelper output)
         {
-            Target = target;
+            _servers = servers;
             _output = output;
-            Requested = FaultTarget.Ids("doc-", 60);
-            Untouched = FaultTarget.Ids("keep-", 20);
+        }
+
+        /// <summary>Opens the provider's fixture and seeds the 60 requested and the 20 other records.</summary>
+        private void Open(string provider)
+        {
+            _target = ProviderFixtures.Get(provider).Create(_servers);
+            Requested = ProviderFixture.Ids("doc-", 60);
+            Untouched = ProviderFixture.Ids("keep-", 20);
             Target.Seed(Requested.Concat(Untouched));
         }
 
-        protected FaultTarget Target { get; }
-        protected List<string> Requested { get; }
-        protected List<string> Untouched { get; }
+        private ProviderFixture Target => _target ?? throw new InvalidOperationException("Open(provider) first.");
+        private List<string> Requested { get; set; } = new List<string>();
+        private List<string> Untouched { get; set; } = new List<string>();
 
         /// <summary>The batch holding doc-00042 (the 5th of 6).</summary>
-        protected const string MarkedId = "doc-00042";
+        private const string MarkedId = "doc-00042";
 
         private (RecordingHost Host, LedgerResult Ledger) Run(string caseId, bool throughPrism = true, int maxAttempts = 4,
-            TimeSpan? requestTimeout = null, Action<RecordingHost>? prepare = null, int? ids = null, int batchSize = BatchSize, int throttle = 3)
+            TimeSpan? requestTimeout = null, Action<RecordingHost>? prepare = null, int? ids = null, int batchSize = BatchSize, int throttle = 3, Func<IDisposable>? whileConnected = null)
         {
             var requested = ids is int n ? Requested.Take(n).ToList() : Requested;
             var host = new RecordingHost();
             prepare?.Invoke(host);
             using (var connection = Target.Connect(throughPrism, maxAttempts, requestTimeout))
+            using (whileConnected?.Invoke())
             {
                 var command = new RemoveByIdsCommand(host, connection, new RemoveOptions { BatchSize = batchSize, ThrottleLimit = throttle });
                 command.Add(requested, Target.Namespace);
@@ -86,9 +96,11 @@ namespace VectorOps.Tests.Reliability
             Assert.Equal(Requested.Count, ledger.Deleted);
         }
 
-        [Fact]
-        public void F01_TooManyRequests_WithRetryAfter_IsWaitedOutAndRetried()
+        [Theory]
+        [MemberData(nameof(ProviderFixtures.For), ConformanceCase.F01_TooManyRequests, MemberType = typeof(ProviderFixtures))]
+        public void F01_TooManyRequests_WithRetryAfter_IsWaitedOutAndRetried(string provider)
         {
+            Open(provider);
             Target.Faults.OnPath(Target.DeletePath, Fault.TooManyRequests(TimeSpan.FromSeconds(1)), times: 2);
             var (host, ledger) = Run("F01");
             AllDone(ledger);
@@ -98,11 +110,22 @@ namespace VectorOps.Tests.Reliability
             Target.AssertNoViolations();
         }
 
-        [Theory]
-        [InlineData(500)]
-        [InlineData(503)]
-        public void F02_ServerErrors_AreRetried(int status)
+        public static TheoryData<string, int> F02Data()
         {
+            var data = new TheoryData<string, int>();
+            foreach (var e in ProviderFixtures.All.Where(e => e.Supports(ConformanceCase.F02_ServerErrors)))
+            {
+                data.Add(e.Name, 500);
+                data.Add(e.Name, 503);
+            }
+            return data;
+        }
+
+        [Theory]
+        [MemberData(nameof(F02Data))]
+        public void F02_ServerErrors_AreRetried(string provider, int status)
+        {
+            Open(provider);
             Target.Faults.OnPath(Target.DeletePath, Fault.Status(status), times: 2);
             var (host, ledger) = Run("F02-" + status);
             AllDone(ledger);
@@ -111,9 +134,11 @@ namespace VectorOps.Tests.Reliability
             Target.AssertNoViolations();
         }
 
-        [Fact]
-        public void F03_ARequestThatTimesOut_IsRetried()
+        [Theory]
+        [MemberData(nameof(ProviderFixtures.For), ConformanceCase.F03_Timeout, MemberType = typeof(ProviderFixtures))]
+        public void F03_ARequestThatTimesOut_IsRetried(string provider)
         {
+            Open(provider);
             Target.Faults.OnPath(Target.DeletePath, Fault.Hang(TimeSpan.FromSeconds(3)), times: 1);
             var (host, ledger) = Run("F03", requestTimeout: TimeSpan.FromMilliseconds(800));
             AllDone(ledger);
@@ -122,9 +147,11 @@ namespace VectorOps.Tests.Reliability
             Target.AssertNoViolations();
         }
 
-        [Fact]
-        public void F04_AConnectionResetMidRequest_IsRetried_StraightToTheEmulator()
+        [Theory]
+        [MemberData(nameof(ProviderFixtures.For), ConformanceCase.F04_ConnectionReset, MemberType = typeof(ProviderFixtures))]
+        public void F04_AConnectionResetMidRequest_IsRetried_StraightToTheEmulator(string provider)
         {
+            Open(provider);
             // Prism turns an upstream reset into its own 500, so this case talks to the emulator directly.
             Target.Faults.OnPath(Target.DeletePath, Fault.Reset(), times: 2);
             var (host, ledger) = Run("F04", throughPrism: false);
@@ -133,9 +160,11 @@ namespace VectorOps.Tests.Reliability
             Assert.Contains(host.Verbose, v => v.Contains("connection", StringComparison.Ordinal));
         }
 
-        [Fact]
-        public void F05_OneBatchFailsPermanently_TheOthersSucceed_AndTheRetryDeletesExactlyItsIds()
+        [Theory]
+        [MemberData(nameof(ProviderFixtures.For), ConformanceCase.F05_OneBatchServerErrorEveryTime, MemberType = typeof(ProviderFixtures))]
+        public void F05_OneBatchFailsPermanently_TheOthersSucceed_AndTheRetryDeletesExactlyItsIds(string provider)
         {
+            Open(provider);
             Target.Faults.OnBodyContaining("\"" + MarkedId + "\"", Fault.ServerError(), pathPrefix: Target.DeletePath);
             var (_, ledger) = Run("F05", maxAttempts: 3);
             var failed = Assert.Single(ledger.ToRetry);
@@ -148,9 +177,11 @@ namespace VectorOps.Tests.Reliability
             Target.AssertNoViolations();
         }
 
-        [Fact]
-        public void F06_OneBatchRefusedWith400_IsNotRetried_AndFailsAlone()
+        [Theory]
+        [MemberData(nameof(ProviderFixtures.For), ConformanceCase.F06_OneBatchBadRequest, MemberType = typeof(ProviderFixtures))]
+        public void F06_OneBatchRefusedWith400_IsNotRetried_AndFailsAlone(string provider)
         {
+            Open(provider);
             Target.Faults.OnBodyContaining("\"" + MarkedId + "\"", Fault.Status(400), pathPrefix: Target.DeletePath);
             var (_, ledger) = Run("F06");
             var failed = Assert.Single(ledger.ToRetry);
@@ -160,9 +191,11 @@ namespace VectorOps.Tests.Reliability
             Target.AssertNoViolations();
         }
 
-        [Fact]
-        public void F07_OneBatchResetEveryTime_FailsAsUnreachable_StraightToTheEmulator()
+        [Theory]
+        [MemberData(nameof(ProviderFixtures.For), ConformanceCase.F07_OneBatchResetEveryTime, MemberType = typeof(ProviderFixtures))]
+        public void F07_OneBatchResetEveryTime_FailsAsUnreachable_StraightToTheEmulator(string provider)
         {
+            Open(provider);
             Target.Faults.OnBodyContaining("\"" + MarkedId + "\"", Fault.Reset(), pathPrefix: Target.DeletePath);
             var (_, ledger) = Run("F07", throughPrism: false, maxAttempts: 2);
             var failed = Assert.Single(ledger.ToRetry);
@@ -171,9 +204,11 @@ namespace VectorOps.Tests.Reliability
             RetryFailed("F07", ledger, throughPrism: false);
         }
 
-        [Fact]
-        public void F08_OneBatchTimesOutEveryTime_FailsAsTimeout()
+        [Theory]
+        [MemberData(nameof(ProviderFixtures.For), ConformanceCase.F08_OneBatchTimesOutEveryTime, MemberType = typeof(ProviderFixtures))]
+        public void F08_OneBatchTimesOutEveryTime_FailsAsTimeout(string provider)
         {
+            Open(provider);
             Target.Faults.OnBodyContaining("\"" + MarkedId + "\"", Fault.Hang(TimeSpan.FromSeconds(3)), pathPrefix: Target.DeletePath);
             var (_, ledger) = Run("F08", maxAttempts: 2, requestTimeout: TimeSpan.FromMilliseconds(600));
             var failed = Assert.Single(ledger.ToRetry);
@@ -183,14 +218,17 @@ namespace VectorOps.Tests.Reliability
             Target.AssertNoViolations();
         }
 
-        [Fact]
-        public void F09_StopProcessingInA50BatchRun_SendsNoNewBatch_AndReportsEveryBatchOnce()
+        [Theory]
+        [MemberData(nameof(ProviderFixtures.For), ConformanceCase.F09_StopMidRun, MemberType = typeof(ProviderFixtures))]
+        public void F09_StopProcessingInA50BatchRun_SendsNoNewBatch_AndReportsEveryBatchOnce(string provider)
         {
+            Open(provider);
             // 100 ids in batches of 2: 50 batches. The host is stopped (what Ctrl+C / StopProcessing does) when
             // the 10th mutation is written; batches in flight finish, the rest are Skipped.
-            Requested.AddRange(FaultTarget.Ids("doc-", 40, from: 60));
+            Requested.AddRange(ProviderFixture.Ids("doc-", 40, from: 60));
             Target.Seed(Requested.Skip(60));
             Target.Faults.AddedLatency = TimeSpan.FromMilliseconds(15);
+            if (Target is Throwaway.ThrowawayProviderFixture mem) mem.Store.DeleteDelay = TimeSpan.FromMilliseconds(15);
             var written = 0;
             var (host, ledger) = Run("F09", ids: 100, batchSize: 2, throttle: 2,
                 prepare: h => h.OnWrite = (x, o) => { if (o is VectorMutation && ++written == 10) x.Cancel(); });
@@ -205,68 +243,40 @@ namespace VectorOps.Tests.Reliability
             Target.AssertNoViolations();
         }
 
-        public virtual void Dispose()
+        [Theory]
+        [MemberData(nameof(ProviderFixtures.For), ConformanceCase.F10_StoreLockedForAWhile, MemberType = typeof(ProviderFixtures))]
+        public void F10_AStoreLockedByAnotherWriterForAWhile_IsWaitedFor(string provider)
         {
-            Target.Faults.Clear();
-        }
-    }
-
-    [Collection(PineconeCollection.Name)]
-    public sealed class PineconeFaultMatrixTests : FaultMatrixTests
-    {
-        public PineconeFaultMatrixTests(PineconeFixture fixture, ITestOutputHelper output) : base(new PineconeTarget(fixture), output) { }
-    }
-
-    [Collection(VectorizeCollection.Name)]
-    public sealed class VectorizeFaultMatrixTests : FaultMatrixTests
-    {
-        public VectorizeFaultMatrixTests(VectorizeFixture fixture, ITestOutputHelper output) : base(new VectorizeTarget(fixture), output) { }
-
-        public override void Dispose()
-        {
-            base.Dispose();
-            ((VectorizeTarget)Target).Fixture.Reset();
-        }
-    }
-}
-
-namespace VectorOps.Tests.Reliability
-{
-    /// <summary>The fault matrix cases that apply to the local store (no fault switch: cancellation only).</summary>
-    public sealed class LocalFaultMatrixTests : IDisposable
-    {
-        private readonly LocalTarget _target = new LocalTarget();
-        private readonly ITestOutputHelper _output;
-
-        public LocalFaultMatrixTests(ITestOutputHelper output) { _output = output; }
-
-        [Fact]
-        public void F09_StopProcessingInA50BatchRun_SendsNoNewBatch_AndReportsEveryBatchOnce()
-        {
-            var requested = FaultTarget.Ids("doc-", 100);
-            var untouched = FaultTarget.Ids("keep-", 20);
-            _target.Seed(requested.Concat(untouched));
-            var host = new RecordingHost();
-            var written = 0;
-            host.OnWrite = (h, o) => { if (o is VectorMutation && ++written == 10) h.Cancel(); };
-            using (var connection = _target.Connect())
+            Open(provider);
+            using (Target.LockStore(TimeSpan.FromMilliseconds(700)))
             {
-                var command = new RemoveByIdsCommand(host, connection, new RemoveOptions { BatchSize = 2, ThrottleLimit = 2 });
-                command.Add(requested, _target.Namespace);
-                command.Complete();
+                var started = DateTime.UtcNow;
+                var (_, ledger) = Run("F10", requestTimeout: TimeSpan.FromSeconds(10));
+                AllDone(ledger);
+                Assert.True(DateTime.UtcNow - started >= TimeSpan.FromMilliseconds(500), "the delete did not wait for the lock");
             }
-            Assert.Empty(host.ThreadViolations);
-            var ledger = Ledger.Check(_target, requested, host.Mutations, untouched);
-            Assert.Equal(50, ledger.Mutations);
-            Assert.True(ledger.Done >= 10 && ledger.Skipped > 0 && ledger.Failed == 0, ledger.ToString());
-            _output.WriteLine($"F09 Local: {ledger}");
-            using (var connection = _target.Connect())
-                Ledger.RetryAndCheck(_target, connection, ledger.ToRetry);
-            Assert.All(requested, id => Assert.False(_target.Exists(id)));
-            Assert.All(untouched, id => Assert.True(_target.Exists(id)));
-            _output.WriteLine($"F09 Local: retried {ledger.ToRetry.Sum(m => m.Ids!.Count)} id(s) of {ledger.ToRetry.Count} skipped mutation(s): exactly those deleted");
         }
 
-        public void Dispose() => _target.Dispose();
+        [Theory]
+        [MemberData(nameof(ProviderFixtures.For), ConformanceCase.F11_StoreLockedPastTheTimeout, MemberType = typeof(ProviderFixtures))]
+        public void F11_AStoreLockedPastTheTimeout_FailsEveryBatch_DeletesNothing_AndTheRetryDeletesExactlyThem(string provider)
+        {
+            Open(provider);
+            // The lock is taken once connected (connecting to a store another writer holds fails, as it should:
+            // the store cannot be opened for writing) and held until the run has ended.
+            var (_, ledger) = Run("F11", maxAttempts: 1, requestTimeout: TimeSpan.FromMilliseconds(300), ids: 20,
+                whileConnected: () => Target.LockStore(TimeSpan.FromSeconds(30)));
+            Assert.Equal(0, ledger.Done);
+            Assert.Equal(2, ledger.Failed);
+            _output.WriteLine("F11 " + Target.Name + ": " + string.Join(", ", ledger.ToRetry.Select(m => m.Status + " " + m.ErrorId + " after " + m.Attempts + " attempt(s)")));
+            Requested = Requested.Take(20).ToList();
+            RetryFailed("F11", ledger);
+        }
+
+        public void Dispose()
+        {
+            _target?.Faults.Clear();
+            _target?.Dispose();
+        }
     }
 }

@@ -1,0 +1,76 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using VectorOps.Tests.Conformance.Throwaway;
+using VectorOps.Tests.Pinecone;
+using VectorOps.Tests.Vectorize;
+using Xunit;
+
+namespace VectorOps.Tests.Conformance
+{
+    /// <summary>
+    /// The emulators the conformance suite's cloud fixtures run on, started on first use (a run filtered to the
+    /// local store starts no Prism), stopped with the collection.
+    /// </summary>
+    public sealed class ConformanceServers : IDisposable
+    {
+        private readonly Lazy<PineconeFixture> _pinecone = new Lazy<PineconeFixture>(() => new PineconeFixture());
+        private readonly Lazy<VectorizeFixture> _vectorize = new Lazy<VectorizeFixture>(() => new VectorizeFixture());
+
+        public PineconeFixture Pinecone => _pinecone.Value;
+        public VectorizeFixture Vectorize => _vectorize.Value;
+
+        public void Dispose()
+        {
+            if (_pinecone.IsValueCreated) _pinecone.Value.Dispose();
+            if (_vectorize.IsValueCreated) _vectorize.Value.Dispose();
+        }
+    }
+
+    [CollectionDefinition(Name)]
+    public sealed class ConformanceCollection : ICollectionFixture<ConformanceServers>
+    {
+        public const string Name = "Conformance suite (every provider through its fixture)";
+    }
+
+    /// <summary>One provider's fixture in the registry: what it leaves out is known before any server starts.</summary>
+    public sealed class FixtureEntry
+    {
+        public FixtureEntry(string name, Func<ConformanceServers, ProviderFixture> create, IReadOnlyDictionary<ConformanceCase, string> leftOut)
+        {
+            Name = name;
+            Create = create;
+            LeftOut = leftOut;
+        }
+
+        public string Name { get; }
+        public Func<ConformanceServers, ProviderFixture> Create { get; }
+        public IReadOnlyDictionary<ConformanceCase, string> LeftOut { get; }
+        public bool Supports(ConformanceCase c) => !LeftOut.ContainsKey(c);
+    }
+
+    /// <summary>
+    /// The registry of fixtures the conformance theories enumerate. A new provider adds one line here (and its
+    /// fixture); each case's theory data is every fixture that does not leave the case out.
+    /// </summary>
+    public static class ProviderFixtures
+    {
+        public static readonly IReadOnlyList<FixtureEntry> All = new[]
+        {
+            new FixtureEntry("Local", _ => new LocalProviderFixture(), LocalProviderFixture.Gaps),
+            new FixtureEntry("Pinecone", s => new PineconeProviderFixture(s.Pinecone), PineconeProviderFixture.Gaps),
+            new FixtureEntry("Vectorize", s => new VectorizeProviderFixture(s.Vectorize), VectorizeProviderFixture.Gaps),
+            new FixtureEntry("Throwaway", _ => new ThrowawayProviderFixture(), ThrowawayProviderFixture.Gaps),
+        };
+
+        public static FixtureEntry Get(string name) => All.Single(e => e.Name == name);
+
+        /// <summary>Theory data: the fixtures that run this case.</summary>
+        public static TheoryData<string> For(ConformanceCase c)
+        {
+            var data = new TheoryData<string>();
+            foreach (var e in All.Where(e => e.Supports(c))) data.Add(e.Name);
+            return data;
+        }
+    }
+}
