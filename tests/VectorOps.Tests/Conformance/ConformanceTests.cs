@@ -421,6 +421,47 @@ namespace VectorOps.Tests.Conformance
             _output.WriteLine($"{f.Name}: stopped after 3 reported batches; {done.Count} done, {host.Mutations.Count(m => m.Status == MutationStatus.Skipped)} skipped, {ids.Count - gone.Count} ids left");
         }
 
+        // ---- the CLI ---------------------------------------------------------------------------------------
+
+        [Theory]
+        [MemberData(nameof(ProviderFixtures.For), ConformanceCase.Cli, MemberType = typeof(ProviderFixtures))]
+        public void The_CLI_previews_refuses_bad_input_and_deletes_ids_across_the_cap(string provider)
+        {
+            var f = Open(provider);
+            var cap = f.DeleteCap;
+            var ids = ProviderFixture.Ids("doc-", cap + 1);
+            var keep = ProviderFixture.Ids("keep-", 5);
+            f.Seed(ids.Concat(keep));
+            using (Connect(f)) { } // what connecting writes (the local store's schema check) is not the delete's
+            var before = f.MutatingCalls();
+            var file = Path.Combine(_dir, f.Name + "-ids.txt");
+            File.WriteAllLines(file, ids);
+            var env = f.CliEnvironment();
+            Cli.CliResult Run(params string[] rest) =>
+                Cli.CliRunner.Run(f.CliArgs("remove", true, rest), null, env, TimeSpan.FromMinutes(2));
+
+            var preview = Run("--ids-from", file, "--namespace", f.Namespace, "--what-if", "--json");
+            Assert.True(preview.ExitCode == 0, preview.Stderr);
+            Assert.Equal(before, f.MutatingCalls());
+
+            var badFile = Path.Combine(_dir, f.Name + "-bad.txt");
+            File.WriteAllLines(badFile, new[] { ids[0], new string('x', 70_000) });
+            var bad = Run("--ids-from", badFile, "--namespace", f.Namespace, "--yes", "--json");
+            Assert.True(bad.ExitCode == 2, $"exit {bad.ExitCode}: {bad.Stderr}");
+            Assert.Contains("InvalidVectorId", bad.Stderr);
+            Assert.Equal(before, f.MutatingCalls());
+            Assert.True(f.Exists(ids[0]));
+
+            var remove = Run("--ids-from", file, "--namespace", f.Namespace, "--yes", "--json");
+            Assert.True(remove.ExitCode == 0, remove.Stderr);
+            f.Settle();
+            Assert.True(f.MutatingCalls() > before, "the fixture did not see the delete: its count of mutating calls cannot show a preview made none");
+            Assert.All(ids, id => Assert.False(f.Exists(id), id + " is still there"));
+            Assert.All(keep, id => Assert.True(f.Exists(id), id + " was not asked for and is gone"));
+            if (f.DeleteRequests() is int requests) Assert.Equal(2, requests);
+            if (f.Secret.Length > 0) Assert.DoesNotContain(f.Secret, preview.Stdout + preview.Stderr + bad.Stdout + bad.Stderr + remove.Stdout + remove.Stderr);
+        }
+
         // ---- the registry and its gaps -------------------------------------------------------------------
 
         [Fact]
@@ -445,15 +486,16 @@ namespace VectorOps.Tests.Conformance
         }
 
         [Fact]
-        public void Every_registered_provider_has_a_fixture()
+        public void Every_provider_of_the_core_and_the_throwaway_one_has_a_fixture()
         {
             // Touch the throwaway fixture's type so that its registry line has run.
             System.Runtime.CompilerServices.RuntimeHelpers.RunClassConstructor(typeof(ThrowawayProviderFixture).TypeHandle);
-            var withFixture = ProviderFixtures.All.Select(e => ProviderRegistry.Get(FixtureDescriptorName(e.Name)).Name).ToList();
-            Assert.Equal(ProviderRegistry.Names.OrderBy(n => n, StringComparer.Ordinal), withFixture.OrderBy(n => n, StringComparer.Ordinal));
+            var withFixture = ProviderFixtures.All.Select(e => ProviderRegistry.Get(e.DescriptorName).Name).ToList();
+            var shipped = ProviderRegistry.Providers.Where(p => p.Create.Method.DeclaringType!.Assembly == typeof(ProviderRegistry).Assembly).Select(p => p.Name);
+            Assert.All(shipped, name => Assert.Contains(name, withFixture));
+            Assert.Contains(ThrowawayDescriptor.Name, withFixture);
+            Assert.Equal(withFixture.Count, withFixture.Distinct().Count());
         }
-
-        private static string FixtureDescriptorName(string fixture) => fixture == "Vectorize" ? "CloudflareVectorize" : fixture;
 
         /// <summary>The gaps as docs/reliability.md shows them.</summary>
         public static string GapsMarkdown()
@@ -480,6 +522,7 @@ namespace VectorOps.Tests.Conformance
                     ConformanceCase.DeleteByIdsAcrossTheCap, ConformanceCase.DeleteByPrefix, ConformanceCase.ClearNamespace,
                     ConformanceCase.WhatIfSendsNothing, ConformanceCase.DeclinedDeletesNothing, ConformanceCase.BackupRestoreRoundTrip,
                     ConformanceCase.BadInput, ConformanceCase.CancellationMidRun, ConformanceCase.F09_StopMidRun,
+                    ConformanceCase.DeleteByFilter,
                 })
                     Assert.True(e.Supports(must), $"{e.Name} may not leave {must} out");
             }

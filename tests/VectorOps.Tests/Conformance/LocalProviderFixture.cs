@@ -14,9 +14,10 @@ namespace VectorOps.Tests.Conformance
 {
     /// <summary>
     /// The local store: a temporary store file, index "faults". No emulator: what was deleted is what was seeded
-    /// and is gone; the mutating calls are the commits other connections made to the file (SQLite's
-    /// data_version, read on a connection of this fixture's own); its faults are another writer holding the
-    /// file's write lock.
+    /// and is gone; a file has no request journal, so the mutating calls are the changes seen in its records and
+    /// namespaces (a fingerprint of the tables, read on a connection of this fixture's own: connecting commits a
+    /// schema check, which changes neither and is not counted); its faults are another writer holding the file's
+    /// write lock.
     /// </summary>
     public sealed class LocalProviderFixture : ProviderFixture
     {
@@ -24,7 +25,7 @@ namespace VectorOps.Tests.Conformance
         private readonly Dictionary<string, HashSet<string>> _seeded = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         private readonly VectorConnection _reader;
         private readonly SqliteConnection _watch;
-        private long _version;
+        private string _version;
         private int _writes;
 
         public LocalProviderFixture()
@@ -72,7 +73,7 @@ namespace VectorOps.Tests.Conformance
         public override IReadOnlyCollection<string> DeletedTwice() => Array.Empty<string>();
         public override IReadOnlyList<JournalEntry> Deletes() => Array.Empty<JournalEntry>();
 
-        /// <summary>Commits seen since the last look (at least 1 for each interval with a commit; 0 exactly when none).</summary>
+        /// <summary>Changes seen since the last look (at least 1 for each interval with a change; 0 exactly when none).</summary>
         public override int MutatingCalls()
         {
             var now = DataVersion();
@@ -80,11 +81,12 @@ namespace VectorOps.Tests.Conformance
             return _writes;
         }
 
-        private long DataVersion()
+        private string DataVersion()
         {
             using var cmd = _watch.CreateCommand();
-            cmd.CommandText = "PRAGMA data_version;";
-            return (long)cmd.ExecuteScalar()!;
+            cmd.CommandText = "SELECT (SELECT count(*) || '/' || coalesce(sum(rowid), 0) || '/' || coalesce(max(updated_at), '') FROM vo_records) || '|' || " +
+                "(SELECT count(*) || '/' || coalesce(sum(ns_id), 0) FROM vo_namespaces);";
+            return (string)cmd.ExecuteScalar()!;
         }
 
         public override ConnectionSettings Settings(bool throughPrism = true, int maxAttempts = 3, TimeSpan? requestTimeout = null)

@@ -27,6 +27,8 @@ namespace VectorOps.Tests.Conformance
         BadInput,
         SecretScan,
         CancellationMidRun,
+        /// <summary>The same delete through the CLI as a process: --what-if sends nothing, a bad id exits 2, then ids across the cap go.</summary>
+        Cli,
         // The fault matrix (docs/reliability.md, FaultMatrixTests): faults injected into the deletes.
         F01_TooManyRequests,
         F02_ServerErrors,

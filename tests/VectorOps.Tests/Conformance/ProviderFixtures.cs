@@ -36,14 +36,20 @@ namespace VectorOps.Tests.Conformance
     /// <summary>One provider's fixture in the registry: what it leaves out is known before any server starts.</summary>
     public sealed class FixtureEntry
     {
-        public FixtureEntry(string name, Func<ConformanceServers, ProviderFixture> create, IReadOnlyDictionary<ConformanceCase, string> leftOut)
+        public FixtureEntry(string name, string descriptorName, Func<ConformanceServers, ProviderFixture> create, IReadOnlyDictionary<ConformanceCase, string> leftOut)
         {
             Name = name;
+            DescriptorName = descriptorName;
             Create = create;
             LeftOut = leftOut;
         }
 
+        /// <summary>The name the tables use.</summary>
         public string Name { get; }
+
+        /// <summary>The provider's name in the registry.</summary>
+        public string DescriptorName { get; }
+
         public Func<ConformanceServers, ProviderFixture> Create { get; }
         public IReadOnlyDictionary<ConformanceCase, string> LeftOut { get; }
         public bool Supports(ConformanceCase c) => !LeftOut.ContainsKey(c);
@@ -57,10 +63,10 @@ namespace VectorOps.Tests.Conformance
     {
         public static readonly IReadOnlyList<FixtureEntry> All = new[]
         {
-            new FixtureEntry("Local", _ => new LocalProviderFixture(), LocalProviderFixture.Gaps),
-            new FixtureEntry("Pinecone", s => new PineconeProviderFixture(s.Pinecone), PineconeProviderFixture.Gaps),
-            new FixtureEntry("Vectorize", s => new VectorizeProviderFixture(s.Vectorize), VectorizeProviderFixture.Gaps),
-            new FixtureEntry("Throwaway", _ => new ThrowawayProviderFixture(), ThrowawayProviderFixture.Gaps),
+            new FixtureEntry("Local", "Local", _ => new LocalProviderFixture(), LocalProviderFixture.Gaps),
+            new FixtureEntry("Pinecone", "Pinecone", s => new PineconeProviderFixture(s.Pinecone), PineconeProviderFixture.Gaps),
+            new FixtureEntry("Vectorize", "CloudflareVectorize", s => new VectorizeProviderFixture(s.Vectorize), VectorizeProviderFixture.Gaps),
+            new FixtureEntry("Throwaway", ThrowawayDescriptor.Name, _ => new ThrowawayProviderFixture(), ThrowawayProviderFixture.Gaps),
         };
 
         public static FixtureEntry Get(string name) => All.Single(e => e.Name == name);
