@@ -97,7 +97,6 @@ namespace VectorOps.Tests.Conformance
         /// <summary>The cases this provider cannot run, and why.</summary>
         public static readonly IReadOnlyDictionary<ConformanceCase, string> Gaps = new Dictionary<ConformanceCase, string>
         {
-            [ConformanceCase.NamespaceNotFound] = "Vectorize does not list namespaces cheaply (ListsNamespacesCheaply is false): a misspelt namespace is not refused, a delete there finds nothing and warns (NamespaceSafetyTests, rule 2)",
             [ConformanceCase.F10_StoreLockedForAWhile] = "a service: no store file whose lock a test can hold (F01-F08 cover its faults)",
             [ConformanceCase.F11_StoreLockedPastTheTimeout] = "a service: no store file whose lock a test can hold (F01-F08 cover its faults)",
         };
