@@ -258,45 +258,7 @@ namespace VectorOps.Tests.Conformance
             return host.Errors.FirstOrDefault();
         }
 
-        // ---- backup and restore --------------------------------------------------------------------------
-
-        [Theory]
-        [MemberData(nameof(ProviderFixtures.For), ConformanceCase.BackupRestoreRoundTrip, MemberType = typeof(ProviderFixtures))]
-        public void Backup_and_restore_round_trip_brings_back_the_same_records(string provider)
-        {
-            var f = Open(provider);
-            var ids = ProviderFixture.Ids("doc-", 30);
-            f.Seed(ids);
-            var c = Connect(f);
-            var before = c.ProviderInstance.FetchAsync(f.Namespace, ids, CancellationToken.None).GetAwaiter().GetResult()
-                .ToDictionary(r => r.Id, StringComparer.Ordinal);
-            Assert.Equal(ids.Count, before.Count);
-            var backup = Path.Combine(_dir, f.Name + "-backup.jsonl");
-
-            var host = new RecordingHost();
-            RemoveIds(host, c, ids.Take(20), f.Namespace, new RemoveOptions { BackupPath = backup, BatchSize = 7 });
-            f.Settle();
-            AllDone(host);
-            Assert.All(ids.Take(20), id => Assert.False(f.Exists(id)));
-            Assert.Equal(20, File.ReadAllLines(backup).Count(l => l.Trim().Length > 0));
-
-            var restoreHost = new RecordingHost();
-            var summary = new RestoreRecordsCommand(restoreHost, c).Restore(backup);
-            f.Settle();
-            AllDone(restoreHost);
-            Assert.Equal(20, summary.Records);
-            var after = c.ProviderInstance.FetchAsync(f.Namespace, ids, CancellationToken.None).GetAwaiter().GetResult()
-                .ToDictionary(r => r.Id, StringComparer.Ordinal);
-            Assert.Equal(ids.OrderBy(x => x, StringComparer.Ordinal), after.Keys.OrderBy(x => x, StringComparer.Ordinal));
-            foreach (var id in ids)
-            {
-                Assert.Equal(before[id].Values, after[id].Values);
-                Assert.Equal(Json(before[id].Metadata), Json(after[id].Metadata));
-            }
-        }
-
-        private static string Json(IDictionary<string, object?>? metadata) =>
-            metadata is null ? "null" : string.Join(",", metadata.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + Convert.ToString(p.Value, System.Globalization.CultureInfo.InvariantCulture)));
+        // ---- backup and restore: BackupRoundTripTests (two namespaces, every kind of value, the CLI) ----------
 
         // ---- bad input -----------------------------------------------------------------------------------
 

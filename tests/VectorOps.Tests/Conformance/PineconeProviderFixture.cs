@@ -45,6 +45,8 @@ namespace VectorOps.Tests.Conformance
         }
 
         public override IReadOnlyCollection<string> DeletedIds() => Emulator.Journal.DeletedIds(Namespace);
+        public override IReadOnlyCollection<string>? DeletedIdsIn(params string[] namespaces) =>
+            namespaces.SelectMany(ns => Emulator.Journal.DeletedIds(ns)).ToList();
         public override IReadOnlyCollection<string> DeletedTwice() => Emulator.Journal.DeletedMoreThanOnce(Namespace);
         public override IReadOnlyList<JournalEntry> Deletes() => Emulator.Journal.Of("delete");
         public override int MutatingCalls() => Emulator.Journal.MutatingCalls;

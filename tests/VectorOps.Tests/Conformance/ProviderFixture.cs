@@ -103,6 +103,9 @@ namespace VectorOps.Tests.Conformance
         /// <summary>Every id removed from <see cref="Namespace"/> since the fixture began (once each).</summary>
         public abstract IReadOnlyCollection<string> DeletedIds();
 
+        /// <summary>Every id removed from these namespaces, from the journal (null: the fixture has none).</summary>
+        public virtual IReadOnlyCollection<string>? DeletedIdsIn(params string[] namespaces) => null;
+
         /// <summary>Ids removed more than once (must stay empty).</summary>
         public abstract IReadOnlyCollection<string> DeletedTwice();
 

@@ -42,6 +42,8 @@ namespace VectorOps.Tests.Conformance
 
         public override bool Exists(string @namespace, string id) => Index.Contains(id);
         public override IReadOnlyCollection<string> DeletedIds() => Emulator.Journal.DeletedIds(Index.Name);
+        /// <summary>The journal keeps deletes per index (Vectorize ids are unique in an index, whatever the namespace).</summary>
+        public override IReadOnlyCollection<string>? DeletedIdsIn(params string[] namespaces) => DeletedIds();
         public override IReadOnlyCollection<string> DeletedTwice() => Emulator.Journal.DeletedMoreThanOnce(Index.Name);
         public override IReadOnlyList<JournalEntry> Deletes() => _fixture.Calls(Index.Name, "delete_by_ids");
         public override int MutatingCalls() => _fixture.MutatingCalls(Index.Name);

@@ -55,6 +55,8 @@ namespace VectorOps.Tests.Conformance.Throwaway
 
         public override bool Exists(string @namespace, string id) => Store.Contains(@namespace, id);
         public override IReadOnlyCollection<string> DeletedIds() => Store.DeletedIds(Namespace);
+        public override IReadOnlyCollection<string>? DeletedIdsIn(params string[] namespaces) =>
+            namespaces.SelectMany(ns => Store.DeletedIds(ns)).ToList();
         public override IReadOnlyCollection<string> DeletedTwice() => Store.DeletedTwice(Namespace);
         public override IReadOnlyList<JournalEntry> Deletes() => Array.Empty<JournalEntry>();
         public override int? DeleteRequests() => Store.DeleteCalls;

@@ -3,50 +3,72 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
-using VectorOps.Tests.Conformance;
 using VectorOps.Commands;
 using VectorOps.Connections;
 using VectorOps.Model;
 using VectorOps.Providers;
 using VectorOps.Serialization;
 using VectorOps.Tests.Cli;
-using VectorOps.Tests.Pinecone;
 using VectorOps.Tests.Support;
-using VectorOps.Tests.Vectorize;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace VectorOps.Tests.Reliability
+namespace VectorOps.Tests.Conformance
 {
     /// <summary>
     /// Backup and restore on every provider: records in two namespaces (values, sparse values where the provider
     /// has them, metadata of every kind) are deleted by id and by clearing a namespace, both with a backup; the
     /// backup is restored; every record read back equals the original, namespace included. Once through the
     /// command layer (what Remove-VectorRecord / Clear-VectorNamespace / Restore-VectorRecord run) and once
-    /// through the CLI (--backup, restore).
+    /// through the CLI (--backup, restore). Every conformance fixture runs it (the CLI half: those the CLI process
+    /// reaches); namespace A is the fixture's other namespace, B its default one.
     /// </summary>
-    public abstract class BackupRoundTripTests : IDisposable
+    [Collection(ConformanceCollection.Name)]
+    public sealed class BackupRoundTripTests : IDisposable
     {
         private readonly ITestOutputHelper _output;
+        private readonly ConformanceServers _servers;
+        private ProviderFixture? _fixture;
 
-        protected BackupRoundTripTests(ITestOutputHelper output)
+        public BackupRoundTripTests(ConformanceServers servers, ITestOutputHelper output)
         {
+            _servers = servers;
             _output = output;
             Dir = Directory.CreateTempSubdirectory("vectorops-roundtrip-").FullName;
         }
 
-        protected string Dir { get; }
-        protected abstract string Name { get; }
-        protected abstract string NamespaceA { get; }
-        protected abstract string NamespaceB { get; }
-        protected abstract bool HasSparseValues { get; }
-        protected abstract VectorConnection Connect();
-        protected abstract void Settle();
-        protected abstract List<string> CliArgs(string command, params string[] rest);
-        protected abstract Dictionary<string, string> CliEnvironment();
+        private void Open(string provider)
+        {
+            _fixture = ProviderFixtures.Get(provider).Create(_servers);
+            using var c = _fixture.Connect();
+            HasSparseValues = c.ProviderInstance.RecordRules.SparseValues;
+        }
 
-        /// <summary>Checks the emulator saw the deletes (where there is one): nothing beyond the request.</summary>
-        protected virtual void AssertDeletedExactly(IReadOnlyCollection<string> ids) { }
+        private ProviderFixture F => _fixture ?? throw new InvalidOperationException("Open(provider) first.");
+        private string Dir { get; }
+        private string Name => F.Name;
+        private string NamespaceA => F.OtherNamespace ?? throw new InvalidOperationException(F.Name + " has no second namespace.");
+        private string NamespaceB => F.Namespace;
+        private bool HasSparseValues { get; set; }
+        private VectorConnection Connect() => F.Connect();
+        private void Settle() => F.Settle();
+        private List<string> CliArgs(string command, params string[] rest) => F.CliArgs(command, true, rest);
+        private Dictionary<string, string> CliEnvironment() => F.CliEnvironment();
+
+        /// <summary>Checks the journal (where there is one) saw exactly these deletes: nothing beyond the request.</summary>
+        private void AssertDeletedExactly(IReadOnlyCollection<string> ids)
+        {
+            if (F.DeletedIdsIn(NamespaceA, NamespaceB) is IReadOnlyCollection<string> deleted)
+                Assert.Equal(ids.OrderBy(x => x, StringComparer.Ordinal), deleted.OrderBy(x => x, StringComparer.Ordinal));
+        }
+
+        public static TheoryData<string> CliData()
+        {
+            var data = new TheoryData<string>();
+            foreach (var e in ProviderFixtures.All.Where(e => e.Supports(ConformanceCase.BackupRestoreRoundTrip) && e.Supports(ConformanceCase.Cli)))
+                data.Add(e.Name);
+            return data;
+        }
 
         private List<VectorRecord> Originals()
         {
@@ -104,9 +126,11 @@ namespace VectorOps.Tests.Reliability
             return result;
         }
 
-        [Fact]
-        public void Delete_and_clear_with_a_backup_then_restore_gives_back_records_equal_to_the_originals()
+        [Theory]
+        [MemberData(nameof(ProviderFixtures.For), ConformanceCase.BackupRestoreRoundTrip, MemberType = typeof(ProviderFixtures))]
+        public void Delete_and_clear_with_a_backup_then_restore_gives_back_records_equal_to_the_originals(string provider)
         {
+            Open(provider);
             var records = Originals();
             var backup = Path.Combine(Dir, "backup.jsonl");
             using var connection = Connect();
@@ -153,9 +177,11 @@ namespace VectorOps.Tests.Reliability
             _output.WriteLine($"{Name}: 35 of 60 records deleted with a backup (by id and by clearing a namespace), restored, all 60 equal to the originals");
         }
 
-        [Fact]
-        public void The_CLI_backup_and_restore_give_back_records_equal_to_the_originals()
+        [Theory]
+        [MemberData(nameof(CliData))]
+        public void The_CLI_backup_and_restore_give_back_records_equal_to_the_originals(string provider)
         {
+            Open(provider);
             var records = Originals();
             using var connection = Connect();
             Seed(connection, records);
@@ -180,93 +206,18 @@ namespace VectorOps.Tests.Reliability
             _output.WriteLine($"{Name} CLI: 32 of 60 records deleted with --backup, restored, all 60 equal to the originals");
         }
 
-        public virtual void Dispose()
+        public void Dispose()
         {
-            try { Directory.Delete(Dir, recursive: true); }
-            catch (IOException) { }
+            try
+            {
+                _fixture?.AssertNoViolations();
+            }
+            finally
+            {
+                _fixture?.Dispose();
+                try { Directory.Delete(Dir, recursive: true); }
+                catch (IOException) { }
+            }
         }
-    }
-
-    [Collection(PineconeCollection.Name)]
-    public sealed class PineconeBackupRoundTripTests : BackupRoundTripTests
-    {
-        private readonly PineconeProviderFixture _target;
-
-        public PineconeBackupRoundTripTests(PineconeFixture fixture, ITestOutputHelper output) : base(output) { _target = new PineconeProviderFixture(fixture); }
-
-        protected override string Name => "Pinecone";
-        protected override string NamespaceA => "films";
-        protected override string NamespaceB => "docs";
-        protected override bool HasSparseValues => true;
-        protected override VectorConnection Connect() => _target.Connect();
-        protected override void Settle() { }
-        protected override List<string> CliArgs(string command, params string[] rest) => _target.CliArgs(command, true, rest);
-        protected override Dictionary<string, string> CliEnvironment() => _target.CliEnvironment();
-
-        protected override void AssertDeletedExactly(IReadOnlyCollection<string> ids)
-        {
-            var journal = _target.Emulator.Journal;
-            Assert.Equal(ids.OrderBy(x => x, StringComparer.Ordinal),
-                journal.DeletedIds(NamespaceA).Concat(journal.DeletedIds(NamespaceB)).OrderBy(x => x, StringComparer.Ordinal));
-        }
-
-        public override void Dispose()
-        {
-            base.Dispose();
-            _target.AssertNoViolations();
-        }
-    }
-
-    [Collection(VectorizeCollection.Name)]
-    public sealed class VectorizeBackupRoundTripTests : BackupRoundTripTests
-    {
-        private readonly VectorizeProviderFixture _target;
-
-        public VectorizeBackupRoundTripTests(VectorizeFixture fixture, ITestOutputHelper output) : base(output) { _target = new VectorizeProviderFixture(fixture); }
-
-        protected override string Name => "Vectorize";
-        protected override string NamespaceA => "tenant-a";
-        protected override string NamespaceB => "__default__";
-        protected override bool HasSparseValues => false;
-        protected override VectorConnection Connect() => _target.Connect();
-        protected override void Settle() => _target.Settle();
-        protected override List<string> CliArgs(string command, params string[] rest) => _target.CliArgs(command, true, rest);
-        protected override Dictionary<string, string> CliEnvironment() => _target.CliEnvironment();
-
-        protected override void AssertDeletedExactly(IReadOnlyCollection<string> ids) =>
-            Assert.Equal(ids.OrderBy(x => x, StringComparer.Ordinal), _target.DeletedIds().OrderBy(x => x, StringComparer.Ordinal));
-
-        public override void Dispose()
-        {
-            base.Dispose();
-            _target.AssertNoViolations();
-            _target.Fixture.Reset();
-        }
-    }
-
-    public sealed class LocalBackupRoundTripTests : BackupRoundTripTests
-    {
-        private readonly string _store;
-
-        public LocalBackupRoundTripTests(ITestOutputHelper output) : base(output) { _store = Path.Combine(Dir, "store.db"); }
-
-        protected override string Name => "Local";
-        protected override string NamespaceA => "films";
-        protected override string NamespaceB => "default";
-        protected override bool HasSparseValues => true;
-
-        protected override VectorConnection Connect() =>
-            ConnectCommand.Connect(new ConnectionSettings { Provider = "Local", ["Path"] = _store, Index = "roundtrip", CreateIfMissing = true }, makeDefault: false);
-
-        protected override void Settle() { }
-
-        protected override List<string> CliArgs(string command, params string[] rest)
-        {
-            var args = new List<string> { command, "--store", _store, "--index", "roundtrip" };
-            args.AddRange(rest);
-            return args;
-        }
-
-        protected override Dictionary<string, string> CliEnvironment() => new Dictionary<string, string>();
     }
 }
