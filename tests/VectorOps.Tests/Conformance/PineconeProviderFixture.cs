@@ -28,6 +28,7 @@ namespace VectorOps.Tests.Conformance
         public override string? OtherNamespace => "docs-other";
         public override FaultSwitchboard Faults => Emulator.Faults;
         public override string DeletePath => "/vectors/delete";
+        public override string WrongSecret => "pcsk_WRONG-9z8y7x6w5v4u3t2s1r0q";
         public override string Secret => PineconeFixture.Key;
 
         public override void Seed(string @namespace, IEnumerable<string> ids) =>

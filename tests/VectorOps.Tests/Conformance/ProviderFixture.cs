@@ -74,6 +74,9 @@ namespace VectorOps.Tests.Conformance
         /// <summary>The key or token, for secret scans ("" when the provider takes none).</summary>
         public abstract string Secret { get; }
 
+        /// <summary>A key of the provider's shape that is not the key (secret scans look for it too).</summary>
+        public virtual string WrongSecret => "wrong_" + new string(Secret.Reverse().ToArray());
+
         /// <summary>The cases this provider cannot run, with the reason (shown by the gap test).</summary>
         public virtual IReadOnlyDictionary<ConformanceCase, string> LeftOut => NoGaps;
 

@@ -33,6 +33,7 @@ namespace VectorOps.Tests.Conformance
         public override string? OtherNamespace => "other";
         public override FaultSwitchboard Faults => Emulator.Faults;
         public override string DeletePath => $"/accounts/{_fixture.AccountId}/vectorize/v2/indexes/{Index.Name}/delete_by_ids";
+        public override string WrongSecret => "cfut_WRONGtoken_0a1b2c3d4e5f6a7b8c";
         public override string Secret => VectorizeFixture.Token;
 
         public override void Seed(string @namespace, IEnumerable<string> ids) =>

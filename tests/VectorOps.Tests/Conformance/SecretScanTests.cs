@@ -4,7 +4,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
-using VectorOps.Tests.Conformance;
 using VectorOps.Commands;
 using VectorOps.Connections;
 using VectorOps.Emulators.Infrastructure;
@@ -15,9 +14,8 @@ using VectorOps.Model;
 using VectorOps.Providers;
 using VectorOps.Security;
 using VectorOps.Tests.Cli;
-using VectorOps.Tests.Pinecone;
+using VectorOps.Tests.Reliability;
 using VectorOps.Tests.Support;
-using VectorOps.Tests.Vectorize;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -79,34 +77,66 @@ namespace VectorOps.Tests.Reliability
             return _texts.Where(t => pieces.Any(p => t.Text.IndexOf(p, StringComparison.Ordinal) >= 0)).Select(t => t.Where).ToList();
         }
     }
+}
 
+namespace VectorOps.Tests.Conformance
+{
     /// <summary>
     /// A full session with a known key (connect, previews, deletes with a backup under a 429 and a failing batch,
     /// reads, wait, bad input, a wrong key answered 401) through the command layer and through the CLI with
     /// --verbose --debug --json: every stream, exception, mutation, backup file, trace and the connection's display
     /// is searched for the key: zero hits. The connection shows it masked.
     /// </summary>
-    public abstract class SecretScanTests : IDisposable
+    [Collection(Conformance.ConformanceCollection.Name)]
+    public sealed class SecretScanTests : IDisposable
     {
         private readonly ITestOutputHelper _output;
+        private readonly ConformanceServers _servers;
+        private ProviderFixture? _target;
 
-        protected SecretScanTests(ProviderFixture target, ITestOutputHelper output)
+        public SecretScanTests(ConformanceServers servers, ITestOutputHelper output)
         {
-            Target = target;
+            _servers = servers;
             _output = output;
             Dir = Directory.CreateTempSubdirectory("vectorops-secret-scan-").FullName;
+        }
+
+        /// <summary>The session injects a 429 and a failing batch, and expects a wrong key to be refused: providers with the fault switch and a credential.</summary>
+        public static TheoryData<string> SessionData() => Data(ConformanceCase.SecretScan, ConformanceCase.F01_TooManyRequests, ConformanceCase.F05_OneBatchServerErrorEveryTime);
+
+        public static TheoryData<string> CliSessionData() => Data(ConformanceCase.SecretScan, ConformanceCase.Cli, ConformanceCase.F05_OneBatchServerErrorEveryTime);
+
+        private static TheoryData<string> Data(params ConformanceCase[] cases)
+        {
+            var data = new TheoryData<string>();
+            foreach (var e in ProviderFixtures.All.Where(e => cases.All(e.Supports))) data.Add(e.Name);
+            return data;
+        }
+
+        private void Open(string provider)
+        {
+            _target = ProviderFixtures.Get(provider).Create(_servers);
             Target.Seed(ProviderFixture.Ids("doc-", 60));
         }
 
-        protected ProviderFixture Target { get; }
-        protected string Dir { get; }
-        protected abstract string WrongSecret { get; }
-        protected abstract ConnectionSettings WithSecret(ConnectionSettings settings, string secret);
-        protected abstract Dictionary<string, string> EnvironmentWith(string secret);
+        private ProviderFixture Target => _target ?? throw new InvalidOperationException("Open(provider) first.");
+        private string Dir { get; }
+        private string WrongSecret => Target.WrongSecret;
 
-        [Fact]
-        public void The_scan_finds_the_key_and_pieces_of_it_but_not_its_mask()
+        private static ConnectionSettings WithSecret(ConnectionSettings settings, string secret)
         {
+            settings.Credential = Secret.FromPlainText(secret);
+            return settings;
+        }
+
+        /// <summary>The CLI's environment with its credential variable set to this secret.</summary>
+        private Dictionary<string, string> EnvironmentWith(string secret) => Target.CliEnvironment().ToDictionary(p => p.Key, _ => secret);
+
+        [Theory]
+        [MemberData(nameof(SessionData))]
+        public void The_scan_finds_the_key_and_pieces_of_it_but_not_its_mask(string provider)
+        {
+            Open(provider);
             var scan = new SecretScan();
             scan.Add("mask", "credential ********" + Target.Secret.Substring(Target.Secret.Length - 4));
             Assert.Empty(scan.Hits(Target.Secret));
@@ -114,9 +144,11 @@ namespace VectorOps.Tests.Reliability
             Assert.Equal(new[] { "piece" }, scan.Hits(Target.Secret));
         }
 
-        [Fact]
-        public void A_command_layer_session_shows_the_key_nowhere_and_the_connection_masks_it()
+        [Theory]
+        [MemberData(nameof(SessionData))]
+        public void A_command_layer_session_shows_the_key_nowhere_and_the_connection_masks_it(string provider)
         {
+            Open(provider);
             var scan = new SecretScan();
             var traces = new List<string>();
             var backup = Path.Combine(Dir, "backup.jsonl");
@@ -197,9 +229,11 @@ namespace VectorOps.Tests.Reliability
             Target.AssertNoViolations();
         }
 
-        [Fact]
-        public void A_CLI_session_with_verbose_debug_and_json_shows_the_key_nowhere()
+        [Theory]
+        [MemberData(nameof(CliSessionData))]
+        public void A_CLI_session_with_verbose_debug_and_json_shows_the_key_nowhere(string provider)
         {
+            Open(provider);
             var scan = new SecretScan();
             var backup = Path.Combine(Dir, "cli-backup.jsonl");
             var ids = Path.Combine(Dir, "ids.txt");
@@ -258,49 +292,12 @@ namespace VectorOps.Tests.Reliability
             Target.AssertNoViolations();
         }
 
-        public virtual void Dispose()
+        public void Dispose()
         {
-            Target.Faults.Clear();
+            _target?.Faults.Clear();
+            _target?.Dispose();
             try { Directory.Delete(Dir, recursive: true); }
             catch (IOException) { }
-        }
-    }
-
-    [Collection(PineconeCollection.Name)]
-    public sealed class PineconeSecretScanTests : SecretScanTests
-    {
-        public PineconeSecretScanTests(PineconeFixture fixture, ITestOutputHelper output) : base(new PineconeProviderFixture(fixture), output) { }
-
-        protected override string WrongSecret => "pcsk_WRONG-9z8y7x6w5v4u3t2s1r0q";
-
-        protected override ConnectionSettings WithSecret(ConnectionSettings settings, string secret)
-        {
-            settings.Credential = Secret.FromPlainText(secret);
-            return settings;
-        }
-
-        protected override Dictionary<string, string> EnvironmentWith(string secret) => new Dictionary<string, string> { ["PINECONE_API_KEY"] = secret };
-    }
-
-    [Collection(VectorizeCollection.Name)]
-    public sealed class VectorizeSecretScanTests : SecretScanTests
-    {
-        public VectorizeSecretScanTests(VectorizeFixture fixture, ITestOutputHelper output) : base(new VectorizeProviderFixture(fixture), output) { }
-
-        protected override string WrongSecret => "cfut_WRONGtoken_0a1b2c3d4e5f6a7b8c";
-
-        protected override ConnectionSettings WithSecret(ConnectionSettings settings, string secret)
-        {
-            settings.Credential = Secret.FromPlainText(secret);
-            return settings;
-        }
-
-        protected override Dictionary<string, string> EnvironmentWith(string secret) => new Dictionary<string, string> { ["CLOUDFLARE_API_TOKEN"] = secret };
-
-        public override void Dispose()
-        {
-            base.Dispose();
-            ((VectorizeProviderFixture)Target).Fixture.Reset();
         }
     }
 }
