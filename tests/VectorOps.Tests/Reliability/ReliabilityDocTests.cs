@@ -67,19 +67,18 @@ namespace VectorOps.Tests.Reliability
             Each("F11", ConformanceCase.F11_StoreLockedPastTheTimeout, "another writer holds the store's write lock past the timeout (0.3 s, 1 attempt)",
                 "both batches Failed with an error id, nothing deleted; sent back once the lock is gone, they delete exactly their 20 ids",
                 nameof(FaultMatrixTests.F11_AStoreLockedPastTheTimeout_FailsEveryBatch_DeletesNothing_AndTheRetryDeletesExactlyThem));
-            // The CLI cases run the CLI as a process against the emulators (a provider registered in the test
-            // process only, like the throwaway one, cannot be reached by it).
-            var pc = typeof(PineconeCliFaultTests);
-            var vc = typeof(VectorizeCliFaultTests);
-            foreach (var (provider, type) in new[] { ("Pinecone", pc), ("Vectorize", vc) })
-                rows.Add(new FaultMatrixRow("C01", provider, "CLI: the batch holding doc-00042 answered 500 every time", "exit 1; the --json output read back with --retry-from deletes exactly the failed batch's ids", type, nameof(CliFaultTests.C01_AFailedBatch_FedBackWithRetryFrom_DeletesExactlyItsIds)));
-            foreach (var (provider, type) in new[] { ("Pinecone", pc), ("Vectorize", vc) })
-                rows.Add(new FaultMatrixRow("C02", provider, "CLI: SIGINT (Ctrl+C) during a 50-batch run", "exit 1; every id once in the --json output (done or Skipped); --retry-from deletes exactly the Skipped ids", type, nameof(CliFaultTests.C02_CtrlC_InA50BatchRun_StopsNewBatches_ReportsEveryIdOnce_AndTheRestIsRetried)));
+            // The CLI cases run the CLI as a process against every fixture it reaches that has the fault switch.
+            foreach (var (fixture, i) in ProviderFixtures.All.Where(f => f.Supports(ConformanceCase.Cli) && f.Supports(ConformanceCase.F05_OneBatchServerErrorEveryTime)).Select((f, i) => (f, i)))
+            {
+                rows.Add(new FaultMatrixRow("C01", fixture.Name, "CLI: the batch holding doc-00042 answered 500 every time", "exit 1; the --json output read back with --retry-from deletes exactly the failed batch's ids", typeof(CliFaultTests), nameof(CliFaultTests.C01_AFailedBatch_FedBackWithRetryFrom_DeletesExactlyItsIds)));
+                rows.Add(new FaultMatrixRow("C02", fixture.Name, "CLI: SIGINT (Ctrl+C) during a 50-batch run", "exit 1; every id once in the --json output (done or Skipped); --retry-from deletes exactly the Skipped ids", typeof(CliFaultTests), nameof(CliFaultTests.C02_CtrlC_InA50BatchRun_StopsNewBatches_ReportsEveryIdOnce_AndTheRestIsRetried)));
+                rows.Add(i % 2 == 0
+                    ? new FaultMatrixRow("C03", fixture.Name, "CLI killed (Process.Kill) with the first batches backed up and their deletes held 4 s; through Prism, which still forwards the held deletes",
+                        "the backup parses (a torn last line is allowed); every deleted id is in the backup; nothing outside the request touched; restore brings all back, equal", typeof(CliFaultTests), nameof(CliFaultTests.C03_KilledBetweenABackupWriteAndItsDelete_TheBackupIsWhole_NothingIsDeletedWithoutIt_AndRestoreBringsEverythingBack))
+                    : new FaultMatrixRow("C03", fixture.Name, "the same, straight to the emulator, which drops the held deletes when the client dies",
+                        "the same", typeof(CliFaultTests), nameof(CliFaultTests.C03_KilledBetweenABackupWriteAndItsDelete_TheBackupIsWhole_NothingIsDeletedWithoutIt_AndRestoreBringsEverythingBack)));
+            }
             rows.Add(new FaultMatrixRow("C02", "Local", "CLI: SIGINT during a run of 400,000 one-id batches", "exit 1; every id read is in exactly one mutation (Completed or Skipped); the ids not read are named by line", typeof(Cli.CliHostTests), nameof(Cli.CliHostTests.Ctrl_c_stops_sending_reports_every_batch_read_and_exits_1)));
-            rows.Add(new FaultMatrixRow("C03", "Pinecone", "CLI killed (Process.Kill) with the first batches backed up and their deletes held 4 s; through Prism, which still forwards the held deletes",
-                "the backup parses (a torn last line is allowed); every deleted id is in the backup; nothing outside the request touched; restore brings all back, equal", pc, nameof(CliFaultTests.C03_KilledBetweenABackupWriteAndItsDelete_TheBackupIsWhole_NothingIsDeletedWithoutIt_AndRestoreBringsEverythingBack)));
-            rows.Add(new FaultMatrixRow("C03", "Vectorize", "the same, straight to the emulator, which drops the held deletes when the client dies",
-                "the same", vc, nameof(CliFaultTests.C03_KilledBetweenABackupWriteAndItsDelete_TheBackupIsWhole_NothingIsDeletedWithoutIt_AndRestoreBringsEverythingBack)));
             return rows;
         }
 

@@ -7,45 +7,67 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Threading;
 using System.Threading.Tasks;
-using VectorOps.Tests.Conformance;
 using VectorOps.Commands;
 using VectorOps.Emulators.Infrastructure;
 using VectorOps.Errors;
 using VectorOps.Model;
 using VectorOps.Serialization;
 using VectorOps.Tests.Cli;
-using VectorOps.Tests.Pinecone;
-using VectorOps.Tests.Vectorize;
+using VectorOps.Tests.Reliability;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace VectorOps.Tests.Reliability
+namespace VectorOps.Tests.Conformance
 {
     /// <summary>
     /// The fault matrix cases that need the CLI as a separate process: a failed batch fed back with --retry-from
     /// (the --json output of the run), Ctrl+C (SIGINT) in the middle of a 50-batch run, and the process killed
     /// between a backup write and the delete it protects.
+    /// Every conformance fixture that the CLI process reaches and that has the fault switch runs them.
     /// </summary>
-    public abstract class CliFaultTests : IDisposable
+    [Collection(ConformanceCollection.Name)]
+    public sealed class CliFaultTests : IDisposable
     {
         private readonly ITestOutputHelper _output;
+        private readonly ConformanceServers _servers;
+        private ProviderFixture? _target;
 
-        protected CliFaultTests(ProviderFixture target, ITestOutputHelper output)
+        public CliFaultTests(ConformanceServers servers, ITestOutputHelper output)
         {
-            Target = target;
+            _servers = servers;
             _output = output;
             Dir = Directory.CreateTempSubdirectory("vectorops-reliability-cli-").FullName;
             Requested = ProviderFixture.Ids("doc-", 60);
             Untouched = ProviderFixture.Ids("keep-", 20);
         }
 
-        protected ProviderFixture Target { get; }
-        protected string Dir { get; }
-        protected List<string> Requested { get; }
-        protected List<string> Untouched { get; }
+        public static TheoryData<string> Data()
+        {
+            var data = new TheoryData<string>();
+            foreach (var e in ProviderFixtures.All.Where(e => e.Supports(ConformanceCase.Cli) && e.Supports(ConformanceCase.F05_OneBatchServerErrorEveryTime)))
+                data.Add(e.Name);
+            return data;
+        }
 
-        /// <summary>Kill the CLI while its backups go to the emulator straight (true) or through Prism (false).</summary>
-        protected abstract bool KillStraightToTheEmulator { get; }
+        /// <summary>
+        /// C03 on each such provider, half through Prism (which still forwards the held deletes after the client
+        /// died) and half straight to the emulator (which drops them): both branches are covered.
+        /// </summary>
+        public static TheoryData<string, bool> KillData()
+        {
+            var data = new TheoryData<string, bool>();
+            var i = 0;
+            foreach (var e in ProviderFixtures.All.Where(e => e.Supports(ConformanceCase.Cli) && e.Supports(ConformanceCase.F05_OneBatchServerErrorEveryTime)))
+                data.Add(e.Name, i++ % 2 == 1);
+            return data;
+        }
+
+        private void Open(string provider) => _target = ProviderFixtures.Get(provider).Create(_servers);
+
+        private ProviderFixture Target => _target ?? throw new InvalidOperationException("Open(provider) first.");
+        private string Dir { get; }
+        private List<string> Requested { get; }
+        private List<string> Untouched { get; }
 
         private static readonly JsonSerializerOptions Json = new JsonSerializerOptions
         {
@@ -87,9 +109,11 @@ namespace VectorOps.Tests.Reliability
             _output.WriteLine($"{caseId} {Target.Name} CLI: --retry-from sent {expected.Count} id(s) again: exactly those deleted");
         }
 
-        [Fact]
-        public void C01_AFailedBatch_FedBackWithRetryFrom_DeletesExactlyItsIds()
+        [Theory]
+        [MemberData(nameof(Data))]
+        public void C01_AFailedBatch_FedBackWithRetryFrom_DeletesExactlyItsIds(string provider)
         {
+            Open(provider);
             Target.Seed(Requested.Concat(Untouched));
             Target.Faults.OnBodyContaining("\"doc-00042\"", Fault.ServerError(), pathPrefix: Target.DeletePath);
             var r = Cli(Target.CliArgs("remove", true, "--ids-from", IdFile(Requested), "--namespace", Target.Namespace,
@@ -105,9 +129,11 @@ namespace VectorOps.Tests.Reliability
             Target.AssertNoViolations();
         }
 
-        [Fact]
-        public async Task C02_CtrlC_InA50BatchRun_StopsNewBatches_ReportsEveryIdOnce_AndTheRestIsRetried()
+        [Theory]
+        [MemberData(nameof(Data))]
+        public async Task C02_CtrlC_InA50BatchRun_StopsNewBatches_ReportsEveryIdOnce_AndTheRestIsRetried(string provider)
         {
+            Open(provider);
             var requested = ProviderFixture.Ids("doc-", 100);
             Requested.Clear();
             Requested.AddRange(requested);
@@ -141,16 +167,18 @@ namespace VectorOps.Tests.Reliability
             Target.AssertNoViolations();
         }
 
-        [Fact]
-        public void C03_KilledBetweenABackupWriteAndItsDelete_TheBackupIsWhole_NothingIsDeletedWithoutIt_AndRestoreBringsEverythingBack()
+        [Theory]
+        [MemberData(nameof(KillData))]
+        public void C03_KilledBetweenABackupWriteAndItsDelete_TheBackupIsWhole_NothingIsDeletedWithoutIt_AndRestoreBringsEverythingBack(string provider, bool straightToTheEmulator)
         {
+            Open(provider);
             Target.Seed(Requested.Concat(Untouched));
             var originals = Fetch(Requested).ToDictionary(r => r.Id, r => RecordJson.ToLine(r), StringComparer.Ordinal);
             Assert.Equal(Requested.Count, originals.Count);
             // Every delete is held 4 s by the emulator: the backups are written, the deletes are in flight.
             Target.Faults.OnPath(Target.DeletePath, Fault.Latency(TimeSpan.FromSeconds(4)));
             var backup = Path.Combine(Dir, "backup.jsonl");
-            var direct = KillStraightToTheEmulator;
+            var direct = straightToTheEmulator;
             using var process = CliRunner.Start(Target.CliArgs("remove", !direct, "--ids-from", IdFile(Requested), "--namespace", Target.Namespace,
                 "--batch-size", "10", "--throttle", "2", "--backup", backup, "--yes", "--json"), Target.CliEnvironment());
             process.StandardInput.Close();
@@ -238,33 +266,12 @@ namespace VectorOps.Tests.Reliability
             }
         }
 
-        public virtual void Dispose()
+        public void Dispose()
         {
-            Target.Faults.Clear();
+            _target?.Faults.Clear();
+            _target?.Dispose();
             try { Directory.Delete(Dir, recursive: true); }
             catch (IOException) { }
-        }
-    }
-
-    [Collection(PineconeCollection.Name)]
-    public sealed class PineconeCliFaultTests : CliFaultTests
-    {
-        public PineconeCliFaultTests(PineconeFixture fixture, ITestOutputHelper output) : base(new PineconeProviderFixture(fixture), output) { }
-
-        protected override bool KillStraightToTheEmulator => false;
-    }
-
-    [Collection(VectorizeCollection.Name)]
-    public sealed class VectorizeCliFaultTests : CliFaultTests
-    {
-        public VectorizeCliFaultTests(VectorizeFixture fixture, ITestOutputHelper output) : base(new VectorizeProviderFixture(fixture), output) { }
-
-        protected override bool KillStraightToTheEmulator => true;
-
-        public override void Dispose()
-        {
-            base.Dispose();
-            ((VectorizeProviderFixture)Target).Fixture.Reset();
         }
     }
 }
