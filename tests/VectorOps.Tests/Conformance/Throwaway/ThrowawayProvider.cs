@@ -62,6 +62,7 @@ namespace VectorOps.Tests.Conformance.Throwaway
             ListsNamespacesCheaply = true,
             CanRemoveNamespace = true,
             DefaultConcurrency = 2,
+            DeletesValidatedIds = true,
         };
 
         public RecordRules RecordRules { get; } = RecordRules.Basic();
@@ -81,12 +82,18 @@ namespace VectorOps.Tests.Conformance.Throwaway
                 throw new VectorOpsException(ErrorIds.InvalidNamespace, VectorOpsErrorCategory.InvalidArgument, $"The namespace '{@namespace}' is not valid here.", @namespace);
         }
 
-        public async Task<ProviderWriteResult> DeleteByIdsAsync(string @namespace, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+        public Task<ProviderWriteResult> DeleteByIdsAsync(string @namespace, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+        {
+            foreach (var id in ids ?? Array.Empty<string>()) ValidateId(id);
+            return DeleteValidatedIdsAsync(@namespace, ids!, cancellationToken);
+        }
+
+        /// <summary>The command layer's batches: every id already passed ValidateId; the cap is still enforced.</summary>
+        public async Task<ProviderWriteResult> DeleteValidatedIdsAsync(string @namespace, IReadOnlyList<string> ids, CancellationToken cancellationToken)
         {
             ValidateNamespace(@namespace);
             if (ids is null || ids.Count == 0 || ids.Count > MaxIds)
                 throw new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument, $"A delete takes 1 to {MaxIds} ids.", ids?.Count);
-            foreach (var id in ids) ValidateId(id);
             cancellationToken.ThrowIfCancellationRequested();
             _store.Mutated("delete", ids.Count);
             if (_store.DeleteDelay > TimeSpan.Zero) await Task.Delay(_store.DeleteDelay, CancellationToken.None).ConfigureAwait(false);
@@ -146,8 +153,8 @@ namespace VectorOps.Tests.Conformance.Throwaway
             }
         }
 
-        public Task<long?> CountAsync(string @namespace, MetadataFilter filter, CancellationToken cancellationToken) =>
-            Task.FromResult<long?>(_store.Records(@namespace).Count(r => filter.Matches(r.Metadata)));
+        public Task<long> CountAsync(string @namespace, MetadataFilter filter, CancellationToken cancellationToken) =>
+            Task.FromResult((long)_store.Records(@namespace).Count(r => filter.Matches(r.Metadata)));
 
         public Task<IReadOnlyList<VectorRecord>> FetchAsync(string @namespace, IReadOnlyList<string> ids, CancellationToken cancellationToken)
         {
