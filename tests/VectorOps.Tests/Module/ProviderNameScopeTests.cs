@@ -21,7 +21,7 @@ namespace VectorOps.Tests.Module
         // Members of .NET types whose names happen to be a provider's word.
         private static readonly Regex Exempt = new Regex(@"(DateTimeKind|TimeZoneInfo|DateTimeStyles\.Assume|Kind\s*==\s*DateTimeKind)\.Local\b", RegexOptions.CultureInvariant);
 
-        public static IEnumerable<object[]> Providers() => ProviderRegistry.Providers.Select(p => new object[] { p.Name });
+        public static IEnumerable<object[]> Providers() => CmdletMetadata.ShippedProviders.Select(p => new object[] { p.Name });
 
         [Theory]
         [MemberData(nameof(Providers))]
@@ -51,7 +51,7 @@ namespace VectorOps.Tests.Module
         [Fact]
         public void Every_provider_lives_in_a_folder_of_its_own_under_Providers()
         {
-            var folders = ProviderRegistry.Providers.Select(FolderOf).ToList();
+            var folders = CmdletMetadata.ShippedProviders.Select(FolderOf).ToList();
             Assert.Equal(folders.Count, folders.Distinct().Count());
             foreach (var folder in folders)
             {
