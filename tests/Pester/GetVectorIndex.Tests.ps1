@@ -48,6 +48,8 @@ Describe 'Get-VectorIndex' {
         ($lines -join "`n") | Should -Match 'TotalRecordCount\s*:\s*5'
         ($lines -join "`n") | Should -Match 'articles: 3'
         ($lines -join "`n") | Should -Match 'support: 2'
+        # The local store reports no metric: the line is left out rather than shown empty.
+        ($lines -join "`n") | Should -Not -Match 'Metric'
     }
 
     It 'describes the connection given with -Connection, not the default one' {
