@@ -18,6 +18,9 @@ namespace VectorOps.Bench
         public double JitMilliseconds;
         public long MethodsCompiled;
         public JournalSummary Journal = new JournalSummary();
+
+        /// <summary>Records seeded only so that the workload's namespaces exist; they are not deleted and not counted.</summary>
+        public long Sentinels;
         public ClientOutcome Outcome = new ClientOutcome();
 
         public double IdsPerSecond => Ids / Seconds;
@@ -30,7 +33,7 @@ namespace VectorOps.Bench
         public string? Problem(bool allowFailures = false)
         {
             if (Journal.IdsSent < Ids) return $"emulator received {Journal.IdsSent:N0} of {Ids:N0} ids";
-            if (Journal.Records is long left && left > 0) return $"{left:N0} records left undeleted";
+            if (Journal.Records is long left && left > Sentinels) return $"{left - Sentinels:N0} records left undeleted";
             if (!allowFailures && Outcome.Failed > 0) return $"{Outcome.Failed} failed batch(es): {Outcome.FirstError}";
             return null;
         }
@@ -46,9 +49,22 @@ namespace VectorOps.Bench
         {
             var emu = target.Emulator;
             emu.ResetAsync().GetAwaiter().GetResult();
-            if (seed)
-                foreach (var (ns, ids) in w.ByNamespace())
+            long sentinels = 0;
+            foreach (var (ns, ids) in w.ByNamespace())
+            {
+                if (seed)
+                {
                     emu.SeedAsync(target.HasNamespaces ? ns : null, ids).GetAwaiter().GetResult();
+                }
+                else if (target.HasNamespaces)
+                {
+                    // Unseeded, the namespace must still exist: VectorOps refuses a delete from a namespace the index
+                    // does not list (NamespaceNotFound), as it should against a real index. One record outside the
+                    // workload makes it exist; it stays, and is not counted as left undeleted.
+                    emu.SeedAsync(ns, new[] { "bench-sentinel-not-deleted" }).GetAwaiter().GetResult();
+                    sentinels++;
+                }
+            }
             emu.ConfigureAsync(emulatorSettings).GetAwaiter().GetResult();
 
             GC.Collect();
@@ -81,8 +97,9 @@ namespace VectorOps.Bench
                 JitMilliseconds = (System.Runtime.JitInfo.GetCompilationTime(false) - jit0).TotalMilliseconds,
                 MethodsCompiled = System.Runtime.JitInfo.GetCompiledMethodCount(false) - methods0,
                 Outcome = outcome,
+                Sentinels = sentinels,
             };
-            sample.Journal = emu.SettleAsync(0, TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+            sample.Journal = emu.SettleAsync(sentinels, TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
             return sample;
         }
 
