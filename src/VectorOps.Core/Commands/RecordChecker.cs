@@ -47,7 +47,7 @@ namespace VectorOps.Commands
         public int? IndexDimension => _indexDimension;
 
         /// <summary>
-        /// Checks one record, to be written into <paramref name="ns"/> (already resolved and validated). Returns
+        /// Checks one record, to be written into its namespace (already resolved and validated). Returns
         /// the problem (not thrown), or null with <paramref name="toWrite"/> the record to send: the same one, or a
         /// copy without its null metadata values where the provider has no null (<paramref name="nullsLeftOut"/>
         /// says how many).
