@@ -381,7 +381,7 @@ namespace VectorOps.Commands
             if (!AllValid(mutation.Ids!) || !TryNamespace(mutation.Namespace, out var ns)) return;
             // Batches of its own, not the namespace's buffer: never merged with other inputs. Unlike the buffer,
             // duplicates are dropped across the whole mutation, not per batch.
-            var ids = mutation.Ids;
+            var ids = mutation.Ids!; // RetryRefusal refused a mutation without ids
             var seen = new HashSet<string>(StringComparer.Ordinal);
             var batch = new List<string>(Math.Min(ids.Count, _batchSize));
             foreach (var id in ids)
