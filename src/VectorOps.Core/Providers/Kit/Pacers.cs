@@ -23,8 +23,8 @@ namespace VectorOps.Providers.Kit
         {
             if (key is null) throw new ArgumentNullException(nameof(key));
             if (!(requestsPerSecond > 0) || double.IsInfinity(requestsPerSecond)) throw new ArgumentOutOfRangeException(nameof(requestsPerSecond));
-            // Looked up once per request, never per id: no allocation once the pacer exists.
-            if (_pacers.TryGetValue((key, requestsPerSecond), out var known)) return known;
+            // Looked up once per request, never per id; GetOrAdd looks up first, and the lambda captures nothing,
+            // so nothing is allocated once the pacer exists.
             return _pacers.GetOrAdd((key, requestsPerSecond), k => new RequestPacer(k.Rate));
         }
 

@@ -37,7 +37,8 @@ namespace VectorOps.Providers.Kit
             Action<HttpRequestMessage>? authorize, Func<TransportResponse, VectorOpsException>? mapError, HttpMessageInvoker? client = null)
         {
             var options = Options(settings, providerName, secret, authorize, mapError);
-            return new HttpTransport(EndpointGuard.Require(baseUri, providerName), options, client);
+            // HttpTransport refuses a missing, non-http(s) or plain-http non-loopback address itself (EndpointGuard).
+            return new HttpTransport(baseUri!, options, client);
         }
     }
 }

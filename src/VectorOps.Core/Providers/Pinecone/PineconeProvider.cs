@@ -175,7 +175,8 @@ namespace VectorOps.Providers.Pinecone
         /// <summary>GET /indexes/{name} on the control plane: the index's host (and dimension).</summary>
         private static async Task<(Uri Host, int? Dimension)> ResolveHostAsync(ConnectionSettings settings, string index, string version, Secret key, CancellationToken ct)
         {
-            var control = EndpointGuard.Require(settings.Find<Uri>(PineconeDescriptor.BaseUri) ?? DefaultControlPlane, ProviderName);
+            // The transport checks the address (EndpointGuard).
+            var control = settings.Find<Uri>(PineconeDescriptor.BaseUri) ?? DefaultControlPlane;
             var transport = TransportFor(control, settings, key, version,
                 r => PineconeErrors.Map(r, settings.Names, r.StatusCode == 404 ? $"Index '{index}' was not found in this project." : null));
             var r = await transport.SendAsync(HttpMethod.Get, "/indexes/" + Uri.EscapeDataString(index), null, ct).ConfigureAwait(false);
@@ -371,6 +372,7 @@ namespace VectorOps.Providers.Pinecone
                 parts.Add(bytes);
             }
             var result = new ProviderWriteResult { Attempts = 0, AffectedCount = 0 };
+            long? maxLsn = null;
             var start = 0;
             while (start < parts.Count)
             {
@@ -381,25 +383,22 @@ namespace VectorOps.Providers.Pinecone
                     size += parts[end].Count + 1;
                     end++;
                 }
-                var body = UpsertBody(@namespace, parts, start, end);
+                var body = UpsertBody(@namespace, parts, start, end, size);
                 var r = await _transport.SendAsync(HttpMethod.Post, "/vectors/upsert", Content(body), cancellationToken).ConfigureAwait(false);
                 var written = Written(r);
                 result.Attempts += written.Attempts;
-                if (LsnOf(written.ProviderState) is long lsn && (!(LsnOf(result.ProviderState) is long kept) || lsn > kept)) result.ProviderState = written.ProviderState;
+                if (LsnOf(written.ProviderState) is long lsn && (maxLsn is null || lsn > maxLsn)) maxLsn = lsn;
                 using (var doc = Parse(r))
-                {
-                    result.AffectedCount += doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("upsertedCount", out var n) && n.TryGetInt64(out var c)
-                        ? c : end - start;
-                }
+                    result.AffectedCount += ProviderJson.OptionalInt64(doc.RootElement, "upsertedCount") ?? end - start;
                 start = end;
             }
+            if (maxLsn is long last) result.ProviderState = LsnState(last);
             return result;
         }
 
-        private static ArraySegment<byte> UpsertBody(string ns, List<ArraySegment<byte>> parts, int start, int end)
+        /// <param name="size">The body's size as the caller packed it (the buffer's first capacity).</param>
+        private static ArraySegment<byte> UpsertBody(string ns, List<ArraySegment<byte>> parts, int start, int end, int size)
         {
-            var size = 64 + ns.Length * 6;
-            for (var i = start; i < end; i++) size += parts[i].Count + 1;
             return JsonBody.Write(size, w =>
             {
                 w.WriteStartObject();
@@ -514,10 +513,8 @@ namespace VectorOps.Providers.Pinecone
                 return await CountByListingAsync(@namespace, filter, cancellationToken).ConfigureAwait(false);
             }
             using var doc = Parse(r);
-            if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("matchedRecords", out var m) && m.TryGetInt64(out var n))
-                return n;
             // proto3 leaves a zero count out of the answer.
-            return 0;
+            return ProviderJson.OptionalInt64(doc.RootElement, "matchedRecords") ?? 0;
         }
 
         private volatile bool _countByListing;
@@ -634,8 +631,10 @@ namespace VectorOps.Providers.Pinecone
             foreach (var group in pending.GroupBy(m => m.Namespace ?? NamespaceDefault, StringComparer.Ordinal))
             {
                 var ns = group.Key;
-                var withLsn = group.Where(m => LsnOf(m.ProviderState) != null).ToList();
-                foreach (var m in group.Where(m => LsnOf(m.ProviderState) is null))
+                // Each mutation's state parsed once.
+                var states = group.Select(m => (Mutation: m, Lsn: LsnOf(m.ProviderState))).ToList();
+                var withLsn = states.Where(x => x.Lsn != null).Select(x => (x.Mutation, Lsn: x.Lsn!.Value)).ToList();
+                foreach (var m in states.Where(x => x.Lsn is null).Select(x => x.Mutation))
                 {
                     // No LSN was answered for this write: nothing to compare against.
                     _settings.Trace?.Invoke($"Pinecone answered no {RequestLsnHeader} for the {m.Operation} in '{ns}': it is treated as applied.");
@@ -643,8 +642,8 @@ namespace VectorOps.Providers.Pinecone
                 }
                 if (withLsn.Count == 0) continue;
                 var indexed = await MaxIndexedLsnAsync(ns, cancellationToken).ConfigureAwait(false);
-                _settings.Trace?.Invoke($"Namespace '{ns}': max indexed LSN {indexed}, waiting for {string.Join(", ", withLsn.Select(m => LsnOf(m.ProviderState)!.Value.ToString(CultureInfo.InvariantCulture)))}.");
-                applied.AddRange(withLsn.Where(m => LsnOf(m.ProviderState)!.Value <= indexed));
+                _settings.Trace?.Invoke($"Namespace '{ns}': max indexed LSN {indexed}, waiting for {string.Join(", ", withLsn.Select(x => x.Lsn.ToString(CultureInfo.InvariantCulture)))}.");
+                applied.AddRange(withLsn.Where(x => x.Lsn <= indexed).Select(x => x.Mutation));
             }
             return applied;
         }
@@ -689,8 +688,7 @@ namespace VectorOps.Providers.Pinecone
         // ---- helpers -------------------------------------------------------------------------------------
 
         private static string? NextToken(JsonElement root) =>
-            root.ValueKind == JsonValueKind.Object && root.TryGetProperty("pagination", out var p) && p.ValueKind == JsonValueKind.Object &&
-            p.TryGetProperty("next", out var n) && n.ValueKind == JsonValueKind.String && n.GetString()!.Length > 0 ? n.GetString() : null;
+            ProviderJson.TryGetObject(root, "pagination", out var p) ? ProviderJson.OptionalNonEmptyString(p, "next") : null;
 
         private static ArraySegment<byte> Json(Action<Utf8JsonWriter> write) => ProviderJson.Write(write);
 
