@@ -25,7 +25,7 @@ namespace VectorOps.Cli
         public ParsedOptions Options { get; }
 
         /// <summary>At most this many input errors are printed one by one; the rest are counted.</summary>
-        public const int ShownInputErrors = 10;
+        public const int ShownInputErrors = VectorCommand.ShownErrors;
 
         /// <summary>
         /// Every --namespace given must be a real name: --namespace '' (or blank) is refused (EmptyNamespace), never

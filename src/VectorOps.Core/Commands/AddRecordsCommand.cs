@@ -61,9 +61,6 @@ namespace VectorOps.Commands
     /// </summary>
     public sealed class AddRecordsCommand : VectorCommand
     {
-        /// <summary>At most this many bad lines of a file are reported one by one; the rest are counted.</summary>
-        public const int ShownErrors = 10;
-
         private readonly BatchRunner _runner;
         private readonly Dictionary<string, List<VectorRecord>> _buffers = new Dictionary<string, List<VectorRecord>>(StringComparer.Ordinal);
         private readonly int _batchSize;

@@ -41,11 +41,6 @@ namespace VectorOps.Commands
             _readDimension = readDimension;
         }
 
-        public RecordRules Rules => _rules;
-
-        /// <summary>The index's dimension as read from the provider (null: it has none yet, or it was not read).</summary>
-        public int? IndexDimension => _indexDimension;
-
         /// <summary>
         /// Checks one record, to be written into its namespace (already resolved and validated). Returns
         /// the problem (not thrown), or null with <paramref name="toWrite"/> the record to send: the same one, or a
@@ -62,15 +57,11 @@ namespace VectorOps.Commands
             if (id is null || id.Trim().Length == 0)
                 return Located(new VectorOpsException(ErrorIds.InvalidId, VectorOpsErrorCategory.InvalidArgument,
                     "A record id is empty or blank.", id), where);
+            // The namespace was resolved and checked by the caller (VectorCommand.ResolveNamespace: a blank one is
+            // EmptyNamespace, never the default one).
             try
             {
                 _provider.ValidateId(id);
-                if (record.Namespace != null)
-                {
-                    // "namespace": "" is a namespace given blank: refused (EmptyNamespace), never the default one.
-                    VectorCommand.RefuseBlankNamespace(record.Namespace);
-                    _provider.ValidateNamespace(record.Namespace);
-                }
             }
             catch (VectorOpsException ex)
             {

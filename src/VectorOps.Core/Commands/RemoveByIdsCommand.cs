@@ -232,9 +232,6 @@ namespace VectorOps.Commands
 
         // ---- id files: checked whole, then sent ------------------------------------------------------------
 
-        /// <summary>At most this many bad lines of an id file are reported one by one; the rest are counted.</summary>
-        public const int ShownErrors = 10;
-
         /// <summary>
         /// Deletes the ids of a file, one a line (blank lines skipped), read twice and streamed both times, so
         /// memory stays flat: first every line is checked, each bad one reported with its line number, and one bad
@@ -308,16 +305,15 @@ namespace VectorOps.Commands
                 n++;
                 if (Stop.IsCancellationRequested) return new IdLinesCheck(ids, bad, n);
                 if (IsBlankLine(text)) continue;
-                try
-                {
-                    Provider.ValidateId(text);
-                    ids++;
-                }
-                catch (VectorOpsException ex)
+                if (CheckId(text) is VectorOpsException ex)
                 {
                     bad++;
                     if (bad <= ShownErrors)
                         Report(new VectorOpsException(ex.ErrorId, ex.Category, $"Line {n} of {source}: {ex.Message}", ex.Target, ex));
+                }
+                else
+                {
+                    ids++;
                 }
             }
             return new IdLinesCheck(ids, bad, 0);

@@ -52,9 +52,6 @@ namespace VectorOps.Commands
     /// </summary>
     public sealed class RestoreRecordsCommand : VectorCommand
     {
-        /// <summary>At most this many bad lines are reported one by one; the rest are counted.</summary>
-        public const int ShownErrors = 10;
-
         private readonly RestoreOptions _options;
 
         public RestoreRecordsCommand(ICommandHost host, VectorConnection? connection, RestoreOptions? options = null)

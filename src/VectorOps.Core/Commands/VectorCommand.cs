@@ -18,6 +18,9 @@ namespace VectorOps.Commands
     /// </summary>
     public abstract class VectorCommand
     {
+        /// <summary>At most this many bad input lines (of a file or a stream) are reported one by one; the rest are counted.</summary>
+        public const int ShownErrors = 10;
+
         protected VectorCommand(ICommandHost host, VectorConnection? connection)
         {
             Host = host ?? throw new ArgumentNullException(nameof(host));
