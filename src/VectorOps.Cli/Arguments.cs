@@ -282,7 +282,7 @@ namespace VectorOps.Cli
             if (SecretOptions.Contains(name, StringComparer.OrdinalIgnoreCase))
                 return Error(ErrorIds.UnknownOption,
                     $"--{name}: secrets are never taken on the command line (the process list and shell history would show them). " +
-                    CommandTable.SecretsText().Replace("Secrets are never taken on the command line: set", "Set"),
+                    "Set " + CommandTable.SecretSources(),
                     "--" + name);
             var elsewhere = allCommands.Where(c => c.Name != spec.Name && c.Find(name) != null).Select(c => c.Name).ToList();
             if (elsewhere.Count > 0)

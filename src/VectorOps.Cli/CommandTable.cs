@@ -318,14 +318,19 @@ namespace VectorOps.Cli
             foreach (var o in options) sb.AppendLine(o.Usage.Length < 28 ? $"  {o.Usage,-28}{o.Help}" : $"  {o.Usage} {o.Help}");
         }
 
-        /// <summary>Where credentials come from, from the descriptors: each provider's variables, the generic one, the file.</summary>
-        internal static string SecretsText()
+        /// <summary>The help footer's line on credentials.</summary>
+        internal static string SecretsText() => "Secrets are never taken on the command line: set " + SecretSources();
+
+        /// <summary>
+        /// Where credentials come from, from the descriptors: "X (Provider), ..., VECTOROPS_API_KEY for any of them,
+        /// or pass --api-key-file FILE." (the footer and the refusal of a secret option both end with it).
+        /// </summary>
+        internal static string SecretSources()
         {
             var vars = ProviderRegistry.Providers.Where(p => p.Credential != null)
                 .Select(p => string.Join(" or ", p.Credential!.EnvironmentVariables.DefaultIfEmpty(CredentialDescriptor.GenericEnvironmentVariable)) + " (" + p.Name + ")")
                 .ToList();
-            return "Secrets are never taken on the command line: set " +
-                   (vars.Count > 0 ? string.Join(", ", vars) + ", " + CredentialDescriptor.GenericEnvironmentVariable + " for any of them" : CredentialDescriptor.GenericEnvironmentVariable) +
+            return (vars.Count > 0 ? string.Join(", ", vars) + ", " + CredentialDescriptor.GenericEnvironmentVariable + " for any of them" : CredentialDescriptor.GenericEnvironmentVariable) +
                    ", or pass --api-key-file FILE.";
         }
 

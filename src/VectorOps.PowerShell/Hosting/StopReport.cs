@@ -21,11 +21,11 @@ namespace VectorOps.PowerShell.Hosting
             byUser ? "was stopped (Ctrl+C)" : "was stopped by a later command of the pipeline (such as Select-Object -First)";
 
         /// <summary>
-        /// True when a stop that the user did not ask for (a later command ended the pipeline) found nothing sent,
-        /// failed or left to send: then there is nothing to report (a -WhatIf preview cut short, say).
+        /// True when a stop found nothing sent, failed or left to send: then there is nothing to report. Asked only of
+        /// a stop the user did not ask for (a later command ended the pipeline).
         /// </summary>
-        public static bool NothingToReport(bool byUser, RunSummary? summary, IReadOnlyList<VectorMutation> notWritten) =>
-            !byUser && notWritten.Count == 0 &&
+        public static bool NothingToReport(RunSummary? summary, IReadOnlyList<VectorMutation> notWritten) =>
+            notWritten.Count == 0 &&
             (summary is null || (summary.BatchesDone == 0 && summary.BatchesFailed == 0 && summary.BatchesNotSent == 0));
 
         public static IReadOnlyList<string> RemoveLines(RunSummary? summary, IReadOnlyList<VectorMutation> notWritten, bool scoped,

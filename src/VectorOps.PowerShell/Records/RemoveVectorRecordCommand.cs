@@ -215,7 +215,7 @@ namespace VectorOps.PowerShell.Cmdlets
             // A stop the user did not ask for (a later command ended the pipeline) that found nothing sent, failed or
             // left to send, or that cut a -WhatIf preview short, has nothing to report.
             if (failure is null && !StoppedByUser &&
-                (CommandHost.ShouldProcessMode == ShouldProcessMode.WhatIf || StopReport.NothingToReport(false, summary, CommandHost.NotWritten))) return;
+                (CommandHost.ShouldProcessMode == ShouldProcessMode.WhatIf || StopReport.NothingToReport(summary, CommandHost.NotWritten))) return;
             var lines = StopReport.RemoveLines(summary, CommandHost.NotWritten, ParameterSetName == FilterSet || ParameterSetName == PrefixSet,
                 MyInvocation.ExpectingInput, _inputs, StopReport.DescribeInput(_lastInput), failure, StoppedByUser);
             foreach (var line in lines) WriteStopLine(line);
