@@ -327,10 +327,14 @@ namespace VectorOps.Cli
         /// </summary>
         internal static string SecretSources()
         {
-            var vars = ProviderRegistry.Providers.Where(p => p.Credential != null)
-                .Select(p => string.Join(" or ", p.Credential!.EnvironmentVariables.DefaultIfEmpty(CredentialDescriptor.GenericEnvironmentVariable)) + " (" + p.Name + ")")
+            var withCredential = ProviderRegistry.Providers.Where(p => p.Credential != null).ToList();
+            var vars = withCredential
+                .Select(p => string.Join(" or ", p.Credential!.AllEnvironmentVariables.Take(Math.Max(1, p.Credential.EnvironmentVariables.Count))) + " (" + p.Name + ")")
                 .ToList();
-            return (vars.Count > 0 ? string.Join(", ", vars) + ", " + CredentialDescriptor.GenericEnvironmentVariable + " for any of them" : CredentialDescriptor.GenericEnvironmentVariable) +
+            var generic = withCredential.Where(p => p.Credential!.ReadsGenericVariable).Select(p => p.Name).ToList();
+            var genericText = generic.Count == 0 ? "" :
+                ", " + CredentialDescriptor.GenericEnvironmentVariable + (generic.Count == withCredential.Count ? " for any of them" : " for " + string.Join(", ", generic));
+            return (vars.Count > 0 ? string.Join(", ", vars) + genericText : CredentialDescriptor.GenericEnvironmentVariable) +
                    ", or pass --api-key-file FILE.";
         }
 

@@ -38,8 +38,16 @@ namespace VectorOps.Providers
         /// <summary>True (the default) when a connection without it is refused (MissingCredential).</summary>
         public bool Required { get; set; } = true;
 
+        /// <summary>
+        /// True (the default) when <see cref="GenericEnvironmentVariable"/> is read after the provider's own variables.
+        /// False for a credential that would be sent somewhere a stray API key must not go (a database password sent
+        /// to whatever server the connection string names).
+        /// </summary>
+        public bool ReadsGenericVariable { get; set; } = true;
+
         /// <summary>Every variable read, in order.</summary>
-        public IEnumerable<string> AllEnvironmentVariables => EnvironmentVariables.Concat(new[] { GenericEnvironmentVariable });
+        public IEnumerable<string> AllEnvironmentVariables =>
+            ReadsGenericVariable ? EnvironmentVariables.Concat(new[] { GenericEnvironmentVariable }) : EnvironmentVariables;
     }
 
     /// <summary>

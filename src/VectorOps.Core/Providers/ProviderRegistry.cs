@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Reflection;
 using VectorOps.Errors;
 
 namespace VectorOps.Providers
@@ -14,12 +15,49 @@ namespace VectorOps.Providers
     {
         private static readonly object Gate = new object();
         private static List<ProviderDescriptor> _providers = new List<ProviderDescriptor>();
+        private static readonly Dictionary<string, string> Unloadable = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
         static ProviderRegistry()
         {
             Register(Local.LocalDescriptor.Descriptor);
             Register(Pinecone.PineconeDescriptor.Descriptor);
             Register(Vectorize.VectorizeDescriptor.Descriptor);
+            // Providers in assemblies of their own (their drivers need .NET 8): loaded by name where this process can.
+            RegisterAssembly("VectorOps.Providers.PgVector");
+        }
+
+        /// <summary>
+        /// Loads a provider assembly by name and registers the descriptors its <see cref="ProviderAssemblyAttribute"/>s
+        /// name. The name resolves in the load context the core was loaded in (the module's own on PowerShell 7, the
+        /// application's in the CLI), so the provider and its driver sit beside the core. Where it cannot load (Windows
+        /// PowerShell's .NET Framework), the reason is kept and <see cref="Get"/> says it instead of "unknown".
+        /// </summary>
+        public static void RegisterAssembly(string assemblyName)
+        {
+            try
+            {
+                var assembly = Assembly.Load(new AssemblyName(assemblyName));
+                foreach (var mark in assembly.GetCustomAttributes<ProviderAssemblyAttribute>())
+                {
+                    const BindingFlags flags = BindingFlags.Public | BindingFlags.Static;
+                    var holder = mark.DescriptorHolder;
+                    var value = holder.GetField("Descriptor", flags)?.GetValue(null) ?? holder.GetProperty("Descriptor", flags)?.GetValue(null);
+                    if (value is ProviderDescriptor descriptor) Register(descriptor);
+                    else lock (Gate) Unloadable[assemblyName] = $"{holder.FullName} has no public static Descriptor";
+                }
+            }
+            catch (Exception ex) when (ex is System.IO.FileNotFoundException || ex is System.IO.FileLoadException ||
+                                       ex is BadImageFormatException || ex is TypeLoadException || ex is ReflectionTypeLoadException ||
+                                       ex is TypeInitializationException || ex is NotSupportedException)
+            {
+                lock (Gate) Unloadable[assemblyName] = $"needs .NET 8 or later (PowerShell 7.4+), and could not load here: {ex.GetType().Name}";
+            }
+        }
+
+        /// <summary>Provider assemblies that could not load in this process, with the reason (empty where all loaded).</summary>
+        public static IReadOnlyDictionary<string, string> UnloadableAssemblies
+        {
+            get { lock (Gate) return new Dictionary<string, string>(Unloadable, StringComparer.OrdinalIgnoreCase); }
         }
 
         /// <summary>The provider used when none is named: the first registered (the embedded store).</summary>
@@ -57,9 +95,12 @@ namespace VectorOps.Providers
             var all = _providers.SelectMany(p => p.AllNames).ToList();
             var close = string.IsNullOrWhiteSpace(name) ? new List<string>() : NameSuggestions.Closest(name!.Trim(), all).ToList();
             var hint = close.Count > 0 ? " Did you mean " + string.Join(" or ", close.Select(n => "'" + n + "'")) + "?" : "";
+            var unloadable = UnloadableAssemblies;
+            var missing = unloadable.Count == 0 ? "" :
+                " Not available in this process: " + string.Join("; ", unloadable.Select(u => $"{u.Key} ({u.Value})")) + ".";
             throw new VectorOpsException(ErrorIds.UnknownProvider, VectorOpsErrorCategory.InvalidArgument,
                 (string.IsNullOrWhiteSpace(name) ? "The provider name is empty." : $"Unknown provider '{name}'.") +
-                hint + $" Known providers: {string.Join(", ", Names)}.", name);
+                hint + $" Known providers: {string.Join(", ", Names)}." + missing, name);
         }
 
         /// <summary>Checks the settings against the provider's descriptor (<see cref="ProviderDescriptor.Prepare"/>) and connects.</summary>
