@@ -50,5 +50,13 @@ else
 fi
 passed=$((passed + pp)); failed=$((failed + pf))
 
+# The failed tests by name, just above the last line, so a log cut to its tail still says what failed.
+if [ "$failed" -ne 0 ]; then
+  for trx in "$results"/*.trx; do
+    [ -f "$trx" ] || continue
+    grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$trx" | sed -n 's/.*testName="\([^"]*\)".*/failed (xunit): \1/p'
+  done
+  sed 's/\x1b\[[0-9;]*m//g' "$pester_out" 2>/dev/null | grep -E '^\s*\[-\]' | sed 's/^\s*/failed (Pester): /' | head -n 50
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
