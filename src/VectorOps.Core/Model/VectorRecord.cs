@@ -30,6 +30,12 @@ namespace VectorOps.Model
         /// <summary>Metadata with plain .NET values: string, long, double, bool, or a list of strings.</summary>
         public IDictionary<string, object?>? Metadata { get; set; }
 
+        /// <summary>
+        /// The text the embedding was made from, where the store keeps it beside the vector (Chroma's documents,
+        /// LangChain's document column, LlamaIndex's text); null where it keeps none. Backed up and restored with the record.
+        /// </summary>
+        public string? Document { get; set; }
+
         /// <summary>The namespace the record lives in; null means the provider's default namespace.</summary>
         public string? Namespace { get; set; }
 

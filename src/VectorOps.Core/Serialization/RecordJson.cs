@@ -12,7 +12,7 @@ using VectorOps.Model;
 namespace VectorOps.Serialization
 {
     /// <summary>
-    /// Records as JSON Lines: {"id", "values", "sparseValues": {"indices","values"}, "metadata", "namespace"},
+    /// Records as JSON Lines: {"id", "values", "sparseValues": {"indices","values"}, "metadata", "document", "namespace"},
     /// the shape the common vector-database upsert APIs use. Used by Add-VectorRecord -Path, backups, and the local store.
     /// </summary>
     public static class RecordJson
@@ -71,6 +71,8 @@ namespace VectorOps.Serialization
                     sv.GetProperty("values").EnumerateArray().Select(x => x.GetSingle()).ToArray());
             if (Field(e, "metadata", JsonValueKind.Object, "an object") is JsonElement md)
                 r.Metadata = ReadMetadata(md);
+            if (Field(e, "document", JsonValueKind.String, "a string") is JsonElement doc)
+                r.Document = doc.GetString();
             if (Field(e, "namespace", JsonValueKind.String, "a string") is JsonElement ns)
                 r.Namespace = ns.GetString();
             return r;
@@ -160,6 +162,7 @@ namespace VectorOps.Serialization
                 w.WritePropertyName("metadata");
                 WriteMetadata(w, r.Metadata, omitNullMetadata);
             }
+            if (r.Document != null) w.WriteString("document", r.Document);
             if (includeNamespace && r.Namespace != null) w.WriteString("namespace", r.Namespace);
             w.WriteEndObject();
         }

@@ -112,6 +112,8 @@ namespace VectorOps.PowerShell.Input
                 record.SparseValues = Sparse(sparse, original);
             if (fields.TryGetValue("metadata", out var metadata) && metadata != null)
                 record.Metadata = Metadata(metadata, original);
+            if (fields.TryGetValue("document", out var document) && document != null)
+                record.Document = document as string ?? throw Invalid("A record's document must be a string.", original);
             if (fields.TryGetValue("namespace", out var ns) && ns != null)
                 record.Namespace = ns as string ?? throw Invalid("A record's namespace must be a string.", original);
             return record;
