@@ -79,5 +79,18 @@ namespace VectorOps.Errors
         public const string DeclinedByUser = "DeclinedByUser";
         public const string ConfirmationRequired = "ConfirmationRequired";
         public const string MutationWaitTimeout = "MutationWaitTimeout";
+
+        // Databases reached by a connection string
+        /// <summary>A setting the provider needs was not given (target = the setting's name).</summary>
+        public const string MissingSetting = "MissingSetting";
+
+        /// <summary>A connection that would cross the network without TLS and was not explicitly allowed (SecurityError).</summary>
+        public const string InsecureConnection = "InsecureConnection";
+
+        /// <summary>The table does not have the columns the chosen layout needs (InvalidData; the message says what was expected and found).</summary>
+        public const string LayoutMismatch = "LayoutMismatch";
+
+        /// <summary>A database extension the provider needs is not installed in the database (NotInstalled).</summary>
+        public const string ExtensionMissing = "ExtensionMissing";
     }
 }
