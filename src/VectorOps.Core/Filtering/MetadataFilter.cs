@@ -70,7 +70,18 @@ namespace VectorOps.Filtering
                 if (doc.RootElement.ValueKind != JsonValueKind.Object)
                     throw new VectorOpsException(ErrorIds.InvalidFilter, VectorOpsErrorCategory.InvalidArgument,
                         "A filter must be a JSON object, such as {\"genre\": {\"$eq\": \"drama\"}}.", json);
-                return FromObject(ConvertJson(doc.RootElement)!, json);
+                object converted;
+                try
+                {
+                    converted = ConvertJson(doc.RootElement)!;
+                }
+                catch (InvalidOperationException ex)
+                {
+                    // System.Text.Json parses an escaped lone surrogate ("\ud800") but cannot make a string of it.
+                    throw new VectorOpsException(ErrorIds.InvalidFilterJson, VectorOpsErrorCategory.ParserError,
+                        "The filter holds text that is not valid Unicode (an escaped lone surrogate such as \\ud800): no key or value can match it.", json, ex);
+                }
+                return FromObject(converted, json);
             }
         }
 

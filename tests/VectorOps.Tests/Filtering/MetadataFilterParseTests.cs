@@ -139,6 +139,8 @@ namespace VectorOps.Tests.Filtering
             yield return BadCase("empty JSON object", "{}", ErrorIds.EmptyFilter, Arg, "{}");
             yield return BadCase("empty object inside $or", "{\"$or\": [{}]}", ErrorIds.EmptyFilter, Arg, "{\"$or\": [{}]}");
             yield return BadCase("malformed JSON", "{\"genre\": \"drama\"", ErrorIds.InvalidFilterJson, VectorOpsErrorCategory.ParserError, "{\"genre\": \"drama\"");
+            yield return BadCase("an escaped lone surrogate in a value", "{\"genre\": \"\\ud800\"}", ErrorIds.InvalidFilterJson, VectorOpsErrorCategory.ParserError, "{\"genre\": \"\\ud800\"}");
+            yield return BadCase("an escaped lone surrogate in a key", "{\"\\udc00\": 1}", ErrorIds.InvalidFilterJson, VectorOpsErrorCategory.ParserError, "{\"\\udc00\": 1}");
             yield return BadCase("JSON array", "[{\"a\": 1}]", ErrorIds.InvalidFilter, Arg, "[{\"a\": 1}]");
             yield return BadCase("JSON scalar", "42", ErrorIds.InvalidFilter, Arg, "42");
             yield return BadCase("not a hashtable", 42, ErrorIds.InvalidFilter, Arg, 42);
