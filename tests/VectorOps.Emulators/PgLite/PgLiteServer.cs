@@ -13,7 +13,8 @@ namespace VectorOps.Emulators.PgLite
 {
     /// <summary>
     /// A real PostgreSQL 18 with pgvector 0.8 (PGlite, compiled to WebAssembly, from npm: tools/node_modules) served
-    /// on 127.0.0.1 by pglite-socket's <c>pglite-server</c>, started here and stopped by its process id. PGlite runs
+    /// on 127.0.0.1 by pglite-socket's <c>pglite-server</c> behind tools/pglite-gated.js (one client connection talks
+    /// at a time, as the wire protocol needs), started here and stopped by its process id. PGlite runs
     /// one query at a time whatever the number of connections, so tests share one server per process
     /// (<see cref="Shared"/>) and keep apart by table name. When VECTOROPS_TEST_PG_PORT is set (scripts/test.sh
     /// starts one server for the whole run: xunit and Pester share it), that server is used instead.
@@ -49,6 +50,9 @@ namespace VectorOps.Emulators.PgLite
         /// <summary>tools/node_modules/.bin/pglite-server under the repository.</summary>
         public static string Executable => Path.Combine(RepoPaths.RepoRoot, "tools", "node_modules", ".bin", OperatingSystem.IsWindows() ? "pglite-server.cmd" : "pglite-server");
 
+        /// <summary>tools/pglite-gated.js: starts pglite-server and serves it through the one-connection-at-a-time gate.</summary>
+        public static string GateScript => Path.Combine(RepoPaths.RepoRoot, "tools", "pglite-gated.js");
+
         /// <summary>Starts a server of its own on a free port with a fresh data directory and waits until it listens.</summary>
         public static PgLiteServer Start(TimeSpan? startupTimeout = null)
         {
@@ -59,15 +63,16 @@ namespace VectorOps.Emulators.PgLite
             {
                 var port = FreePort();
                 var data = Path.Combine(Path.GetTempPath(), "vectorops-pglite-" + Guid.NewGuid().ToString("N"));
-                var psi = new ProcessStartInfo(Executable)
+                // node tools/pglite-gated.js: pglite-server behind a gate that lets one connection talk at a time
+                // (pglite-socket interleaves the extended-protocol messages of concurrent connections; see the script).
+                var psi = new ProcessStartInfo("node")
                 {
                     RedirectStandardOutput = true,
                     RedirectStandardError = true,
                     UseShellExecute = false,
                     WorkingDirectory = Path.Combine(RepoPaths.RepoRoot, "tools"),
                 };
-                foreach (var a in new[] { "--db=" + data, "--host=127.0.0.1", "--port=" + port.ToString(CultureInfo.InvariantCulture),
-                                          "--max-connections=100", "--extensions=@electric-sql/pglite-pgvector:vector" })
+                foreach (var a in new[] { GateScript, "--db=" + data, "--host=127.0.0.1", "--port=" + port.ToString(CultureInfo.InvariantCulture) })
                     psi.ArgumentList.Add(a);
                 var process = new Process { StartInfo = psi };
                 var server = new PgLiteServer(port, process, data);
