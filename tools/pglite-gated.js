@@ -101,6 +101,7 @@ function serve(upstreamPort) {
     const fromClient = new Framer(true);
     const fromServer = new Framer(false);
     const pending = [];        // client messages not yet forwarded
+    let inRequest = false;     // extended-protocol messages forwarded since the last Sync
     let outstanding = 0;       // Sync, Query, startup (each answered by one ReadyForQuery) forwarded and not yet answered
     let status = 'I';
     let rawReplies = 0;        // one-byte answers to SSLRequest/GSSENCRequest (no message framing)
@@ -115,12 +116,18 @@ function serve(upstreamPort) {
         const m = pending.shift();
         if (m.type === 'negotiate') rawReplies++;
         if (m.type === 'startup' || m.type === 'S' || m.type === 'Q' || m.type === 'F') outstanding++;
+        // Parse, Bind, Describe, Execute, Close, Flush: part of an extended-protocol request that only its Sync ends.
+        if ('PBDECH'.includes(m.type) && m.type.length === 1) inRequest = true;
+        if (m.type === 'S') inRequest = false;
         upstream.write(m.bytes);
       }
       maybeRelease();
     }
     function maybeRelease() {
-      if (holder === conn && pending.length === 0 && outstanding === 0 && rawReplies === 0 && status === 'I') release(conn);
+      // Idle: nothing queued, no message half received, no request without its Sync, every Sync/Query answered,
+      // no transaction open. A request that arrives in several TCP chunks keeps the gate until its Sync is answered.
+      if (holder === conn && pending.length === 0 && fromClient.buf.length === 0 && !inRequest && outstanding === 0 &&
+          rawReplies === 0 && status === 'I') release(conn);
     }
     function close() {
       if (conn.closed) return;
