@@ -42,6 +42,7 @@ namespace VectorOps.Tests.PgVector
     /// package's server having no pgvector), and through the command layer with the provider on PGlite, where the
     /// writer's statements fall between the delete's.
     /// </summary>
+    [Collection(PgLiteHeavy.Name)]
     public sealed class PgConcurrencyTests
     {
         private const string Namespace = "tenant-a";
@@ -281,17 +282,21 @@ namespace VectorOps.Tests.PgVector
 
             // Ids, 100 a batch, 4 at a time.
             var writes = new Writers(PgTables.ConnectionString, qualified, others, askedToTouch: asked, writerCount: 1);
-            var host = new RecordingHost();
+            RecordingHost host;
             var stop = new TaskCompletionSource();
             var writing = writes.RunUntil(stop.Task);
+            await WriterStarted(writes);
+            host = new RecordingHost(); // on this thread, after the awaits
+            var before = writes.Operations;
             var command = new RemoveByIdsCommand(host, connection, new RemoveOptions { BatchSize = 100, ThrottleLimit = 4 });
             command.Add(asked, Namespace);
             command.Complete();
+            var during = writes.Operations - before;
             stop.SetResult();
             await writing;
             Assert.Empty(host.Errors.Select(e => e.ToString()));
             Assert.Empty(host.ThreadViolations);
-            Assert.True(writes.Operations > 10, "writer operations during the delete: " + writes.Operations);
+            Assert.True(during > 0, "the writer wrote nothing while the command ran");
             Assert.Equal(15, host.Mutations.Count());
             Assert.All(host.Mutations, m => Assert.Equal(MutationStatus.Completed, m.Status));
             Assert.Equal(asked.OrderBy(i => i, StringComparer.Ordinal), host.Mutations.SelectMany(m => m.Ids!).OrderBy(i => i, StringComparer.Ordinal));
@@ -307,10 +312,10 @@ namespace VectorOps.Tests.PgVector
             // Filter: the count is read first, then one DELETE; the writer keeps writing in between.
             var filterWrites = new Writers(PgTables.ConnectionString, qualified, writes.Survivors, askedToTouch: doomed, writerCount: 1,
                 touchedAskedMetadata: v => "{\"tag\": \"doomed\", \"v\": " + v + "}", insertPrefix: "wf");
-            host = new RecordingHost();
             stop = new TaskCompletionSource();
             writing = filterWrites.RunUntil(stop.Task);
-            await Task.Delay(300);
+            await WriterStarted(filterWrites);
+            host = new RecordingHost();
             var remove = new RemoveByFilterCommand(host, connection, MetadataFilter.ParseJson("{\"tag\": \"doomed\"}"), new RemoveOptions { Force = false });
             remove.Execute(new[] { Namespace });
             remove.Complete();
@@ -446,6 +451,17 @@ namespace VectorOps.Tests.PgVector
             {
                 using var doc = System.Text.Json.JsonDocument.Parse(json);
                 return string.Join(",", doc.RootElement.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => p.Name + "=" + p.Value.GetRawText()));
+            }
+        }
+
+        /// <summary>Waits until the writer has written a few times (PGlite may be busy with other tests).</summary>
+        private static async Task WriterStarted(Writers writes)
+        {
+            var clock = Stopwatch.StartNew();
+            while (writes.Operations < 3)
+            {
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "the writer did not start");
+                await Task.Delay(20);
             }
         }
 
