@@ -194,10 +194,22 @@ namespace VectorOps.Tests.PgVector
     }
 
     /// <summary>
+    /// Test classes that send large statements or hammer the shared PGlite server with a writer session run one
+    /// after the other: seen once, PGlite's socket server read a 3,000-row insert as text holding a NUL
+    /// (22021) while the concurrency tests' writer was busy on another connection.
+    /// </summary>
+    [CollectionDefinition(Name)]
+    public sealed class PgLiteHeavy
+    {
+        public const string Name = "PGlite: large statements and busy writers";
+    }
+
+    /// <summary>
     /// PgFilterSql.Where on a real PostgreSQL selects exactly the records MetadataFilter.Matches selects: every
     /// operator on every corner, a few hundred seeded random filters, the sample file; its SQL never holds a key or
     /// a value (the text depends on the filter's shape only), is never NULL, and no stored value makes it fail.
     /// </summary>
+    [Collection(PgLiteHeavy.Name)]
     public sealed class PgFilterSqlTests : IClassFixture<PgFilterSqlFixture>
     {
         private readonly PgFilterSqlFixture _fixture;
