@@ -65,6 +65,54 @@ namespace VectorOps.Tests.Module
             Assert.Single(Directory.GetFiles(RepoPaths.ModuleDir, "VectorOps.Core.dll", SearchOption.AllDirectories));
         }
 
+        /// <summary>The full names of the types an assembly file defines, and of those it forwards elsewhere.</summary>
+        private static (HashSet<string> Defined, HashSet<string> Forwarded) TypesOf(string path)
+        {
+            using var stream = File.OpenRead(path);
+            using var pe = new System.Reflection.PortableExecutable.PEReader(stream);
+            var md = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
+            string Name(System.Reflection.Metadata.StringHandle ns, System.Reflection.Metadata.StringHandle name) =>
+                (ns.IsNil ? "" : md.GetString(ns) + ".") + md.GetString(name);
+            var defined = md.TypeDefinitions.Select(h => md.GetTypeDefinition(h)).Where(t => t.Attributes.HasFlag(TypeAttributes.Public))
+                .Select(t => Name(t.Namespace, t.Name)).ToHashSet(StringComparer.Ordinal);
+            var forwarded = md.ExportedTypes.Select(h => md.GetExportedType(h)).Where(t => t.IsForwarder)
+                .Select(t => Name(t.Namespace, t.Name)).ToHashSet(StringComparer.Ordinal);
+            return (defined, forwarded);
+        }
+
+        [Fact]
+        public void Every_polyfill_whose_netstandard_build_defines_types_the_runtime_has_is_served_as_its_dotnet_build()
+        {
+            // A netstandard2.0 dependency that defines public types which its .NET build (the one a net8.0 provider is
+            // compiled against) forwards to the runtime must be served as that .NET build in the module's context:
+            // else the core's IAsyncEnumerable<T> is not the provider's and the provider's types do not load.
+            var deps = RepoPaths.DependencyDir;
+            var providerBin = Directory.GetFiles(Path.Combine(RepoPaths.Root, "src", "VectorOps.Providers.PgVector", "bin"), "VectorOps.Providers.PgVector.dll", SearchOption.AllDirectories)
+                .Select(f => new FileInfo(f)).OrderByDescending(f => f.LastWriteTimeUtc).First().DirectoryName!;
+            var needed = new List<string>();
+            foreach (var shipped in Directory.GetFiles(deps, "*.dll"))
+            {
+                var net8 = Path.Combine(providerBin, Path.GetFileName(shipped));
+                if (!File.Exists(net8)) continue;
+                var (defined, _) = TypesOf(shipped);
+                var (_, forwarded) = TypesOf(net8);
+                if (defined.Overlaps(forwarded)) needed.Add(Path.GetFileName(shipped));
+            }
+            Assert.Contains("Microsoft.Bcl.AsyncInterfaces.dll", needed); // the case this exists for; the scan can find one
+            foreach (var file in needed)
+            {
+                var served = Path.Combine(deps, ModuleLoadContext.DotNetBuildFolder, file);
+                Assert.True(File.Exists(served), $"{file}: its netstandard2.0 build defines types its .NET build forwards; ship the .NET build in Dependencies/{ModuleLoadContext.DotNetBuildFolder} (VectorOps.PowerShell.csproj, _VoNet8Build).");
+                Assert.Equal(File.ReadAllBytes(Path.Combine(providerBin, file)), File.ReadAllBytes(served));
+                Assert.Equal(served, new ModuleLoadContext(deps).ResolveManagedPath(new AssemblyName(Path.GetFileNameWithoutExtension(file))));
+            }
+            // Nothing else is there: the rest of the netstandard2.0 closure is served as it is.
+            var extra = Directory.Exists(Path.Combine(deps, ModuleLoadContext.DotNetBuildFolder))
+                ? Directory.GetFiles(Path.Combine(deps, ModuleLoadContext.DotNetBuildFolder)).Select(Path.GetFileName).Except(needed).ToList()
+                : new List<string?>();
+            Assert.Empty(extra);
+        }
+
         [Fact]
         public void The_core_in_the_module_context_registers_PgVector_from_Dependencies_and_Npgsql_loads_beside_it()
         {
@@ -155,6 +203,27 @@ namespace VectorOps.Tests.Module
             }
             // A provider that did load is unaffected.
             Assert.NotNull(Static(registry, "Get", "Local"));
+        }
+
+        [Fact]
+        public void A_provider_assembly_whose_types_do_not_load_leaves_the_other_providers_working_and_says_why()
+        {
+            // The module folder without the .NET build of Microsoft.Bcl.AsyncInterfaces: the provider assembly loads,
+            // but its provider type does not (its IAsyncEnumerable is not the core's), inside its descriptor's type
+            // initializer, reached by reflection. That must not take the registry (so every provider) down with it.
+            Directory.CreateDirectory(_temp);
+            foreach (var file in Directory.GetFiles(RepoPaths.DependencyDir, "*.dll"))
+                File.Copy(file, Path.Combine(_temp, Path.GetFileName(file)));
+            var alc = new ModuleLoadContext(_temp);
+            var core = alc.LoadFromAssemblyName(new AssemblyName("VectorOps.Core"));
+            var registry = Registry(core);
+
+            var names = ((IEnumerable<string>)Static(registry, "Names")!).ToList();
+            Assert.Contains("Local", names);
+            Assert.DoesNotContain("PgVector", names);
+            var ex = Assert.ThrowsAny<Exception>(() => Static(registry, "Get", "PgVector"));
+            Assert.Equal("UnknownProvider", ex.GetType().GetProperty("ErrorId")!.GetValue(ex));
+            Assert.Contains("VectorOps.Providers.PgVector (needs .NET 8 or later (PowerShell 7.4+), and could not load here: TypeLoadException)", ex.Message);
         }
     }
 }
