@@ -1,5 +1,8 @@
+using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
+using VectorOps.Emulators.PgLite;
 using VectorOps.Providers;
 using VectorOps.Providers.PgVector;
 using VectorOps.Tests.Cli;
@@ -74,6 +77,52 @@ namespace VectorOps.Tests.PgVector
             });
             Assert.DoesNotContain("secrets are never taken", fromEnvironment.Stderr);
             Assert.DoesNotContain(Secret, fromEnvironment.Stderr + fromEnvironment.Stdout);
+        }
+
+        [Fact]
+        public void The_CLI_adds_lists_and_removes_on_a_real_PostgreSQL_with_the_password_from_PGPASSWORD()
+        {
+            var table = "cli_pg_" + Guid.NewGuid().ToString("N").Substring(0, 10);
+            var folder = Directory.CreateTempSubdirectory("vectorops-cli-pg-").FullName;
+            try
+            {
+                var records = Path.Combine(folder, "records.jsonl");
+                File.WriteAllLines(records, Enumerable.Range(1, 5).Select(i =>
+                    $"{{\"id\":\"doc-{i}\",\"values\":[{i},0.5,0.25],\"metadata\":{{\"genre\":\"{(i % 2 == 1 ? "drama" : "comedy")}\"}}}}"));
+                // PGlite takes any password: given through PGPASSWORD, it is used and never shown.
+                var env = new Dictionary<string, string> { ["PGPASSWORD"] = Secret };
+                string[] Connection(params string[] rest) =>
+                    new[] { "--provider", "pgvector", "--connection-string", PgLiteServer.Shared.ConnectionString, "--index", table }.Concat(rest).ToArray();
+
+                var add = CliRunner.Run(new[] { "add" }.Concat(Connection("--path", records, "--create", "--json")).ToArray(), env: env);
+                Assert.True(add.ExitCode == 0, add.ToString());
+                var namespaces = CliRunner.Run(new[] { "namespaces" }.Concat(Connection("--json")).ToArray(), env: env);
+                Assert.True(namespaces.ExitCode == 0, namespaces.ToString());
+                Assert.Contains("\"default\"", namespaces.Stdout);
+
+                var remove = CliRunner.Run(new[] { "remove" }.Concat(Connection("--id", "doc-1", "--id", "doc-2", "--id", "nope", "--yes", "--json")).ToArray(), env: env);
+                Assert.True(remove.ExitCode == 0, remove.ToString());
+                var m = Assert.Single(remove.JsonLines());
+                Assert.Equal("Completed", m.GetProperty("status").GetString());
+                Assert.Equal(2, m.GetProperty("affectedCount").GetInt64());
+
+                var filter = CliRunner.Run(new[] { "remove" }.Concat(Connection("--filter", "{\"genre\":\"drama\"}", "--yes", "--force", "--json")).ToArray(), env: env);
+                Assert.True(filter.ExitCode == 0, filter.ToString());
+                var left = CliRunner.Run(new[] { "get" }.Concat(Connection("--prefix", "doc-", "--json")).ToArray(), env: env);
+                Assert.True(left.ExitCode == 0, left.ToString());
+                Assert.Equal(new[] { "doc-4" }, left.JsonLines().Select(j => j.GetProperty("id").GetString()).ToArray());
+
+                foreach (var r in new[] { add, namespaces, remove, filter, left })
+                    Assert.DoesNotContain(Secret, r.Stdout + r.Stderr);
+            }
+            finally
+            {
+                try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
+                using var c = new Npgsql.NpgsqlConnection(PgLiteServer.Shared.ConnectionString);
+                c.Open();
+                using var drop = new Npgsql.NpgsqlCommand($"DROP TABLE IF EXISTS public.\"{table}\"", c);
+                drop.ExecuteNonQuery();
+            }
         }
 
         [Fact]
