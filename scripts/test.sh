@@ -8,12 +8,60 @@ cd "$root"
 results="$root/artifacts/test-results"
 rm -rf "$results" && mkdir -p "$results"
 
-# Prism (npm) validates the emulators' traffic against the vendors' API documents.
-if [ ! -x tools/node_modules/.bin/prism ]; then
+# Prism (npm) validates the emulators' traffic against the vendors' API documents; PGlite (npm) is a real PostgreSQL
+# with pgvector for the PgVector provider's tests.
+if [ ! -x tools/node_modules/.bin/prism ] || [ ! -x tools/node_modules/.bin/pglite-server ]; then
   (cd tools && npm ci --no-audit --no-fund --loglevel=error) || { echo "npm ci in tools/ failed"; echo "0 passed, 1 failed"; exit 1; }
 fi
 
 dotnet build VectorOps.sln -nologo -v q -clp:ErrorsOnly || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
+
+# ONE PGlite server (PostgreSQL 18 + pgvector) for the whole run, on 127.0.0.1 and a free port: xunit
+# (PgLiteServer.Shared) and Pester (Get-TestPgConnectionString) find it through VECTOROPS_TEST_PG_PORT. Stopped by
+# its process id on every way out of this script (the trap). PGlite serves one query at a time, so the tests keep
+# apart by table names. If it cannot start, the variable stays unset and each test process starts its own.
+pg_pid=""; pg_data=""; pg_log=""
+stop_pglite() {
+  if [ -n "$pg_pid" ]; then
+    kill "$pg_pid" 2>/dev/null
+    for _ in $(seq 1 50); do kill -0 "$pg_pid" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$pg_pid" 2>/dev/null
+    wait "$pg_pid" 2>/dev/null
+    pg_pid=""
+  fi
+  [ -n "$pg_data" ] && rm -rf "$pg_data"
+  pg_data=""
+}
+trap stop_pglite EXIT
+trap 'stop_pglite; exit 130' INT
+trap 'stop_pglite; exit 143' TERM
+start_pglite() {
+  local port attempt waited
+  for attempt in 1 2 3; do
+    port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})') || return 1
+    pg_data=$(mktemp -d "${TMPDIR:-/tmp}/vectorops-pglite-XXXXXX")
+    pg_log="$results/pglite.txt"
+    # exec: the process id kept is the server's own (node), not a shell's.
+    (cd tools && exec node_modules/.bin/pglite-server --db="$pg_data" --host=127.0.0.1 --port="$port" \
+      --max-connections=100 --extensions=@electric-sql/pglite-pgvector:vector) >"$pg_log" 2>&1 </dev/null &
+    pg_pid=$!
+    for waited in $(seq 1 600); do
+      kill -0 "$pg_pid" 2>/dev/null || break
+      if grep -qi listening "$pg_log" && (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+        export VECTOROPS_TEST_PG_PORT="$port"
+        echo "PGlite (PostgreSQL + pgvector) listening on 127.0.0.1:$port, process $pg_pid"
+        return 0
+      fi
+      sleep 0.2
+    done
+    stop_pglite
+    grep -q EADDRINUSE "$pg_log" || break
+  done
+  echo "PGlite did not start (log: $pg_log); the PgVector tests start servers of their own."
+  return 1
+}
+unset VECTOROPS_TEST_PG_PORT
+start_pglite
 dotnet test VectorOps.sln --no-build -nologo --blame-hang-timeout 5m \
   --logger "trx;LogFilePrefix=xunit" --logger "console;verbosity=minimal" --results-directory "$results"
 test_rc=$?

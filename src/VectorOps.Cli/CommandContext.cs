@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using VectorOps.Commands;
 using VectorOps.Connections;
 using VectorOps.Errors;
@@ -125,6 +126,7 @@ namespace VectorOps.Cli
                 // The chosen provider's setting of this name reads the value; a provider without one gets it by the
                 // name of a provider that has it, for the registry to refuse (InvalidSetting, naming its settings).
                 var setting = provider?.FindSetting(option.Name);
+                RefuseSecretInValue(option, text, provider);
                 var name = setting?.Name ?? option.Settings[0].Setting.Name;
                 if (given.TryGetValue(name, out var earlier))
                     throw new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,
@@ -142,6 +144,31 @@ namespace VectorOps.Cli
 
             // Provider traces reach --verbose through the command run's trace sink (queued, shown on this thread).
             return s;
+        }
+
+        /// <summary>
+        /// A setting's value that holds a secret (a connection string with a password: <see cref="SettingDescriptor.CarriesSecret"/>)
+        /// is refused on the command line, as secret options are (the process list and shell history would show it),
+        /// naming where the secret goes instead. The value itself is never echoed.
+        /// </summary>
+        private static void RefuseSecretInValue(OptionSpec option, string text, ProviderDescriptor? chosen)
+        {
+            var takers = option.Settings!.Where(t => t.Setting.HoldsSecret(text)).ToList();
+            if (takers.Count == 0) return;
+            var pick = takers.FirstOrDefault(t => ReferenceEquals(t.Provider, chosen));
+            if (pick.Setting is null) pick = takers[0];
+            var (owner, setting) = pick;
+            var credential = owner.Credential;
+            var secretPlace = credential is null ? "" :
+                $"Leave the {credential.DisplayName} out of it and give it in " +
+                (credential.AllEnvironmentVariables.Any() ? string.Join(" or ", credential.AllEnvironmentVariables) + ", or in a file with --api-key-file FILE" : "a file with --api-key-file FILE") +
+                (setting.EnvironmentVariables.Count > 0 ? "; or" : ".");
+            var wholeValue = setting.EnvironmentVariables.Count == 0 ? "" :
+                (secretPlace.Length == 0 ? "Give" : " give") + " the whole value in " + string.Join(" or ", setting.EnvironmentVariables) + " instead.";
+            throw new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,
+                $"--{option.Name}: this value holds a secret, and secrets are never taken on the command line (the process list and shell history would show them). " +
+                secretPlace + wholeValue,
+                "--" + option.Name);
         }
 
         /// <summary>Where a credential came from, in the CLI's words: --api-key-file, or the variable's name.</summary>

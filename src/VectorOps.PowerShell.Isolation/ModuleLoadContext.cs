@@ -20,7 +20,9 @@ namespace VectorOps.Isolation
     /// System.Buffers whose netstandard2.0 builds re-define types that .NET has built in. When the shared framework
     /// has the same assembly at a strictly higher version, the framework's copy is used (Load returns null and the
     /// default context answers). Everything else in Dependencies, including assemblies the framework also has at the
-    /// same or a lower version (System.Text.Json 10 on .NET 8), loads here.
+    /// same or a lower version (System.Text.Json 10 on .NET 8), loads here. A polyfill whose netstandard2.0 build
+    /// defines types the runtime has (Microsoft.Bcl.AsyncInterfaces) is served from Dependencies/net8.0/, its .NET build,
+    /// which forwards them to the runtime: the core and the provider assemblies built for .NET 8 then share them.
     /// </remarks>
     public sealed class ModuleLoadContext : AssemblyLoadContext
     {
@@ -73,8 +75,17 @@ namespace VectorOps.Isolation
             }
         }
 
+        /// <summary>
+        /// The subfolder of Dependencies holding the .NET builds of polyfill packages whose netstandard2.0 builds define
+        /// types .NET has built in (Microsoft.Bcl.AsyncInterfaces): those builds forward the types to the runtime, so
+        /// the core and a net8.0 provider assembly agree on IAsyncEnumerable&lt;T&gt;. Only this context reads it.
+        /// </summary>
+        public const string DotNetBuildFolder = "net8.0";
+
         private string? Choose(string simpleName)
         {
+            var dotNetBuild = Path.Combine(DependencyDirectory, DotNetBuildFolder, simpleName + ".dll");
+            if (File.Exists(dotNetBuild)) return dotNetBuild;
             var candidate = Path.Combine(DependencyDirectory, simpleName + ".dll");
             if (!File.Exists(candidate)) return null;
             return IsDownLevelPolyfill(simpleName, candidate) ? null : candidate;

@@ -1,3 +1,4 @@
+using System;
 using VectorOps.Providers;
 using VectorOps.Providers.PgVector;
 
@@ -29,15 +30,17 @@ namespace VectorOps.Providers.PgVector
             {
                 new SettingDescriptor(ConnectionString, SettingKind.Text,
                     "The Npgsql connection string: Host, Port, Database, Username, and TLS keys (SSL Mode, Root Certificate, ...), which pass through. " +
-                    "A Password in it is used but never shown (the connection shows the string masked); prefer -Credential, PGPASSWORD or a passfile.")
+                    "A Password in it is used but never shown (the connection shows the string masked), and is refused on a command line, where " +
+                    "the process list would show it; prefer the Password credential, PGPASSWORD or a passfile.")
                 {
                     Aliases = new[] { "Dsn" },
                     EnvironmentVariables = new[] { "VECTOROPS_PG_CONNECTION_STRING" },
+                    CarriesSecret = HasPassword,
                 },
                 new SettingDescriptor(Layout, SettingKind.Text,
                     "How the table is laid out: VectorOps (a table VectorOps creates: id, namespace, embedding, metadata), LangChain " +
                     "(langchain_pg_collection and langchain_pg_embedding; a namespace is a collection), LlamaIndex (data_<index>; " +
-                    "the id is node_id), or Custom (name the columns with -IdColumn, -NamespaceColumn, -MetadataColumn, -EmbeddingColumn). " +
+                    "the id is node_id), or Custom (name the columns with the IdColumn, NamespaceColumn, MetadataColumn and EmbeddingColumn settings). " +
                     "Checked against the table when connecting.")
                 {
                     SuggestedValues = Layouts,
@@ -55,7 +58,7 @@ namespace VectorOps.Providers.PgVector
                     "the password and every record would cross the network in clear."),
             },
             Credential = new CredentialDescriptor("Password", "database password",
-                "The PostgreSQL user's password (the user needs SELECT and DELETE on the table, INSERT and UPDATE to restore, CREATE to -Create). " +
+                "The PostgreSQL user's password (the user needs SELECT and DELETE on the table, INSERT and UPDATE to restore, CREATE to create the table). " +
                 "Also read from the connection string's Password or a passfile (PGPASSFILE, ~/.pgpass); none is needed where the server trusts the user.")
             {
                 EnvironmentVariables = new[] { "PGPASSWORD" },
@@ -63,5 +66,27 @@ namespace VectorOps.Providers.PgVector
                 ReadsGenericVariable = false,
             },
         };
+
+        /// <summary>
+        /// True when a connection string holds a password (Password, or its synonyms PSW and PWD; any case, spaces
+        /// around the key allowed). A string that does not parse is judged by its keys alone, so a malformed one with a
+        /// password is still said to hold it.
+        /// </summary>
+        internal static bool HasPassword(string connectionString)
+        {
+            try
+            {
+                var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+                return !string.IsNullOrEmpty(builder.Password);
+            }
+            catch (ArgumentException)
+            {
+            }
+            catch (FormatException)
+            {
+            }
+            return System.Text.RegularExpressions.Regex.IsMatch(connectionString, @"(^|;)\s*(password|psw|pwd)\s*=",
+                System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        }
     }
 }

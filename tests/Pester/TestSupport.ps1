@@ -168,3 +168,77 @@ function Stop-TestProcess {
         $Process.Dispose()
     }
 }
+
+# A real PostgreSQL 18 with pgvector (PGlite, from tools/node_modules) for the PgVector tests. scripts/test.sh starts
+# one for the whole run and exports its port in VECTOROPS_TEST_PG_PORT: then that one is used. Run alone, a server of
+# this file's own is started on a free port with a fresh data directory; stop it with Stop-TestPgServer in AfterAll
+# (by its process id; a server this file did not start is left alone). Returns Port, ConnectionString (no password:
+# PGlite takes none), Process and DataDirectory (both $null for the run's server).
+function Start-TestPgServer {
+    param([int] $TimeoutSeconds = 120)
+    $given = $env:VECTOROPS_TEST_PG_PORT
+    $port = 0
+    if ($given -and [int]::TryParse($given, [ref] $port)) {
+        return [pscustomobject]@{ Port = $port; ConnectionString = (Get-TestPgConnectionString -Port $port); Process = $null; DataDirectory = $null }
+    }
+    $tools = Join-Path (Get-VectorOpsRepoRoot) 'tools'
+    $server = Join-Path $tools 'node_modules' '.bin' ($(if ($IsWindows) { 'pglite-server.cmd' } else { 'pglite-server' }))
+    if (-not (Test-Path -LiteralPath $server)) {
+        throw "pglite-server is not installed ($server): run 'npm ci' in $tools first."
+    }
+    $lastLog = ''
+    foreach ($attempt in 1..3) {
+        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $listener.Start()
+        $port = $listener.LocalEndpoint.Port
+        $listener.Stop()
+        $data = Join-Path ([System.IO.Path]::GetTempPath()) ('vectorops-pglite-' + [guid]::NewGuid().ToString('N'))
+        $psi = [System.Diagnostics.ProcessStartInfo]::new($server)
+        foreach ($a in "--db=$data", '--host=127.0.0.1', "--port=$port", '--max-connections=100', '--extensions=@electric-sql/pglite-pgvector:vector') {
+            $psi.ArgumentList.Add($a)
+        }
+        $psi.WorkingDirectory = $tools
+        $psi.UseShellExecute = $false
+        $psi.RedirectStandardOutput = $true
+        $psi.RedirectStandardError = $true
+        $process = [System.Diagnostics.Process]::Start($psi)
+        $out = $process.StandardOutput.ReadToEndAsync()
+        $err = $process.StandardError.ReadToEndAsync()
+        $started = [pscustomobject]@{ Port = $port; ConnectionString = (Get-TestPgConnectionString -Port $port); Process = $process; DataDirectory = $data }
+        $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+        while ([DateTime]::UtcNow -lt $deadline -and -not $process.HasExited) {
+            $client = [System.Net.Sockets.TcpClient]::new()
+            try {
+                $client.Connect([System.Net.IPAddress]::Loopback, $port)
+                return $started
+            }
+            catch [System.Net.Sockets.SocketException], [System.Management.Automation.MethodInvocationException] {
+                Start-Sleep -Milliseconds 200
+            }
+            finally {
+                $client.Dispose()
+            }
+        }
+        Stop-TestPgServer -Server $started
+        $lastLog = if ($out.IsCompleted -and $err.IsCompleted) { $out.Result + $err.Result } else { '' }
+        if ($lastLog -notmatch 'EADDRINUSE') { break }
+    }
+    throw "pglite-server did not start within $TimeoutSeconds s: $lastLog"
+}
+
+# The connection string of the test server on a port (no password: PGlite takes none; SSL off: it is loopback).
+function Get-TestPgConnectionString {
+    param([Parameter(Mandatory)] [int] $Port)
+    "Host=127.0.0.1;Port=$Port;Database=postgres;Username=postgres;SSL Mode=Disable"
+}
+
+# Stops a server Start-TestPgServer started (by its process id) and removes its data directory; the run's server
+# (no process) is left running.
+function Stop-TestPgServer {
+    param($Server)
+    if (-not $Server -or -not $Server.Process) { return }
+    Stop-TestProcess -Process $Server.Process
+    if ($Server.DataDirectory -and (Test-Path -LiteralPath $Server.DataDirectory)) {
+        Remove-Item -LiteralPath $Server.DataDirectory -Recurse -Force -ErrorAction Ignore
+    }
+}

@@ -85,6 +85,31 @@ Describe 'The built module' {
         }
     }
 
+    It 'registers the PgVector provider from Dependencies, and it and Npgsql load in the module''s own load context' {
+        # Where nothing listens: the connection fails after the provider and its driver were loaded to try it.
+        Get-ErrorId { Connect-VectorIndex -Provider Postgres -ConnectionString 'Host=127.0.0.1;Port=9;Username=u;Timeout=3' -Index items -ErrorAction Stop } |
+            Should -BeExactly 'ProviderUnreachable,VectorOps.PowerShell.Cmdlets.ConnectVectorIndexCommand'
+        $core = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'VectorOps.Core' } | Select-Object -First 1
+        $registry = $core.GetType('VectorOps.Providers.ProviderRegistry', $true)
+        @($registry::Names) | Should -Contain 'PgVector'
+        $registry::Get('Postgres').Name | Should -BeExactly 'PgVector'
+        $registry::UnloadableAssemblies.Count | Should -Be 0
+        $dependencies = Join-Path $ModuleDir 'Dependencies'
+        foreach ($name in 'VectorOps.Providers.PgVector', 'Npgsql') {
+            $loaded = @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq $name })
+            $loaded | Should -HaveCount 1 -Because "$name is loaded once"
+            $loaded[0].Location | Should -BeExactly (Join-Path $dependencies "$name.dll")
+            $context = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($loaded[0])
+            $context | Should -Not -Be ([System.Runtime.Loader.AssemblyLoadContext]::Default)
+            $context.Name | Should -BeExactly 'VectorOps.PowerShell'
+        }
+        # IAsyncEnumerable<T> is the runtime's for the core and the provider alike (the .NET build of the polyfill).
+        $bcl = @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'Microsoft.Bcl.AsyncInterfaces' -and
+                [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_).Name -eq 'VectorOps.PowerShell' })
+        $bcl | Should -HaveCount 1
+        $bcl[0].Location | Should -BeExactly (Join-Path $dependencies 'net8.0' 'Microsoft.Bcl.AsyncInterfaces.dll')
+    }
+
     It 'keeps only the module assemblies at the module root' {
         ((Get-ChildItem -LiteralPath $ModuleDir -Filter *.dll).Name | Sort-Object) -join ',' |
             Should -BeExactly 'VectorOps.PowerShell.dll,VectorOps.PowerShell.Isolation.dll'

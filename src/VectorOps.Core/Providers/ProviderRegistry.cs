@@ -46,12 +46,25 @@ namespace VectorOps.Providers
                     else lock (Gate) Unloadable[assemblyName] = $"{holder.FullName} has no public static Descriptor";
                 }
             }
-            catch (Exception ex) when (ex is System.IO.FileNotFoundException || ex is System.IO.FileLoadException ||
-                                       ex is BadImageFormatException || ex is TypeLoadException || ex is ReflectionTypeLoadException ||
-                                       ex is TypeInitializationException || ex is NotSupportedException)
+            catch (Exception ex) when (IsLoadFailure(ex))
             {
-                lock (Gate) Unloadable[assemblyName] = $"needs .NET 8 or later (PowerShell 7.4+), and could not load here: {ex.GetType().Name}";
+                // A descriptor read through reflection throws its type's failure wrapped: name the failure itself, and
+                // never let it escape (it would take this type's initializer, so every provider, down with it).
+                lock (Gate) Unloadable[assemblyName] = $"needs .NET 8 or later (PowerShell 7.4+), and could not load here: {Cause(ex).GetType().Name}";
             }
+        }
+
+        private static bool IsLoadFailure(Exception ex) =>
+            ex is System.IO.FileNotFoundException || ex is System.IO.FileLoadException ||
+            ex is BadImageFormatException || ex is TypeLoadException || ex is ReflectionTypeLoadException ||
+            ex is TypeInitializationException || ex is NotSupportedException || ex is MissingMemberException ||
+            (ex is TargetInvocationException && ex.InnerException != null && IsLoadFailure(ex.InnerException));
+
+        /// <summary>The innermost of the wrappers reflection and type initializers put around a load failure.</summary>
+        private static Exception Cause(Exception ex)
+        {
+            while ((ex is TargetInvocationException || ex is TypeInitializationException) && ex.InnerException != null) ex = ex.InnerException;
+            return ex;
         }
 
         /// <summary>Provider assemblies that could not load in this process, with the reason (empty where all loaded).</summary>

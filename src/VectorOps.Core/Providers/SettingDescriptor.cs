@@ -73,6 +73,17 @@ namespace VectorOps.Providers
         /// <summary>What applies when the setting is not given, in words, for help ("https://api.example.com").</summary>
         public string? DefaultText { get; set; }
 
+        /// <summary>
+        /// For a setting whose value may hold a secret inside it (a connection string with a password): says whether
+        /// a value does. A front end where values are typed on a command line (the CLI) refuses such a value there,
+        /// as it refuses secret options, without echoing it; the setting's environment variables still carry it.
+        /// Null: the setting's values never hold a secret.
+        /// </summary>
+        public Func<string, bool>? CarriesSecret { get; set; }
+
+        /// <summary>True when <see cref="CarriesSecret"/> says <paramref name="value"/> holds a secret (false for null or blank).</summary>
+        public bool HoldsSecret(string? value) => CarriesSecret != null && !string.IsNullOrWhiteSpace(value) && CarriesSecret(value!);
+
         /// <summary>The CLI's option name: the setting name in kebab case (IndexHost: index-host).</summary>
         public string OptionName => Kebab(Name);
 

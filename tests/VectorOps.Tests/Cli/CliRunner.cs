@@ -58,7 +58,7 @@ namespace VectorOps.Tests.Cli
         private static readonly string[] CleanedVariables =
         {
             "VECTOROPS_PATH", "VECTOROPS_INDEX", "VECTOROPS_PROVIDER", "VECTOROPS_API_KEY",
-            "PINECONE_API_KEY", "CLOUDFLARE_API_TOKEN", "CLOUDFLARE_ACCOUNT_ID",
+            "PINECONE_API_KEY", "CLOUDFLARE_API_TOKEN", "CLOUDFLARE_ACCOUNT_ID", "PGPASSWORD", "PGPASSFILE", "VECTOROPS_PG_CONNECTION_STRING",
         };
 
         public static string DllPath => Dll.Value;

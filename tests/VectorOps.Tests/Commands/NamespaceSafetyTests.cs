@@ -511,7 +511,10 @@ namespace VectorOps.Tests.Commands
                 ["IndexHost"] = new Uri("http://127.0.0.1:9"), ["AccountId"] = new string('a', 32), Credential = Secret.FromPlainText("k"),
             }));
             Assert.Equal(ErrorIds.NotSupported, ex.ErrorId);
-            Assert.Contains("applies only to providers that create indexes: Local.", ex.Message);
+            // The list comes from the descriptors (Local, and PgVector where its assembly loads).
+            Assert.Contains("applies only to providers that create indexes: " +
+                string.Join(", ", ProviderRegistry.Providers.Where(p => p.CreatesIndexes).Select(p => p.Name)) + ".", ex.Message);
+            Assert.Contains("Local", ex.Message);
         }
 
         // ---- suggestions ----------------------------------------------------------------------------------

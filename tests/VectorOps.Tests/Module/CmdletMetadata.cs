@@ -132,7 +132,10 @@ namespace VectorOps.Tests.Module
         /// </summary>
         public static IReadOnlyList<VectorOps.Providers.ProviderDescriptor> ShippedProviders =>
             VectorOps.Providers.ProviderRegistry.Providers
-                .Where(p => p.Create.Method.DeclaringType?.Assembly == typeof(VectorOps.Providers.ProviderRegistry).Assembly)
+                .Where(p => p.Create.Method.DeclaringType?.Assembly is { } assembly &&
+                            (assembly == typeof(VectorOps.Providers.ProviderRegistry).Assembly ||
+                             // A provider in an assembly of its own that the module ships (PgVector): it says so.
+                             assembly.IsDefined(typeof(VectorOps.Providers.ProviderAssemblyAttribute), inherit: false)))
                 .ToList();
 
         /// <summary>Each shipped provider's dynamic parameters (empty for a cmdlet without any).</summary>

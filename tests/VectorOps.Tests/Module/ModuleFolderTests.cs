@@ -65,7 +65,9 @@ namespace VectorOps.Tests.Module
             {
                 var a = loaded.SingleOrDefault(x => x.GetName().Name == name);
                 Assert.True(a != null, name + " was not loaded into the module context; loaded: " + string.Join(", ", loaded.Select(x => x.GetName().Name)));
-                Assert.Equal(Path.Combine(deps, name + ".dll"), a!.Location);
+                // A polyfill with a .NET build (Microsoft.Bcl.AsyncInterfaces) is served from Dependencies/net8.0.
+                var dotNetBuild = Path.Combine(deps, ModuleLoadContext.DotNetBuildFolder, name + ".dll");
+                Assert.Equal(File.Exists(dotNetBuild) ? dotNetBuild : Path.Combine(deps, name + ".dll"), a!.Location);
             }
             foreach (var a in loaded)
                 Assert.StartsWith(deps + Path.DirectorySeparatorChar, a.Location);

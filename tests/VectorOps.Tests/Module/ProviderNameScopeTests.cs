@@ -56,7 +56,10 @@ namespace VectorOps.Tests.Module
             foreach (var folder in folders)
             {
                 Assert.True(Directory.Exists(folder), folder);
-                Assert.Equal(Path.Combine(Src, "VectorOps.Core", "Providers"), Path.GetDirectoryName(folder));
+                // Under the core's Providers/, or a provider assembly's own project folder (src/VectorOps.Providers.X).
+                Assert.True(Path.Combine(Src, "VectorOps.Core", "Providers") == Path.GetDirectoryName(folder) ||
+                            (Src == Path.GetDirectoryName(folder) && Path.GetFileName(folder).StartsWith("VectorOps.Providers.", StringComparison.Ordinal)),
+                    folder);
             }
         }
 
@@ -70,10 +73,17 @@ namespace VectorOps.Tests.Module
             Assert.DoesNotMatch(words, Exempt.Replace("var kind = DateTimeKind.Local;", ""));
         }
 
-        /// <summary>The folder of the provider's code: the namespace of its factory (VectorOps.Providers.X -> Providers/X).</summary>
+        /// <summary>
+        /// The folder of the provider's code: the namespace of its factory (VectorOps.Providers.X -> Providers/X), or,
+        /// for a provider in an assembly of its own (net8.0, loaded by ProviderRegistry.RegisterAssembly), that
+        /// assembly's project folder (src/VectorOps.Providers.X).
+        /// </summary>
         private static string FolderOf(ProviderDescriptor descriptor)
         {
-            var ns = descriptor.Create.Method.DeclaringType!.Namespace!;
+            var type = descriptor.Create.Method.DeclaringType!;
+            if (type.Assembly != typeof(ProviderRegistry).Assembly)
+                return Path.Combine(Src, type.Assembly.GetName().Name!);
+            var ns = type.Namespace!;
             const string prefix = "VectorOps.Providers.";
             Assert.StartsWith(prefix, ns);
             return Path.Combine(Src, "VectorOps.Core", "Providers", ns.Substring(prefix.Length).Replace('.', Path.DirectorySeparatorChar));
