@@ -42,8 +42,8 @@ start_pglite() {
     pg_data=$(mktemp -d "${TMPDIR:-/tmp}/vectorops-pglite-XXXXXX")
     pg_log="$results/pglite.txt"
     # exec: the process id kept is the server's own (node), not a shell's.
-    (cd tools && exec node_modules/.bin/pglite-server --db="$pg_data" --host=127.0.0.1 --port="$port" \
-      --max-connections=100 --extensions=@electric-sql/pglite-pgvector:vector) >"$pg_log" 2>&1 </dev/null &
+    # pglite-gated.js starts pglite-server and serves it one connection at a time (see the script for why).
+    (cd tools && exec node pglite-gated.js --db="$pg_data" --host=127.0.0.1 --port="$port") >"$pg_log" 2>&1 </dev/null &
     pg_pid=$!
     for waited in $(seq 1 600); do
       kill -0 "$pg_pid" 2>/dev/null || break

@@ -9,7 +9,7 @@
 // connection's messages until the server has answered every Sync/Query it sent with ReadyForQuery and is idle
 // (status 'I'); while that connection has a transaction open ('T' or 'E') it keeps the gate. Others wait their turn.
 //
-// Usage: node tools/pglite-gated.js --port=PORT --db=DIR [--host=127.0.0.1]
+// Usage: node tools/pglite-gated.js --port=PORT --db=DIR [--host=127.0.0.1] [--parent=PID]
 // Starts pglite-server on a free loopback port of its own (its start line from ../shared/specs/README.md), then
 // listens on --port and prints "listening on HOST:PORT". SIGTERM/SIGINT stop both (the caller stops this process by id).
 'use strict';
@@ -34,6 +34,11 @@ function stop(code) {
 process.on('SIGTERM', () => stop(143));
 process.on('SIGINT', () => stop(130));
 process.on('exit', () => { if (child && child.exitCode === null) child.kill('SIGKILL'); });
+// --parent=PID: the test process that started this one. When it is gone (killed without a chance to stop us), stop.
+if (args.parent) {
+  const parent = Number(args.parent);
+  setInterval(() => { try { process.kill(parent, 0); } catch (e) { if (e.code === 'ESRCH') stop(0); } }, 2000).unref();
+}
 
 function freePort() {
   return new Promise((resolve, reject) => {

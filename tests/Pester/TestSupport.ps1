@@ -182,7 +182,9 @@ function Start-TestPgServer {
         return [pscustomobject]@{ Port = $port; ConnectionString = (Get-TestPgConnectionString -Port $port); Process = $null; DataDirectory = $null }
     }
     $tools = Join-Path (Get-VectorOpsRepoRoot) 'tools'
+    # tools/pglite-gated.js starts pglite-server and serves it one connection at a time (see the script for why).
     $server = Join-Path $tools 'node_modules' '.bin' ($(if ($IsWindows) { 'pglite-server.cmd' } else { 'pglite-server' }))
+    $gate = Join-Path $tools 'pglite-gated.js'
     if (-not (Test-Path -LiteralPath $server)) {
         throw "pglite-server is not installed ($server): run 'npm ci' in $tools first."
     }
@@ -193,8 +195,8 @@ function Start-TestPgServer {
         $port = $listener.LocalEndpoint.Port
         $listener.Stop()
         $data = Join-Path ([System.IO.Path]::GetTempPath()) ('vectorops-pglite-' + [guid]::NewGuid().ToString('N'))
-        $psi = [System.Diagnostics.ProcessStartInfo]::new($server)
-        foreach ($a in "--db=$data", '--host=127.0.0.1', "--port=$port", '--max-connections=100', '--extensions=@electric-sql/pglite-pgvector:vector') {
+        $psi = [System.Diagnostics.ProcessStartInfo]::new('node')
+        foreach ($a in $gate, "--db=$data", '--host=127.0.0.1', "--port=$port", "--parent=$PID") {
             $psi.ArgumentList.Add($a)
         }
         $psi.WorkingDirectory = $tools

@@ -72,7 +72,8 @@ namespace VectorOps.Emulators.PgLite
                     UseShellExecute = false,
                     WorkingDirectory = Path.Combine(RepoPaths.RepoRoot, "tools"),
                 };
-                foreach (var a in new[] { GateScript, "--db=" + data, "--host=127.0.0.1", "--port=" + port.ToString(CultureInfo.InvariantCulture) })
+                foreach (var a in new[] { GateScript, "--db=" + data, "--host=127.0.0.1", "--port=" + port.ToString(CultureInfo.InvariantCulture),
+                                          "--parent=" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) })
                     psi.ArgumentList.Add(a);
                 var process = new Process { StartInfo = psi };
                 var server = new PgLiteServer(port, process, data);
