@@ -38,7 +38,12 @@ namespace VectorOps.Bench
             if (o.Profile) Profile.Run(o);
             if (o.Loop != null) Loop(o);
             if (o.Stream) Streaming.Run(o);
-            if (o.PgVector) PgVectorBench.Run(o);
+            if (o.PgVector)
+            {
+                // Caught here so that the server it started is stopped (an unhandled exception runs no finally).
+                try { PgVectorBench.Run(o); }
+                catch (Exception ex) { Console.Error.WriteLine("pgvector case failed: " + ex); return 1; }
+            }
             return 0;
         }
 
