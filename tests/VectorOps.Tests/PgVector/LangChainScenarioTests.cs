@@ -38,7 +38,7 @@ namespace VectorOps.Tests.PgVector
         {
             _output = output;
             using (var c = PgTestTable.Open()) PgTestTable.Execute(c, "CREATE EXTENSION IF NOT EXISTS vector");
-            _table = PgTestTable.Create(PgLayout.LangChain, PgTestTable.UniqueSchema("langchain_scenario"), PgTestTable.LangChainEmbeddings, dimension: 8);
+            _table = PgTestTable.Create(PgTableLayout.LangChain, PgTestTable.UniqueSchema("langchain_scenario"), PgTestTable.LangChainEmbeddings, dimension: 8);
             _journal = PgJournal.Install(_table);
         }
 

@@ -42,9 +42,8 @@ namespace VectorOps.Tests.PgVector
     /// <summary>
     /// The tables of the four layouts, made, seeded and read with raw Npgsql SQL on the shared PGlite server
     /// (<see cref="PgLiteServer.Shared"/>), each in a schema of its own (<see cref="UniqueSchema"/>) so test
-    /// classes running in parallel never meet. The DDL is what each framework makes (../shared/specs/README.md,
-    /// "PostgreSQL + pgvector"): langchain-postgres's two tables with the foreign key ON DELETE CASCADE, its unique
-    /// id index and its GIN index on cmetadata; LlamaIndex's data_&lt;index&gt;; the table VectorOps -Create makes.
+    /// classes running in parallel never meet. The DDL is <see cref="PgTables"/>'s (what each framework makes,
+    /// ../shared/specs/README.md, "PostgreSQL + pgvector"); rows go in with one statement a call (unnest of arrays).
     /// </summary>
     public sealed class PgTestTable
     {
@@ -188,48 +187,35 @@ namespace VectorOps.Tests.PgVector
             return cmd;
         }
 
-        /// <summary>Makes a schema and the layout's tables in it (for Custom: columns <see cref="CustomId"/> and the others).</summary>
+        /// <summary>
+        /// Makes a schema and the layout's tables in it with the DDL of <see cref="PgTables"/> (shared with the
+        /// provider's own tests); LangChain's also takes the two indexes langchain-postgres makes (its unique index
+        /// on id and its GIN index on cmetadata), which the provider must live with.
+        /// </summary>
         public static PgTestTable Create(PgTableLayout layout, string schema, string index, int dimension = 4)
         {
             var t = new PgTestTable(layout, schema, index, dimension);
             using var c = Open();
             Execute(c, "CREATE SCHEMA " + Quote(schema));
-            foreach (var ddl in t.Ddl()) Execute(c, ddl);
-            return t;
-        }
-
-        /// <summary>The DDL of the layout, statement by statement.</summary>
-        public IEnumerable<string> Ddl()
-        {
-            var dim = Dimension.ToString(CultureInfo.InvariantCulture);
-            switch (Layout)
+            switch (layout)
             {
                 case PgTableLayout.VectorOps:
-                    // The table VectorOps makes (-Create): one namespace column, records keyed by (namespace, id).
-                    yield return $"CREATE TABLE {QualifiedRecordTable} (\"namespace\" text NOT NULL DEFAULT 'default', \"id\" text NOT NULL, " +
-                                 "\"embedding\" vector, \"metadata\" jsonb, PRIMARY KEY (\"namespace\", \"id\"))";
+                    // The table VectorOps makes (-Create): embedding of any dimension, records keyed by (namespace, id).
+                    PgTables.CreateVectorOpsTable(c, schema, index, dim: null);
                     break;
                 case PgTableLayout.LangChain:
-                    // What langchain-postgres (SQLAlchemy models CollectionStore / EmbeddingStore) emits.
-                    yield return $"CREATE TABLE {Qualified(LangChainCollections)} (\"uuid\" UUID NOT NULL, \"name\" VARCHAR NOT NULL, \"cmetadata\" JSON, " +
-                                 "PRIMARY KEY (\"uuid\"), UNIQUE (\"name\"))";
-                    yield return $"CREATE TABLE {Qualified(LangChainEmbeddings)} (\"id\" VARCHAR NOT NULL, \"collection_id\" UUID, \"embedding\" VECTOR({dim}), " +
-                                 $"\"document\" VARCHAR, \"cmetadata\" JSONB, PRIMARY KEY (\"id\"), " +
-                                 $"FOREIGN KEY(\"collection_id\") REFERENCES {Qualified(LangChainCollections)} (\"uuid\") ON DELETE CASCADE)";
-                    yield return $"CREATE UNIQUE INDEX \"ix_langchain_pg_embedding_id\" ON {Qualified(LangChainEmbeddings)} (\"id\")";
-                    yield return $"CREATE INDEX \"ix_cmetadata_gin\" ON {Qualified(LangChainEmbeddings)} USING gin (\"cmetadata\" jsonb_path_ops)";
+                    PgTables.CreateLangChainTables(c, schema, dimension);
+                    Execute(c, $"CREATE UNIQUE INDEX \"ix_langchain_pg_embedding_id\" ON {t.Qualified(LangChainEmbeddings)} (\"id\")");
+                    Execute(c, $"CREATE INDEX \"ix_cmetadata_gin\" ON {t.Qualified(LangChainEmbeddings)} USING gin (\"cmetadata\" jsonb_path_ops)");
                     break;
                 case PgTableLayout.LlamaIndex:
-                    // LlamaIndex PGVectorStore's data model (use_jsonb=True): id bigserial, text, metadata_, node_id, embedding.
-                    yield return $"CREATE TABLE {QualifiedRecordTable} (\"id\" BIGSERIAL NOT NULL, \"text\" VARCHAR NOT NULL, \"metadata_\" JSONB, " +
-                                 $"\"node_id\" VARCHAR, \"embedding\" VECTOR({dim}), PRIMARY KEY (\"id\"))";
+                    PgTables.CreateLlamaIndexTable(c, schema, index, dimension);
                     break;
                 case PgTableLayout.Custom:
-                    yield return $"CREATE TABLE {QualifiedRecordTable} ({Quote(CustomNamespace)} text NOT NULL, {Quote(CustomId)} text NOT NULL, " +
-                                 $"{Quote(CustomMetadata)} jsonb, {Quote(CustomEmbedding)} vector({dim}), \"note\" text, " +
-                                 $"PRIMARY KEY ({Quote(CustomNamespace)}, {Quote(CustomId)}))";
+                    PgTables.CreateCustomTable(c, schema, index, CustomId, CustomNamespace, CustomMetadata, CustomEmbedding, dimension);
                     break;
             }
+            return t;
         }
 
         /// <summary>Inserts rows into a namespace in one statement (LangChain: the collection is made first if missing).</summary>
@@ -260,8 +246,8 @@ namespace VectorOps.Tests.PgVector
                         ids, vectors, metadata!, documents!);
                     break;
                 case PgTableLayout.Custom:
-                    Execute(c, $"INSERT INTO {QualifiedRecordTable} ({Quote(CustomNamespace)}, {Quote(CustomId)}, {Quote(CustomEmbedding)}, {Quote(CustomMetadata)}, \"note\") " +
-                               $"SELECT $1, u.id, u.emb::vector, u.meta::jsonb, u.doc FROM {unnest}", @namespace, ids, vectors, metadata!, documents!);
+                    Execute(c, $"INSERT INTO {QualifiedRecordTable} ({Quote(CustomNamespace)}, {Quote(CustomId)}, {Quote(CustomEmbedding)}, {Quote(CustomMetadata)}) " +
+                               $"SELECT $1, u.id, u.emb::vector, u.meta::jsonb FROM {unnest}", @namespace, ids, vectors, metadata!, documents!);
                     break;
             }
         }
