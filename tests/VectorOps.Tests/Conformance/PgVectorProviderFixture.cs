@@ -16,9 +16,9 @@ namespace VectorOps.Tests.Conformance
     /// the fixture). Seeding and every read of what is left go through raw SQL on the layout's own tables, never
     /// through the provider; the mutating calls and the deleted rows are counted by the server itself
     /// (<see cref="PgJournal"/>: statement triggers bumping sequences, a row trigger journaling each deleted row).
-    /// Faults: for the stop case, latency added to each DELETE by the server (pg_sleep in a statement trigger). The
-    /// HTTP faults have no PostgreSQL equivalent, and a lock held by another session cannot be shown on the shared
-    /// PGlite server: declared in <see cref="GapsOf"/> with the reasons.
+    /// Faults: another session holding the table locked (F10, F11) and, for the stop case, latency added to each
+    /// DELETE by the server (pg_sleep in the statement trigger). The HTTP faults have no PostgreSQL equivalent the
+    /// test server can show honestly: declared in <see cref="GapsOf"/>.
     /// </summary>
     public sealed class PgVectorProviderFixture : ProviderFixture
     {
@@ -165,33 +165,49 @@ namespace VectorOps.Tests.Conformance
 
         public override Dictionary<string, string> CliEnvironment() => new Dictionary<string, string> { ["PGPASSWORD"] = Password };
 
+        /// <summary>
+        /// Another session holds the record table with LOCK TABLE ... ACCESS EXCLUSIVE in an open transaction for
+        /// <paramref name="hold"/>, then rolls back. (PGlite runs one session at a time: the provider's statements
+        /// wait at the server's door rather than on the lock; to the client it is the same wait.)
+        /// </summary>
+        public override IDisposable LockStore(TimeSpan hold)
+        {
+            var c = PgTestTable.Open();
+            PgTestTable.Execute(c, "BEGIN");
+            PgTestTable.Execute(c, $"LOCK TABLE {_table.QualifiedRecordTable} IN ACCESS EXCLUSIVE MODE");
+            var released = 0;
+            void Release()
+            {
+                if (Interlocked.Exchange(ref released, 1) == 1) return;
+                try { PgTestTable.Execute(c, "ROLLBACK"); }
+                finally { c.Dispose(); }
+            }
+            var timer = new Timer(_ => Release(), null, hold, Timeout.InfiniteTimeSpan);
+            return new Releaser(() => { timer.Dispose(); Release(); });
+        }
+
+        private sealed class Releaser : IDisposable
+        {
+            private readonly Action _release;
+            public Releaser(Action release) { _release = release; }
+            public void Dispose() => _release();
+        }
+
         public override IReadOnlyDictionary<ConformanceCase, string> LeftOut => GapsOf(Layout);
 
         /// <summary>The cases this provider cannot run on the test server, and why (the same for every layout).</summary>
         public static IReadOnlyDictionary<ConformanceCase, string> GapsOf(PgTableLayout layout) => Gaps;
 
-        /// <summary>
-        /// Measured: with another session's transaction open, pglite-socket queues the other connections' protocol
-        /// messages one by one and, once it ends, runs them interleaved across connections (a Bind meets another
-        /// connection's Parse: "bind message supplies 5 parameters, but prepared statement "" requires 1"), which broke
-        /// the tests running beside it. The lock cases passed alone (F10: 6/6 after the wait; F11: 2 Failed
-        /// ProviderTimeout, nothing deleted later, the retry exactly 20), but cannot run on the shared server.
-        /// </summary>
-        private const string LockGap = "PGlite's socket server, after another session's transaction, interleaves the waiting connections' protocol messages " +
-                                       "(a Bind meets another connection's Parse), breaking the tests beside it: no honest lock on the shared test server";
-
         private static readonly IReadOnlyDictionary<ConformanceCase, string> Gaps = new Dictionary<ConformanceCase, string>
         {
             [ConformanceCase.F01_TooManyRequests] = "PostgreSQL has no rate limit answer (no 429, no Retry-After) to inject",
             [ConformanceCase.F02_ServerErrors] = "no HTTP: PostgreSQL answers SQLSTATEs, not 500/503, and the case asserts HTTP statuses",
-            [ConformanceCase.F03_Timeout] = "no HTTP request to hang once; on PGlite a statement hangs only behind another session's transaction (see F10/F11)",
-            [ConformanceCase.F04_ConnectionReset] = "PGlite runs every connection in its one backend: no per-connection backend to terminate, and no proxy to cut one socket (not built)",
+            [ConformanceCase.F03_Timeout] = "no HTTP request to hang once: F11 times statements out behind another session's lock instead",
+            [ConformanceCase.F04_ConnectionReset] = "PGlite serves every connection from one backend: pg_terminate_backend cannot kill one session's connection",
             [ConformanceCase.F05_OneBatchServerErrorEveryTime] = "no HTTP: no per-request status to inject",
             [ConformanceCase.F06_OneBatchBadRequest] = "no HTTP: no per-request status to inject",
-            [ConformanceCase.F07_OneBatchResetEveryTime] = "PGlite runs every connection in its one backend: no per-connection backend to terminate, and no proxy to cut one socket (not built)",
-            [ConformanceCase.F08_OneBatchTimesOutEveryTime] = "no HTTP request to hang; on PGlite a statement hangs only behind another session's transaction (see F10/F11)",
-            [ConformanceCase.F10_StoreLockedForAWhile] = LockGap,
-            [ConformanceCase.F11_StoreLockedPastTheTimeout] = LockGap,
+            [ConformanceCase.F07_OneBatchResetEveryTime] = "PGlite serves every connection from one backend: no one connection to reset",
+            [ConformanceCase.F08_OneBatchTimesOutEveryTime] = "no HTTP request to hang (F11: every statement timed out behind a lock instead)",
         };
 
         public override void Dispose()
