@@ -511,7 +511,10 @@ namespace VectorOps.Tests.Commands
                 ["IndexHost"] = new Uri("http://127.0.0.1:9"), ["AccountId"] = new string('a', 32), Credential = Secret.FromPlainText("k"),
             }));
             Assert.Equal(ErrorIds.NotSupported, ex.ErrorId);
-            Assert.Contains("applies only to providers that create indexes: Local.", ex.Message);
+            // Every registered provider that creates indexes is named (Local, and PgVector since issue 14).
+            Assert.Contains("applies only to providers that create indexes: " +
+                string.Join(", ", ProviderRegistry.Providers.Where(p => p.CreatesIndexes).Select(p => p.Name)) + ".", ex.Message);
+            Assert.Contains("Local", ex.Message);
         }
 
         // ---- suggestions ----------------------------------------------------------------------------------
