@@ -38,6 +38,12 @@ namespace VectorOps.Bench
             if (o.Profile) Profile.Run(o);
             if (o.Loop != null) Loop(o);
             if (o.Stream) Streaming.Run(o);
+            if (o.PgVector)
+            {
+                // Caught here so that the server it started is stopped (an unhandled exception runs no finally).
+                try { PgVectorBench.Run(o); }
+                catch (Exception ex) { Console.Error.WriteLine("pgvector case failed: " + ex); return 1; }
+            }
             return 0;
         }
 
@@ -329,10 +335,13 @@ namespace VectorOps.Bench
     {
         public const string Usage =
             "usage: VectorOps.Bench PRESET [--runs R] [--service-runs R] [--n N,N] [--providers pinecone,vectorize] [--namespaces 1,8]\n" +
-            "                        [--vectorize-n N] [--stream-n N,N] [--throttle T] [--latency-ms MS] [--sweep-concurrency 1,2,4]\n" +
-            "presets: all (every table, ~10 min), quick (small N, ~2 min), overhead, service, stream, sweep, profile, loop";
+            "                        [--vectorize-n N] [--stream-n N,N] [--throttle T] [--latency-ms MS] [--sweep-concurrency 1,2,4] [--pg-n N]\n" +
+            "presets: all (every table, ~10 min), quick (small N, ~2 min), overhead, service, stream, sweep, profile, loop, pgvector";
 
-        public bool Overhead, Service, Stream, Sweep, Profile, Quick;
+        public bool Overhead, Service, Stream, Sweep, Profile, Quick, PgVector;
+
+        /// <summary>The pgvector case's ids (--pg-n).</summary>
+        public int PgN = 1_000_000;
         public string Preset = "quick";
         public int Runs = 5;
         public int ServiceRuns = 3;
@@ -371,6 +380,7 @@ namespace VectorOps.Bench
                 case "sweep": o.Sweep = true; o.Sizes = new[] { 100_000 }; o.VectorizeN = 5_000; o.Runs = 1; break;
                 case "profile": o.Profile = true; o.Sizes = new[] { 1_000_000 }; break;
                 case "loop": o.Loop = "a"; o.Sizes = new[] { 1_000_000 }; o.Runs = 20; break;
+                case "pgvector": o.PgVector = true; break;
                 default: throw new ArgumentException($"Unknown preset '{o.Preset}'.");
             }
             for (; i < args.Length; i++)
@@ -391,6 +401,7 @@ namespace VectorOps.Bench
                     case "--sweep-concurrency": o.SweepConcurrency = Ints(); break;
                     case "--seed-overhead": o.SeedOverhead = true; break;
                     case "--variant": o.Loop = Next() == "c" ? "c" : "a"; break;
+                    case "--pg-n": o.PgN = int.Parse(Next().Replace("_", ""), CultureInfo.InvariantCulture); break;
                     case "--warm-runs": o.WarmRuns = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     default: throw new ArgumentException($"Unknown option '{args[i]}'.");
                 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using VectorOps.Tests.Conformance.Throwaway;
+using VectorOps.Tests.PgVector;
 using VectorOps.Tests.Pinecone;
 using VectorOps.Tests.Vectorize;
 using Xunit;
@@ -67,6 +68,11 @@ namespace VectorOps.Tests.Conformance
             new FixtureEntry("Pinecone", "Pinecone", s => new PineconeProviderFixture(s.Pinecone), PineconeProviderFixture.Gaps),
             new FixtureEntry("Vectorize", "CloudflareVectorize", s => new VectorizeProviderFixture(s.Vectorize), VectorizeProviderFixture.Gaps),
             new FixtureEntry("Throwaway", ThrowawayDescriptor.Name, _ => new ThrowawayProviderFixture(), ThrowawayProviderFixture.Gaps),
+            // PostgreSQL + pgvector on the shared PGlite server, once per table layout.
+            new FixtureEntry("PgVector-VectorOps", "PgVector", _ => new PgVectorProviderFixture(PgTableLayout.VectorOps), PgVectorProviderFixture.GapsOf(PgTableLayout.VectorOps)),
+            new FixtureEntry("PgVector-LangChain", "PgVector", _ => new PgVectorProviderFixture(PgTableLayout.LangChain), PgVectorProviderFixture.GapsOf(PgTableLayout.LangChain)),
+            new FixtureEntry("PgVector-LlamaIndex", "PgVector", _ => new PgVectorProviderFixture(PgTableLayout.LlamaIndex), PgVectorProviderFixture.GapsOf(PgTableLayout.LlamaIndex)),
+            new FixtureEntry("PgVector-Custom", "PgVector", _ => new PgVectorProviderFixture(PgTableLayout.Custom), PgVectorProviderFixture.GapsOf(PgTableLayout.Custom)),
         };
 
         public static FixtureEntry Get(string name) => All.Single(e => e.Name == name);
