@@ -78,7 +78,7 @@ namespace VectorOps.Providers.PgVector
         public PgColumn Metadata { get; set; } = null!;
         public PgColumn Embedding { get; set; } = null!;
 
-        /// <summary>LangChain's document, LlamaIndex's text: carried in metadata under <see cref="PgVectorProvider.DocumentKey"/>.</summary>
+        /// <summary>LangChain's document, LlamaIndex's text: read into and written from VectorRecord.Document.</summary>
         public PgColumn? Document { get; set; }
 
         /// <summary>LangChain: the collection table (its namespaces).</summary>

@@ -32,11 +32,6 @@ namespace VectorOps.Providers.PgVector
         /// <summary>Ids per page of ListIdsAsync / FindIdsAsync.</summary>
         public const int PageSize = 1000;
 
-        /// <summary>
-        /// The metadata key that carries a LangChain row's document or a LlamaIndex row's text through fetch, backup
-        /// and restore (those columns are not metadata, but a restore must write them back). Never stored in the metadata column.
-        /// </summary>
-        public const string DocumentKey = "$document";
 
         private readonly ConnectionSettings _settings;
         private readonly PgConnectionFactory _connection;
@@ -696,20 +691,16 @@ namespace VectorOps.Providers.PgVector
                 embedding = FormatVector(r.Id, r.Values);
             }
             string? metadata = null, document = null;
+            if (r.Document != null && _layout.Document != null)
+            {
+                if (TextProblem(r.Document) is string p)
+                    throw new VectorOpsException(ErrorIds.InvalidRecord, VectorOpsErrorCategory.InvalidArgument,
+                        $"The document of record '{PgIdentifiers.Printable(r.Id)}' {p}.", r.Id);
+                document = r.Document;
+            }
             if (r.Metadata != null)
             {
-                IDictionary<string, object?> md = r.Metadata;
-                if (_layout.Document != null && md.TryGetValue(DocumentKey, out var doc))
-                {
-                    if (doc != null && !(doc is string))
-                        throw new VectorOpsException(ErrorIds.InvalidRecord, VectorOpsErrorCategory.InvalidArgument,
-                            $"Record '{PgIdentifiers.Printable(r.Id)}' has a '{DocumentKey}' that is not text; it is written to column {_layout.Document}.", r.Id);
-                    document = (string?)doc;
-                    if (document != null && TextProblem(document) is string p)
-                        throw new VectorOpsException(ErrorIds.InvalidRecord, VectorOpsErrorCategory.InvalidArgument,
-                            $"The {DocumentKey} of record '{PgIdentifiers.Printable(r.Id)}' {p}.", r.Id);
-                    md = md.Where(kv => kv.Key != DocumentKey).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
-                }
+                var md = r.Metadata;
                 try
                 {
                     metadata = RecordJson.MetadataToJson(md);
@@ -856,11 +847,7 @@ namespace VectorOps.Providers.PgVector
                             else
                                 Trace($"PgVector '{L.Describe()}': the metadata of '{id}' is JSON {doc.RootElement.ValueKind}, not an object; it is not read.");
                         }
-                        if (L.Document != null && !r.IsDBNull(3))
-                        {
-                            record.Metadata ??= new Dictionary<string, object?>(StringComparer.Ordinal);
-                            record.Metadata[DocumentKey] = r.GetString(3);
-                        }
+                        if (L.Document != null && !r.IsDBNull(3)) record.Document = r.GetString(3);
                         found[id] = record;
                     }
                 }

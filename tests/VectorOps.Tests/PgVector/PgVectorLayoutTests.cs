@@ -165,7 +165,7 @@ namespace VectorOps.Tests.PgVector
                 }
                 var before = Rows();
                 var backup = await p.FetchAsync("docs", PgTables.Ids("d", 6), CancellationToken.None);
-                Assert.Equal("doc 2", backup[2].Metadata![PgVectorProvider.DocumentKey]);
+                Assert.Equal("doc 2", backup[2].Document);
                 var cleared = await p.ClearNamespaceAsync("docs", true, CancellationToken.None);
                 Assert.Equal(6, cleared.AffectedCount);
                 using (var c = PgTables.Open())
@@ -233,7 +233,7 @@ namespace VectorOps.Tests.PgVector
             await foreach (var ns in p.ListNamespacesAsync(CancellationToken.None)) namespaces.Add(ns.Name + ":" + ns.RecordCount);
             Assert.Equal(new[] { "default:6" }, namespaces);
             var backup = await p.FetchAsync("default", new[] { "n002" }, CancellationToken.None);
-            Assert.Equal("text 2", backup[0].Metadata![PgVectorProvider.DocumentKey]);
+            Assert.Equal("text 2", backup[0].Document);
             Assert.Equal(2L, backup[0].Metadata!["n"]);
             Assert.Equal(1, (await p.DeleteByIdsAsync("default", new[] { "n002", "n999" }, CancellationToken.None)).AffectedCount);
             Assert.Equal(0, (await p.DeleteByIdsAsync("other", new[] { "n003" }, CancellationToken.None)).AffectedCount);
