@@ -248,7 +248,11 @@ namespace VectorOps.Providers.PgVector
                   (_layout.IsLangChain ? $", collections in {_layout.CollectionTable}" + (_layout.LangChainCommunity ? ", langchain_community shape" : "") : "") + ").");
         }
 
-        /// <summary>Most ids one DELETE carries: one array parameter, one statement (measured: larger batches gain little and hold row locks longer).</summary>
+        /// <summary>
+        /// Most ids one DELETE carries: one text[] parameter, one statement. Measured on the test server (PGlite, PostgreSQL 18,
+        /// 60,000 ids of a VectorOps table): 1,000 a batch 694 ms, 2,500 403 ms, 5,000 223 ms, 10,000 224 ms, 20,000 407 ms;
+        /// past 5,000 a batch gains nothing and holds its row locks longer.
+        /// </summary>
         public const int MaxIdsPerDelete = 5000;
 
         private async Task CreateAsync(NpgsqlConnection c, string schema, string table, bool needsExtension, CancellationToken ct)
@@ -594,6 +598,8 @@ namespace VectorOps.Providers.PgVector
                     rows[r.Id] = row;
                 }
                 if (order.Count == 0) return Written(0);
+                if (_layout.Document is null && records.Any(r => r?.Document != null))
+                    Trace($"PgVector '{_layout.Describe()}': the table has no document column; the documents of this batch's records are not stored.");
 
                 var clock = Stopwatch.StartNew();
                 await using var tx = await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
