@@ -38,6 +38,9 @@ namespace VectorOps.Providers.PgVector
         private readonly NpgsqlDataSource _source;
         private PgLayout _layout = null!;
         private int? _maxIdLength;
+
+        /// <summary>The longest id accepted, in UTF-8 bytes (below PostgreSQL's btree entry limit of about 2,700).</summary>
+        public const int MaxIdBytes = 2048;
         private bool _disposed;
 
         private PgVectorProvider(ConnectionSettings settings, PgConnectionFactory connection, string index)
@@ -396,6 +399,11 @@ namespace VectorOps.Providers.PgVector
             if (string.IsNullOrEmpty(id))
                 throw new VectorOpsException(ErrorIds.InvalidId, VectorOpsErrorCategory.InvalidArgument, "A record id is empty; PostgreSQL ids here are non-empty text.", id);
             var problem = TextProblem(id);
+            // An id over MaxIdBytes cannot be a key of a btree index (PostgreSQL's limit is about 2,700 bytes an
+            // entry), so no such record can exist or be restored: refused before anything is sent, as every provider
+            // refuses an id its service could never hold. Counted only when it could be that long (3 bytes a char).
+            if (problem is null && id.Length > MaxIdBytes / 3 && System.Text.Encoding.UTF8.GetByteCount(id) is int bytes && bytes > MaxIdBytes)
+                problem = $"is {bytes} bytes long in UTF-8, more than the {MaxIdBytes} an indexed id can hold";
             if (problem is null && _maxIdLength is int max && id.Length > max)
             {
                 var chars = CodePoints(id);
@@ -853,7 +861,9 @@ namespace VectorOps.Providers.PgVector
                             else
                                 Trace($"PgVector '{L.Describe()}': the metadata of '{id}' is JSON {doc.RootElement.ValueKind}, not an object; it is not read.");
                         }
-                        if (L.Document != null && !r.IsDBNull(3)) record.Document = r.GetString(3);
+                        // A NOT NULL text column holds '' where a record came without a document (the upsert writes
+                        // that): read back as no document, so what was written is what is read.
+                        if (L.Document != null && !r.IsDBNull(3) && !(L.Document.NotNull && r.GetString(3).Length == 0)) record.Document = r.GetString(3);
                         found[id] = record;
                     }
                 }

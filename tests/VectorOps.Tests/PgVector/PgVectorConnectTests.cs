@@ -337,5 +337,19 @@ namespace VectorOps.Tests.PgVector
                 p.DeleteByIdsAsync("default", Enumerable.Range(0, p.Capabilities.MaxIdsPerDelete + 1).Select(i => "i" + i).ToList(), CancellationToken.None));
             Assert.Equal(ErrorIds.InvalidArgument, tooMany.ErrorId);
         }
+
+        [Fact]
+        public void An_id_longer_than_an_index_key_can_hold_is_refused_on_a_text_column_too()
+        {
+            using (var c = PgTables.Open())
+                PgTables.Exec(c, $"CREATE TABLE IF NOT EXISTS \"{Schema}\".text_ids (id text NOT NULL PRIMARY KEY, meta jsonb, emb vector)");
+            using var p = PgTables.Connect("Custom", "text_ids", Schema, ("MetadataColumn", "meta"), ("EmbeddingColumn", "emb"));
+            p.ValidateId(new string('a', PgVectorProvider.MaxIdBytes));
+            p.ValidateId(new string('\u00e9', PgVectorProvider.MaxIdBytes / 2)); // 2 bytes each: exactly the limit
+            var ex = Assert.Throws<VectorOpsException>(() => p.ValidateId(new string('a', PgVectorProvider.MaxIdBytes + 1)));
+            Assert.Equal(ErrorIds.InvalidId, ex.ErrorId);
+            Assert.Contains("2049 bytes", ex.Message);
+            Assert.Equal(ErrorIds.InvalidId, Assert.Throws<VectorOpsException>(() => p.ValidateId(new string('\u00e9', PgVectorProvider.MaxIdBytes / 2 + 1))).ErrorId);
+        }
     }
 }
