@@ -295,13 +295,20 @@ CREATE TABLE IF NOT EXISTS vo_records (
             }
         }
 
+        private static readonly object OpenGate = new object();
+
         private SqliteConnection Open(bool pragmas = true)
         {
             if (_disposed) throw new ObjectDisposedException(nameof(LocalProvider), "This local store connection was closed (Disconnect-VectorIndex).");
             var c = new SqliteConnection(_connectionString);
             try
             {
-                c.Open();
+                // Microsoft.Data.Sqlite's pool can lend one native connection to two concurrent opens
+                // (dotnet/efcore#39008: activation marks it active before it has an owner); the second BEGIN then
+                // fails with "cannot start a transaction within a transaction" (seen here as StoreFailed on parallel
+                // batches). Opens are serialised, one process-wide lock for every store; the work itself still runs
+                // in parallel.
+                lock (OpenGate) c.Open();
                 if (pragmas) ApplyPragmas(c);
                 return c;
             }
