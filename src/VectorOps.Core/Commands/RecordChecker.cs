@@ -227,6 +227,7 @@ namespace VectorOps.Commands
                     }
                     return null;
                 case IEnumerable list:
+                    if (!_rules.MetadataLists) return "is a list, and metadata values may not be lists";
                     var i = 0;
                     foreach (var item in list)
                     {
