@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json;
@@ -10,7 +11,10 @@ namespace VectorOps.Providers.Chroma
     /// A metadata filter as Chroma's <c>where</c>. Chroma has $eq $ne $gt $gte $lt $lte $in $nin, $and and $or,
     /// with the filter language's meaning for a missing field ($ne and $nin match a record without the field, the
     /// others do not: measured on Chroma 1.0.x). It refuses a list mixing strings and numbers, so a mixed $in is
-    /// written as an $or of one $in per type, a mixed $nin as an $and of one $nin per type (the same records).
+    /// written as an $or of one $in per type, a mixed $nin as an $and of one $nin per type (the same records). Chroma
+    /// also compares a fractional number with int fields as if it were cut to a whole number ({"$eq": 2030.5} matches
+    /// 2030: measured), which would widen a delete: every fractional operand is written with whole-number bounds
+    /// beside it that keep int fields to their true answer (WriteEqualFraction and the range case below).
     /// Chroma has no $exists: a filter using it is refused (FilterNotSupportedByProvider) before any request, never
     /// widened into one that matches more, nor narrowed.
     /// </summary>
@@ -54,33 +58,104 @@ namespace VectorOps.Providers.Chroma
                     break;
                 case ComparisonFilter c when c.Operator == FilterOperator.In || c.Operator == FilterOperator.Nin:
                 {
+                    // Chroma takes lists of one type, and matches a fractional number against int fields as if cut to
+                    // a whole number: strings, whole numbers and each fractional number go apart, keeping the
+                    // meaning (any of them: $or; none of them: $and).
                     var items = ((IEnumerable<object>)c.Value).ToList();
-                    var strings = items.OfType<string>().ToList();
-                    var numbers = items.OfType<double>().ToList();
+                    var strings = items.OfType<string>().Cast<object>().ToList();
+                    var whole = items.OfType<double>().Where(d => !IsFraction(d)).Cast<object>().ToList();
+                    var fractions = items.OfType<double>().Where(IsFraction).ToList();
+                    var isIn = c.Operator == FilterOperator.In;
+                    var parts = new List<Action>();
                     var token = MetadataFilter.OperatorToken(c.Operator);
-                    if (strings.Count == 0 || numbers.Count == 0)
+                    if (strings.Count > 0) parts.Add(() => WriteList(w, c.Field, token, strings));
+                    if (whole.Count > 0) parts.Add(() => WriteList(w, c.Field, token, whole));
+                    foreach (var f in fractions) parts.Add(() => { if (isIn) WriteEqualFraction(w, c.Field, f); else WriteNotEqualFraction(w, c.Field, f); });
+                    if (parts.Count == 1)
                     {
-                        WriteList(w, c.Field, token, items);
+                        parts[0]();
                         break;
                     }
-                    // Chroma takes lists of one type: split, keeping the meaning (any of them / none of them).
                     w.WriteStartObject();
-                    w.WriteStartArray(c.Operator == FilterOperator.In ? "$or" : "$and");
-                    WriteList(w, c.Field, token, strings.Cast<object>().ToList());
-                    WriteList(w, c.Field, token, numbers.Cast<object>().ToList());
+                    w.WriteStartArray(isIn ? "$or" : "$and");
+                    foreach (var part in parts) part();
+                    w.WriteEndArray();
+                    w.WriteEndObject();
+                    break;
+                }
+                case ComparisonFilter c when c.Operator == FilterOperator.Eq && c.Value is double d && IsFraction(d):
+                    WriteEqualFraction(w, c.Field, d);
+                    break;
+                case ComparisonFilter c when c.Operator == FilterOperator.Ne && c.Value is double d && IsFraction(d):
+                    WriteNotEqualFraction(w, c.Field, d);
+                    break;
+                case ComparisonFilter c when IsRange(c.Operator) && c.Value is double bound && IsFraction(bound):
+                {
+                    // Chroma 1.0.x compares a fractional bound with int fields as if it were cut to a whole number
+                    // (measured: {"$gte": 2000.25} matches 2000, {"$lt": 2020.5} misses 2020): wrong both ways. Whole-number
+                    // bounds are right for int and float fields alike, fractional ones for float fields. So, for x > b:
+                    //   (x > b AND x > floor(b)) OR x >= ceil(b)
+                    // int fields: the first part lies inside the second, which is exactly right; float fields: the
+                    // first part is exactly right and the second lies inside it. Mirrored for < and <=.
+                    var above = c.Operator == FilterOperator.Gt || c.Operator == FilterOperator.Gte;
+                    var token = MetadataFilter.OperatorToken(c.Operator);
+                    w.WriteStartObject();
+                    w.WriteStartArray("$or");
+                    w.WriteStartObject();
+                    w.WriteStartArray("$and");
+                    WriteComparison(w, c.Field, token, bound);
+                    WriteComparison(w, c.Field, above ? "$gt" : "$lt", above ? Math.Floor(bound) : Math.Ceiling(bound));
+                    w.WriteEndArray();
+                    w.WriteEndObject();
+                    WriteComparison(w, c.Field, above ? "$gte" : "$lte", above ? Math.Ceiling(bound) : Math.Floor(bound));
                     w.WriteEndArray();
                     w.WriteEndObject();
                     break;
                 }
                 case ComparisonFilter c:
-                    w.WriteStartObject();
-                    w.WriteStartObject(c.Field);
-                    w.WritePropertyName(MetadataFilter.OperatorToken(c.Operator));
-                    WriteScalar(w, c.Value);
-                    w.WriteEndObject();
-                    w.WriteEndObject();
+                    WriteComparison(w, c.Field, MetadataFilter.OperatorToken(c.Operator), c.Value);
                     break;
             }
+        }
+
+        /// <summary>A number with a fractional part (within the range where doubles still have one to compare).</summary>
+        private static bool IsFraction(double d) => d != Math.Floor(d) && Math.Abs(d) < 9.0e15;
+
+        /// <summary>x == f for a fractional f: (x == f AND floor(f) &lt; x &lt; ceil(f)); no int field can pass the bounds.</summary>
+        private static void WriteEqualFraction(Utf8JsonWriter w, string field, double f)
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("$and");
+            WriteComparison(w, field, "$eq", f);
+            WriteComparison(w, field, "$gt", Math.Floor(f));
+            WriteComparison(w, field, "$lt", Math.Ceiling(f));
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        /// <summary>x != f for a fractional f: (x != f OR x &lt;= floor(f) OR x &gt;= ceil(f)); every int field passes the bounds, a missing field passes $ne.</summary>
+        private static void WriteNotEqualFraction(Utf8JsonWriter w, string field, double f)
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("$or");
+            WriteComparison(w, field, "$ne", f);
+            WriteComparison(w, field, "$lte", Math.Floor(f));
+            WriteComparison(w, field, "$gte", Math.Ceiling(f));
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        private static bool IsRange(FilterOperator op) =>
+            op == FilterOperator.Gt || op == FilterOperator.Gte || op == FilterOperator.Lt || op == FilterOperator.Lte;
+
+        private static void WriteComparison(Utf8JsonWriter w, string field, string token, object value)
+        {
+            w.WriteStartObject();
+            w.WriteStartObject(field);
+            w.WritePropertyName(token);
+            WriteScalar(w, value);
+            w.WriteEndObject();
+            w.WriteEndObject();
         }
 
         private static void WriteList(Utf8JsonWriter w, string field, string token, IReadOnlyList<object> items)
@@ -101,7 +176,7 @@ namespace VectorOps.Providers.Chroma
             {
                 case string s: w.WriteStringValue(s); break;
                 case bool b: w.WriteBooleanValue(b); break;
-                case double d when d == System.Math.Floor(d) && d >= -9.0e15 && d <= 9.0e15: w.WriteNumberValue((long)d); break;
+                case double d when d == Math.Floor(d) && d >= -9.0e15 && d <= 9.0e15: w.WriteNumberValue((long)d); break;
                 case double d: w.WriteNumberValue(d); break;
             }
         }
