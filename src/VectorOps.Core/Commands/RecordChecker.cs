@@ -84,6 +84,7 @@ namespace VectorOps.Commands
                     Values = record.Values,
                     SparseValues = record.SparseValues,
                     Metadata = kept,
+                    Document = record.Document,
                     Namespace = record.Namespace,
                 };
             }
