@@ -17,7 +17,7 @@ namespace VectorOps.Emulators.Chroma
     /// 127.0.0.1 with a temporary data folder and stopped by its process id (the whole tree), the folder removed.
     /// Tests share one server per process (<see cref="Shared"/>) and keep apart by collection name. When
     /// VECTOROPS_TEST_CHROMA_PORT is set (scripts/test.sh starts one server for the run: xunit and Pester share it),
-    /// that server is used instead.
+    /// that server is used instead. The server runs under a node watcher that stops it when this process ends, however it ends.
     /// </summary>
     public sealed class ChromaServer : IDisposable
     {
@@ -47,6 +47,16 @@ namespace VectorOps.Emulators.Chroma
         /// <summary>The server's process id (null when the server was started by someone else).</summary>
         public int? ProcessId => _process?.Id;
 
+        /// <summary>Runs the server as its child and kills it when stdin closes (the starting process ended) or on SIGTERM.</summary>
+        private const string Watcher =
+            "const { spawn } = require('child_process');" +
+            "const [exe, ...args] = process.argv.slice(1);" +
+            "const child = spawn(exe, args, { stdio: ['ignore', 'inherit', 'inherit'] });" +
+            "const stop = () => { try { child.kill('SIGKILL'); } catch (e) {} process.exit(0); };" +
+            "process.stdin.on('end', stop); process.stdin.on('close', stop); process.stdin.resume();" +
+            "process.on('SIGTERM', stop);" +
+            "child.on('exit', (code) => process.exit(code === null ? 1 : code));";
+
         /// <summary>tools/node_modules/.bin/chroma under the repository.</summary>
         public static string Executable => Path.Combine(RepoPaths.RepoRoot, "tools", "node_modules", ".bin", OperatingSystem.IsWindows() ? "chroma.cmd" : "chroma");
 
@@ -61,14 +71,17 @@ namespace VectorOps.Emulators.Chroma
                 var port = FreePort();
                 var data = Path.Combine(Path.GetTempPath(), "vectorops-chroma-" + Guid.NewGuid().ToString("N"));
                 Directory.CreateDirectory(data);
-                var psi = new ProcessStartInfo(Executable)
+                // Started under a small node watcher that ends the server when this process's end closes its stdin:
+                // a test host that is killed (not only one that exits) leaves no server behind.
+                var psi = new ProcessStartInfo("node")
                 {
                     RedirectStandardOutput = true,
                     RedirectStandardError = true,
+                    RedirectStandardInput = true,
                     UseShellExecute = false,
                     WorkingDirectory = Path.Combine(RepoPaths.RepoRoot, "tools"),
                 };
-                foreach (var a in new[] { "run", "--path", data, "--host", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture) })
+                foreach (var a in new[] { "-e", Watcher, Executable, "run", "--path", data, "--host", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture) })
                     psi.ArgumentList.Add(a);
                 // No telemetry from test runs.
                 psi.Environment["ANONYMIZED_TELEMETRY"] = "False";
