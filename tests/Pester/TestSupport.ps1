@@ -243,6 +243,7 @@ function Stop-TestPgServer {
     if ($Server.DataDirectory -and (Test-Path -LiteralPath $Server.DataDirectory)) {
         Remove-Item -LiteralPath $Server.DataDirectory -Recurse -Force -ErrorAction Ignore
     }
+}
 
 # ---- Chroma (the real server from tools/node_modules) --------------------------------------------------------
 
