@@ -9,8 +9,8 @@ results="$root/artifacts/test-results"
 rm -rf "$results" && mkdir -p "$results"
 
 # Prism (npm) validates the emulators' traffic against the vendors' API documents; PGlite (npm) is a real PostgreSQL
-# with pgvector for the PgVector provider's tests.
-if [ ! -x tools/node_modules/.bin/prism ] || [ ! -x tools/node_modules/.bin/pglite-server ]; then
+# with pgvector for the PgVector provider's tests; chroma (npm chromadb) is the real Chroma server.
+if [ ! -x tools/node_modules/.bin/prism ] || [ ! -x tools/node_modules/.bin/pglite-server ] || [ ! -x tools/node_modules/.bin/chroma ]; then
   (cd tools && npm ci --no-audit --no-fund --loglevel=error) || { echo "npm ci in tools/ failed"; echo "0 passed, 1 failed"; exit 1; }
 fi
 
@@ -32,9 +32,18 @@ stop_pglite() {
   [ -n "$pg_data" ] && rm -rf "$pg_data"
   pg_data=""
 }
-trap stop_pglite EXIT
-trap 'stop_pglite; exit 130' INT
-trap 'stop_pglite; exit 143' TERM
+# One real Chroma server (npm chromadb, tools/) for the whole run, shared by xunit and Pester through
+# VECTOROPS_TEST_CHROMA_PORT; a temporary data folder; stopped by its process id on every way out (the traps below).
+# If it does not start, the tests start their own.
+chroma_pid=""; chroma_dir=""
+stop_chroma() {
+  if [ -n "$chroma_pid" ]; then kill "$chroma_pid" 2>/dev/null; wait "$chroma_pid" 2>/dev/null; chroma_pid=""; fi
+  if [ -n "$chroma_dir" ]; then rm -rf "$chroma_dir"; chroma_dir=""; fi
+}
+stop_servers() { stop_pglite; stop_chroma; }
+trap stop_servers EXIT
+trap 'stop_servers; exit 130' INT
+trap 'stop_servers; exit 143' TERM
 start_pglite() {
   local port attempt waited
   for attempt in 1 2 3; do
@@ -62,6 +71,21 @@ start_pglite() {
 }
 unset VECTOROPS_TEST_PG_PORT
 start_pglite
+
+unset VECTOROPS_TEST_CHROMA_PORT
+chroma_port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})' 2>/dev/null)
+if [ -n "$chroma_port" ] && [ -x tools/node_modules/.bin/chroma ]; then
+  chroma_dir=$(mktemp -d "${TMPDIR:-/tmp}/vectorops-chroma-run-XXXXXX")
+  ANONYMIZED_TELEMETRY=False tools/node_modules/.bin/chroma run --path "$chroma_dir" --host 127.0.0.1 --port "$chroma_port" >"$results/chroma.log" 2>&1 </dev/null &
+  chroma_pid=$!
+  for _ in $(seq 1 150); do
+    if node -e "fetch('http://127.0.0.1:$chroma_port/api/v2/heartbeat').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" 2>/dev/null; then
+      export VECTOROPS_TEST_CHROMA_PORT="$chroma_port"; break
+    fi
+    sleep 0.2
+  done
+  [ -n "${VECTOROPS_TEST_CHROMA_PORT:-}" ] || echo "chroma did not start (see $results/chroma.log): the tests start their own"
+fi
 dotnet test VectorOps.sln --no-build -nologo --blame-hang-timeout 5m \
   --logger "trx;LogFilePrefix=xunit" --logger "console;verbosity=minimal" --results-directory "$results"
 test_rc=$?

@@ -44,6 +44,7 @@ namespace VectorOps.Bench
                 try { PgVectorBench.Run(o); }
                 catch (Exception ex) { Console.Error.WriteLine("pgvector case failed: " + ex); return 1; }
             }
+            if (o.Chroma) ChromaBench.Run(o);
             return 0;
         }
 
@@ -335,13 +336,17 @@ namespace VectorOps.Bench
     {
         public const string Usage =
             "usage: VectorOps.Bench PRESET [--runs R] [--service-runs R] [--n N,N] [--providers pinecone,vectorize] [--namespaces 1,8]\n" +
-            "                        [--vectorize-n N] [--stream-n N,N] [--throttle T] [--latency-ms MS] [--sweep-concurrency 1,2,4] [--pg-n N]\n" +
-            "presets: all (every table, ~10 min), quick (small N, ~2 min), overhead, service, stream, sweep, profile, loop, pgvector";
+            "                        [--vectorize-n N] [--stream-n N,N] [--throttle T] [--latency-ms MS] [--sweep-concurrency 1,2,4] [--pg-n N] [--chroma-n N]\n" +
+            "presets: all (every table, ~10 min), quick (small N, ~2 min), overhead, service, stream, sweep, profile, loop, pgvector,\n" +
+            "         chroma (VectorOps against Chroma's own JS client on the real server, one run)";
 
-        public bool Overhead, Service, Stream, Sweep, Profile, Quick, PgVector;
+        public bool Overhead, Service, Stream, Sweep, Profile, Quick, PgVector, Chroma;
 
         /// <summary>The pgvector case's ids (--pg-n).</summary>
         public int PgN = 1_000_000;
+
+        /// <summary>The chroma case's ids (--chroma-n).</summary>
+        public int ChromaN = 50_000;
         public string Preset = "quick";
         public int Runs = 5;
         public int ServiceRuns = 3;
@@ -381,6 +386,7 @@ namespace VectorOps.Bench
                 case "profile": o.Profile = true; o.Sizes = new[] { 1_000_000 }; break;
                 case "loop": o.Loop = "a"; o.Sizes = new[] { 1_000_000 }; o.Runs = 20; break;
                 case "pgvector": o.PgVector = true; break;
+                case "chroma": o.Chroma = true; break;
                 default: throw new ArgumentException($"Unknown preset '{o.Preset}'.");
             }
             for (; i < args.Length; i++)
@@ -402,6 +408,7 @@ namespace VectorOps.Bench
                     case "--seed-overhead": o.SeedOverhead = true; break;
                     case "--variant": o.Loop = Next() == "c" ? "c" : "a"; break;
                     case "--pg-n": o.PgN = int.Parse(Next().Replace("_", ""), CultureInfo.InvariantCulture); break;
+                    case "--chroma-n": o.ChromaN = int.Parse(Next().Replace("_", ""), CultureInfo.InvariantCulture); break;
                     case "--warm-runs": o.WarmRuns = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     default: throw new ArgumentException($"Unknown option '{args[i]}'.");
                 }

@@ -244,3 +244,59 @@ function Stop-TestPgServer {
         Remove-Item -LiteralPath $Server.DataDirectory -Recurse -Force -ErrorAction Ignore
     }
 }
+
+# ---- Chroma (the real server from tools/node_modules) --------------------------------------------------------
+
+# The Chroma server for a test file: the one scripts/test.sh started for the run (its port in
+# $env:VECTOROPS_TEST_CHROMA_PORT), or one started here on a free loopback port with a temporary data folder.
+# Returns Uri, Process (null when not started here) and DataDir; Stop-ChromaTestServer stops what was started here.
+function Start-ChromaTestServer {
+    param([int] $TimeoutSeconds = 60)
+    $port = $env:VECTOROPS_TEST_CHROMA_PORT
+    if ($port) {
+        return [pscustomobject]@{ Uri = [uri] "http://127.0.0.1:$port/"; Process = $null; DataDir = $null }
+    }
+    $exe = Join-Path (Get-VectorOpsRepoRoot) 'tools' 'node_modules' '.bin' $(if ($IsWindows) { 'chroma.cmd' } else { 'chroma' })
+    if (-not (Test-Path -LiteralPath $exe -PathType Leaf)) {
+        throw "chroma is not installed (looked for $exe): cd $(Join-Path (Get-VectorOpsRepoRoot) 'tools') && npm ci"
+    }
+    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $listener.Start()
+    try { $port = $listener.LocalEndpoint.Port } finally { $listener.Stop() }
+    $dir = Join-Path ([System.IO.Path]::GetTempPath()) ('vectorops-chroma-pester-' + [guid]::NewGuid().ToString('N'))
+    $null = New-Item -ItemType Directory -Path $dir
+    $process = Start-Process -FilePath $exe -ArgumentList @('run', '--path', $dir, '--host', '127.0.0.1', '--port', $port) -PassThru `
+        -RedirectStandardOutput (Join-Path $dir 'server.out') -RedirectStandardError (Join-Path $dir 'server.err')
+    $uri = [uri] "http://127.0.0.1:$port/"
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+    while ($true) {
+        try {
+            $null = Invoke-RestMethod -Uri ([uri]::new($uri, 'api/v2/heartbeat')) -TimeoutSec 2
+            break
+        }
+        catch {
+            if ($process.HasExited -or [DateTime]::UtcNow -gt $deadline) {
+                Stop-TestProcess -Process $process
+                throw "chroma did not answer on $uri within $TimeoutSeconds s: $_"
+            }
+            Start-Sleep -Milliseconds 200
+        }
+    }
+    [pscustomobject]@{ Uri = $uri; Process = $process; DataDir = $dir }
+}
+
+# Stops a server Start-ChromaTestServer started (by its process id, with its children) and removes its data folder.
+function Stop-ChromaTestServer {
+    param($Server)
+    if (-not $Server -or -not $Server.Process) { return }
+    Stop-TestProcess -Process $Server.Process
+    if ($Server.DataDir) { Remove-Item -LiteralPath $Server.DataDir -Recurse -Force -ErrorAction Ignore }
+}
+
+# A call to the Chroma server itself (not through VectorOps): seeding and reading in tests.
+function Invoke-ChromaApi {
+    param([Parameter(Mandatory)] $Server, [Parameter(Mandatory)] [string] $Path, [string] $Method = 'Get', $Body)
+    $arguments = @{ Uri = [uri]::new($Server.Uri, $Path.TrimStart('/')); Method = $Method }
+    if ($null -ne $Body) { $arguments.Body = ($Body | ConvertTo-Json -Depth 10 -Compress); $arguments.ContentType = 'application/json' }
+    Invoke-RestMethod @arguments
+}

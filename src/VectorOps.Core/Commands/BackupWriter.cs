@@ -112,7 +112,7 @@ namespace VectorOps.Commands
             {
                 foreach (var r in records)
                 {
-                    var copy = r.Namespace == ns ? r : new VectorRecord(r.Id) { Values = r.Values, SparseValues = r.SparseValues, Metadata = r.Metadata, Namespace = ns };
+                    var copy = r.Namespace == ns ? r : new VectorRecord(r.Id) { Values = r.Values, SparseValues = r.SparseValues, Metadata = r.Metadata, Document = r.Document, Namespace = ns };
                     if (copy.Namespace is null) copy.Namespace = ns;
                     RecordJson.Write(w, copy);
                     w.Flush();

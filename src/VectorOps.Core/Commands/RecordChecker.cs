@@ -84,6 +84,7 @@ namespace VectorOps.Commands
                     Values = record.Values,
                     SparseValues = record.SparseValues,
                     Metadata = kept,
+                    Document = record.Document,
                     Namespace = record.Namespace,
                 };
             }
@@ -227,6 +228,7 @@ namespace VectorOps.Commands
                     }
                     return null;
                 case IEnumerable list:
+                    if (!_rules.MetadataLists) return "is a list, and metadata values may not be lists";
                     var i = 0;
                     foreach (var item in list)
                     {

@@ -18,6 +18,9 @@ namespace VectorOps.Errors
         public const string InvalidFilterJson = "InvalidFilterJson";
         public const string UnknownFilterOperator = "UnknownFilterOperator";
         public const string InvalidFilterOperand = "InvalidFilterOperand";
+
+        /// <summary>A valid filter the provider's own filter language cannot express (refused, never widened or narrowed).</summary>
+        public const string FilterNotSupported = "FilterNotSupportedByProvider";
         public const string InvalidRecord = "InvalidRecord";
         public const string InvalidInputObject = "InvalidInputObject";
         public const string InvalidArgument = "InvalidArgument";

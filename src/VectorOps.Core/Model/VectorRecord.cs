@@ -31,7 +31,7 @@ namespace VectorOps.Model
         public IDictionary<string, object?>? Metadata { get; set; }
 
         /// <summary>
-        /// The text the embedding was made from, where the store keeps it beside the vector (Chroma's documents,
+        /// The text the embedding was made from, where the store keeps it beside the vector (a collection's documents,
         /// LangChain's document column, LlamaIndex's text); null where it keeps none. Backed up and restored with the record.
         /// </summary>
         public string? Document { get; set; }

@@ -22,6 +22,7 @@ namespace VectorOps.Providers
             Register(Local.LocalDescriptor.Descriptor);
             Register(Pinecone.PineconeDescriptor.Descriptor);
             Register(Vectorize.VectorizeDescriptor.Descriptor);
+            Register(Chroma.ChromaDescriptor.Descriptor);
             // Providers in assemblies of their own (their drivers need .NET 8): loaded by name where this process can.
             RegisterAssembly("VectorOps.Providers.PgVector");
         }

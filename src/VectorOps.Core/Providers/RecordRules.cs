@@ -57,6 +57,12 @@ namespace VectorOps.Providers
         /// <summary>True when a metadata list may hold only strings (lists of strings only, as most services take).</summary>
         public bool MetadataListsOfStringsOnly { get; set; }
 
+        /// <summary>False when a metadata value may not be a list at all (services whose metadata values are scalars only).</summary>
+        public bool MetadataLists { get; set; } = true;
+
+        /// <summary>True when the provider stores a record's <see cref="Model.VectorRecord.Document"/> (the text the embedding came from).</summary>
+        public bool Documents { get; set; }
+
         /// <summary>Most bytes a record's metadata may take as compact JSON (e.g. 40 KB or 10 KiB); null: no limit.</summary>
         public int? MaxMetadataBytes { get; set; }
 

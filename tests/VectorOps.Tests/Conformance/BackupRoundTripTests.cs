@@ -44,6 +44,8 @@ namespace VectorOps.Tests.Conformance
             _fixture = ProviderFixtures.Get(provider).Create(_servers);
             using var c = _fixture.Connect();
             HasSparseValues = c.ProviderInstance.RecordRules.SparseValues;
+            HasLists = c.ProviderInstance.RecordRules.MetadataLists;
+            HasDocuments = c.ProviderInstance.RecordRules.Documents;
         }
 
         private ProviderFixture F => _fixture ?? throw new InvalidOperationException("Open(provider) first.");
@@ -53,6 +55,8 @@ namespace VectorOps.Tests.Conformance
         private bool OneNamespace => F.OtherNamespace is null;
         private string NamespaceB => F.Namespace;
         private bool HasSparseValues { get; set; }
+        private bool HasLists { get; set; }
+        private bool HasDocuments { get; set; }
         private VectorConnection Connect() => F.Connect();
         private void Settle() => F.Settle();
         private List<string> CliArgs(string command, params string[] rest) => F.CliArgs(command, true, rest);
@@ -90,9 +94,11 @@ namespace VectorOps.Tests.Conformance
                             ["year"] = 1990L + i,
                             ["score"] = 0.125 * i + 0.5,
                             ["draft"] = i % 2 == 0,
-                            ["tags"] = new List<string> { "t" + i, "all" },
                         },
                     };
+                    if (HasLists) r.Metadata["tags"] = new List<string> { "t" + i, "all" };
+                    // Where the store keeps the text beside the vector, a backup carries it back (one record in five has none).
+                    if (HasDocuments && i % 5 != 4) r.Document = $"text of {ns} record {i} – ünïcode";
                     if (HasSparseValues) r.SparseValues = new SparseVector(new uint[] { (uint)i, (uint)i + 7, 1000 }, new[] { 0.5f, 0.25f * i, 2f });
                     list.Add(r);
                 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using VectorOps.Tests.Chroma;
 using VectorOps.Tests.Conformance.Throwaway;
 using VectorOps.Tests.PgVector;
 using VectorOps.Tests.Pinecone;
@@ -17,14 +18,17 @@ namespace VectorOps.Tests.Conformance
     {
         private readonly Lazy<PineconeFixture> _pinecone = new Lazy<PineconeFixture>(() => new PineconeFixture());
         private readonly Lazy<VectorizeFixture> _vectorize = new Lazy<VectorizeFixture>(() => new VectorizeFixture());
+        private readonly Lazy<ChromaFixture> _chroma = new Lazy<ChromaFixture>(() => new ChromaFixture());
 
         public PineconeFixture Pinecone => _pinecone.Value;
         public VectorizeFixture Vectorize => _vectorize.Value;
+        public ChromaFixture Chroma => _chroma.Value;
 
         public void Dispose()
         {
             if (_pinecone.IsValueCreated) _pinecone.Value.Dispose();
             if (_vectorize.IsValueCreated) _vectorize.Value.Dispose();
+            if (_chroma.IsValueCreated) _chroma.Value.Dispose();
         }
     }
 
@@ -67,6 +71,7 @@ namespace VectorOps.Tests.Conformance
             new FixtureEntry("Local", "Local", _ => new LocalProviderFixture(), LocalProviderFixture.Gaps),
             new FixtureEntry("Pinecone", "Pinecone", s => new PineconeProviderFixture(s.Pinecone), PineconeProviderFixture.Gaps),
             new FixtureEntry("Vectorize", "CloudflareVectorize", s => new VectorizeProviderFixture(s.Vectorize), VectorizeProviderFixture.Gaps),
+            new FixtureEntry("Chroma", "Chroma", s => new ChromaProviderFixture(s.Chroma), ChromaProviderFixture.Gaps),
             new FixtureEntry("Throwaway", ThrowawayDescriptor.Name, _ => new ThrowawayProviderFixture(), ThrowawayProviderFixture.Gaps),
             // PostgreSQL + pgvector on the shared PGlite server, once per table layout.
             new FixtureEntry("PgVector-VectorOps", "PgVector", _ => new PgVectorProviderFixture(PgTableLayout.VectorOps), PgVectorProviderFixture.GapsOf(PgTableLayout.VectorOps)),

@@ -207,16 +207,27 @@ namespace VectorOps.Tests.Conformance
                 scan.AddHost("bad", bad);
             }
 
-            // A wrong key: the service answers 401; neither key may show.
+            // A wrong key: the service answers 401 (when connecting, where the provider reads the server then, or at
+            // the first delete); neither key may show.
             var wrongHost = new RecordingHost();
-            using (var wrong = ConnectCommand.Connect(WithSecret(Target.Settings(maxAttempts: 1), WrongSecret), makeDefault: false, wrongHost))
+            VectorConnection? wrong = null;
+            try
             {
-                scan.AddObject("wrong connection", wrong);
-                var d = new RemoveByIdsCommand(wrongHost, wrong);
-                d.Add(new[] { "doc-00058" }, Target.Namespace);
-                d.Complete();
-                Assert.Equal(ErrorIds.ProviderAuthenticationFailed, Assert.Single(wrongHost.Errors).ErrorId);
+                wrong = ConnectCommand.Connect(WithSecret(Target.Settings(maxAttempts: 1), WrongSecret), makeDefault: false, wrongHost);
             }
+            catch (VectorOpsException ex) when (ex.ErrorId == ErrorIds.ProviderAuthenticationFailed)
+            {
+                scan.AddException("401 when connecting", ex);
+            }
+            if (wrong != null)
+                using (wrong)
+                {
+                    scan.AddObject("wrong connection", wrong);
+                    var d = new RemoveByIdsCommand(wrongHost, wrong);
+                    d.Add(new[] { "doc-00058" }, Target.Namespace);
+                    d.Complete();
+                    Assert.Equal(ErrorIds.ProviderAuthenticationFailed, Assert.Single(wrongHost.Errors).ErrorId);
+                }
             scan.AddHost("401", wrongHost);
             foreach (var t in traces) scan.Add("trace", t);
             scan.AddFile("backup", backup);
