@@ -358,8 +358,10 @@ namespace VectorOps.Tests.Commands
             var ids = Ids(0, 10).Concat(new[] { "id-00003" }).ToArray();
             cmd.Retry(new VectorMutation { Provider = "Fake", Index = "test-index", Operation = MutationOperation.DeleteByIds, Status = MutationStatus.Failed, Ids = ids, Namespace = "default" });
             cmd.Complete();
-            Assert.Equal(new[] { 4, 4, 2 }, Mutations.Select(m => m.Ids!.Count).ToArray());
-            Assert.Equal(Ids(0, 10), Mutations.SelectMany(m => m.Ids!).ToArray());
+            // Batches run in parallel and are written as they finish: order them by their first id to compare.
+            var batches = Mutations.OrderBy(m => m.Ids![0], StringComparer.Ordinal).ToList();
+            Assert.Equal(new[] { 4, 4, 2 }, batches.Select(m => m.Ids!.Count).ToArray());
+            Assert.Equal(Ids(0, 10), batches.SelectMany(m => m.Ids!).ToArray());
             Assert.Equal(90, Provider.Count("default"));
         }
 
