@@ -70,30 +70,38 @@ function release(conn) {
 // Splits a byte stream into whole protocol messages. Before the startup message is through, client messages have no
 // type byte (length + body: SSLRequest, GSSENCRequest, CancelRequest, StartupMessage).
 class Framer {
-  constructor(untypedFirst) { this.buf = Buffer.alloc(0); this.untyped = untypedFirst; }
+  constructor(untypedFirst) { this.parts = []; this.size = 0; this.need = 0; this.untyped = untypedFirst; }
+  // Chunks are only joined once a whole message is there: a 25 MB Bind (a million ids) arrives in hundreds of
+  // chunks, and joining on every chunk would copy it hundreds of times.
   push(chunk) {
-    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
+    this.parts.push(chunk);
+    this.size += chunk.length;
+    if (this.need > 0 && this.size < this.need) return [];
+    let buf = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.size);
     const out = [];
     for (;;) {
       if (this.untyped) {
-        if (this.buf.length < 4) break;
-        const len = this.buf.readInt32BE(0);
-        if (this.buf.length < len) break;
-        const msg = this.buf.subarray(0, len);
-        this.buf = this.buf.subarray(len);
+        if (buf.length < 4) break;
+        const len = buf.readInt32BE(0);
+        if (buf.length < len) break;
+        const msg = buf.subarray(0, len);
+        buf = buf.subarray(len);
         const code = len >= 8 ? msg.readInt32BE(4) : 0;
         const isRequest = code === 80877103 || code === 80877104 || code === 80877102; // SSL, GSSENC, Cancel
         out.push({ type: isRequest ? (code === 80877102 ? 'cancel' : 'negotiate') : 'startup', bytes: msg });
         if (!isRequest || code === 80877102) this.untyped = false;
       } else {
-        if (this.buf.length < 5) break;
-        const len = this.buf.readInt32BE(1);
-        if (this.buf.length < len + 1) break;
-        const msg = this.buf.subarray(0, len + 1);
-        this.buf = this.buf.subarray(len + 1);
+        if (buf.length < 5) break;
+        const len = buf.readInt32BE(1);
+        if (buf.length < len + 1) break;
+        const msg = buf.subarray(0, len + 1);
+        buf = buf.subarray(len + 1);
         out.push({ type: String.fromCharCode(msg[0]), bytes: msg });
       }
     }
+    this.parts = buf.length ? [buf] : [];
+    this.size = buf.length;
+    this.need = !this.untyped && buf.length >= 5 ? buf.readInt32BE(1) + 1 : this.untyped && buf.length >= 4 ? buf.readInt32BE(0) : 0;
     return out;
   }
 }
@@ -131,7 +139,7 @@ function serve(upstreamPort) {
     function maybeRelease() {
       // Idle: nothing queued, no message half received, no request without its Sync, every Sync/Query answered,
       // no transaction open. A request that arrives in several TCP chunks keeps the gate until its Sync is answered.
-      if (holder === conn && pending.length === 0 && fromClient.buf.length === 0 && !inRequest && outstanding === 0 &&
+      if (holder === conn && pending.length === 0 && fromClient.size === 0 && !inRequest && outstanding === 0 &&
           rawReplies === 0 && status === 'I') release(conn);
     }
     function close() {

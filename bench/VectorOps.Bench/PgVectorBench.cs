@@ -1,3 +1,4 @@
+using System.IO;
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
@@ -145,11 +146,49 @@ namespace VectorOps.Bench
             };
         }
 
+        /// <summary>
+        /// CPU of the server's whole process tree: the gate (tools/pglite-gated.js) and the pglite-server it runs
+        /// (read from /proc on Linux; elsewhere the started process only).
+        /// </summary>
         private static TimeSpan ServerCpu(Process? server)
         {
             if (server is null) return TimeSpan.Zero;
             server.Refresh();
-            return server.TotalProcessorTime;
+            var total = server.TotalProcessorTime;
+            if (!OperatingSystem.IsLinux()) return total;
+            var seen = new HashSet<int> { server.Id };
+            var frontier = new Queue<int>(seen);
+            while (frontier.Count > 0)
+            {
+                var parent = frontier.Dequeue();
+                foreach (var task in SafeDirectories($"/proc/{parent}/task"))
+                {
+                    string children;
+                    try { children = File.ReadAllText(Path.Combine(task, "children")); }
+                    catch (IOException) { continue; }
+                    catch (UnauthorizedAccessException) { continue; }
+                    foreach (var part in children.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                    {
+                        if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var child) || !seen.Add(child)) continue;
+                        frontier.Enqueue(child);
+                        try
+                        {
+                            using var p = Process.GetProcessById(child);
+                            total += p.TotalProcessorTime;
+                        }
+                        catch (ArgumentException) { }
+                        catch (InvalidOperationException) { }
+                    }
+                }
+            }
+            return total;
+        }
+
+        private static IEnumerable<string> SafeDirectories(string path)
+        {
+            try { return Directory.GetDirectories(path); }
+            catch (IOException) { return Array.Empty<string>(); }
+            catch (UnauthorizedAccessException) { return Array.Empty<string>(); }
         }
 
         private static string Mb(long bytes) => (bytes / 1024.0 / 1024.0).ToString("N0", CultureInfo.InvariantCulture) + " MB";

@@ -285,7 +285,7 @@ namespace VectorOps.Commands
             /// <summary>Valid ids (lines that are not blank).</summary>
             public long Ids { get; }
 
-            /// <summary>Bad lines (the first <see cref="ShownErrors"/> were reported).</summary>
+            /// <summary>Bad lines (the first <see cref="VectorCommand.ShownErrors"/> were reported).</summary>
             public int Bad { get; }
 
             /// <summary>The line the check stopped at when the run was stopped; 0 when it read to the end.</summary>
@@ -294,7 +294,7 @@ namespace VectorOps.Commands
 
         /// <summary>
         /// The first pass over an id file: checks every line (blank lines skipped) with the provider's rules and
-        /// reports each bad one as "Line N of SOURCE: …" (the first <see cref="ShownErrors"/>). Sends nothing.
+        /// reports each bad one as "Line N of SOURCE: …" (the first <see cref="VectorCommand.ShownErrors"/>). Sends nothing.
         /// </summary>
         public IdLinesCheck CheckIdLines(IEnumerable<string> lines, string source)
         {
