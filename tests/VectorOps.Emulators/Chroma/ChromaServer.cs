@@ -68,7 +68,7 @@ namespace VectorOps.Emulators.Chroma
             Exception? last = null;
             for (var attempt = 0; attempt < 3; attempt++)
             {
-                var port = FreePort();
+                var port = LoopbackPorts.Free();
                 var data = Path.Combine(Path.GetTempPath(), "vectorops-chroma-" + Guid.NewGuid().ToString("N"));
                 Directory.CreateDirectory(data);
                 // Started under a small node watcher that ends the server when this process's end closes its stdin:
@@ -146,15 +146,6 @@ namespace VectorOps.Emulators.Chroma
                 Thread.Sleep(200);
             }
             throw new TimeoutException($"chroma did not answer its heartbeat on port {Port} within {timeout.TotalSeconds:0} s: {LogText}");
-        }
-
-        private static int FreePort()
-        {
-            var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            listener.Stop();
-            return port;
         }
 
         /// <summary>Stops the server by its process id (the whole tree) and removes its data folder.</summary>

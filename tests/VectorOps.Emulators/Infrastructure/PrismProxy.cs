@@ -107,7 +107,7 @@ namespace VectorOps.Emulators.Infrastructure
             Exception? last = null;
             for (var attempt = 0; attempt < 3; attempt++)
             {
-                var port = FreePort();
+                var port = LoopbackPorts.Free();
                 var psi = new ProcessStartInfo(exe)
                 {
                     RedirectStandardOutput = true,
@@ -256,12 +256,5 @@ namespace VectorOps.Emulators.Infrastructure
             throw new TimeoutException($"Prism did not listen within {timeout.TotalSeconds:0} s:{Environment.NewLine}{Tail()}");
         }
 
-        private static int FreePort()
-        {
-            var l = new TcpListener(IPAddress.Loopback, 0);
-            l.Start();
-            try { return ((IPEndPoint)l.LocalEndpoint).Port; }
-            finally { l.Stop(); }
-        }
     }
 }

@@ -7,6 +7,7 @@ using System.Linq;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading;
+using VectorOps.Emulators.Infrastructure;
 
 namespace VectorOps.Emulators.PgLite
 {
@@ -109,7 +110,7 @@ namespace VectorOps.Emulators.PgLite
             Exception? last = null;
             for (var attempt = 0; attempt < 3; attempt++)
             {
-                var port = FreePort();
+                var port = LoopbackPorts.Free();
                 // A shell watches our end of its standard input: when we close it (Dispose) or die (a test host killed
                 // mid-run), it stops the postmaster (SIGINT, a fast shutdown) and deletes the cluster's directory.
                 var postgres = Path.Combine(bin, "postgres");
@@ -160,7 +161,7 @@ namespace VectorOps.Emulators.PgLite
             while (DateTime.UtcNow < deadline)
             {
                 if (_process.HasExited) throw new InvalidOperationException($"postgres exited ({_process.ExitCode}): {LogText}");
-                if (LogText.Contains("ready to accept connections", StringComparison.OrdinalIgnoreCase) && CanConnect())
+                if (LogText.Contains("ready to accept connections", StringComparison.OrdinalIgnoreCase) && LoopbackPorts.Accepts(Port))
                 {
                     ProcessId = ReadPostmasterPid() ?? _process.Id;
                     return;
@@ -179,20 +180,6 @@ namespace VectorOps.Emulators.PgLite
             }
             catch (IOException) { return null; }
             catch (UnauthorizedAccessException) { return null; }
-        }
-
-        private bool CanConnect()
-        {
-            try
-            {
-                using var client = new TcpClient();
-                client.Connect(IPAddress.Loopback, Port);
-                return true;
-            }
-            catch (SocketException)
-            {
-                return false;
-            }
         }
 
         private static ProcessStartInfo Psi(bool asPostgres, string file, IEnumerable<string> args)
@@ -240,15 +227,6 @@ namespace VectorOps.Emulators.PgLite
         {
             try { return File.ReadLines("/etc/passwd").Any(l => l.StartsWith(name + ":", StringComparison.Ordinal)); }
             catch (IOException) { return false; }
-        }
-
-        private static int FreePort()
-        {
-            var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            listener.Stop();
-            return port;
         }
 
         private void Stop()

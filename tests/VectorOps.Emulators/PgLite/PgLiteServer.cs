@@ -61,7 +61,7 @@ namespace VectorOps.Emulators.PgLite
             Exception? last = null;
             for (var attempt = 0; attempt < 3; attempt++)
             {
-                var port = FreePort();
+                var port = LoopbackPorts.Free();
                 var data = Path.Combine(Path.GetTempPath(), "vectorops-pglite-" + Guid.NewGuid().ToString("N"));
                 // node tools/pglite-gated.js: pglite-server behind a gate that lets one connection talk at a time
                 // (pglite-socket interleaves the extended-protocol messages of concurrent connections; see the script).
@@ -125,33 +125,10 @@ namespace VectorOps.Emulators.PgLite
             while (DateTime.UtcNow < deadline)
             {
                 if (_process!.HasExited) throw new InvalidOperationException($"pglite-server exited ({_process.ExitCode}): {LogText}");
-                if (LogText.Contains("listening", StringComparison.OrdinalIgnoreCase) && CanConnect()) return;
+                if (LogText.Contains("listening", StringComparison.OrdinalIgnoreCase) && LoopbackPorts.Accepts(Port)) return;
                 Thread.Sleep(200);
             }
             throw new TimeoutException($"pglite-server did not listen on port {Port} within {timeout.TotalSeconds:0} s: {LogText}");
-        }
-
-        private bool CanConnect()
-        {
-            try
-            {
-                using var client = new TcpClient();
-                client.Connect(IPAddress.Loopback, Port);
-                return true;
-            }
-            catch (SocketException)
-            {
-                return false;
-            }
-        }
-
-        private static int FreePort()
-        {
-            var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            listener.Stop();
-            return port;
         }
 
         /// <summary>Stops the server by its process id (the whole tree) and removes its data directory.</summary>
