@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
 using VectorOps.Errors;
 using VectorOps.Security;
 
@@ -91,6 +93,33 @@ namespace VectorOps.Providers
 
         /// <summary>The factory: reads the checked settings and connects (may call the service).</summary>
         public Func<ConnectionSettings, IVectorProvider> Create { get; }
+
+        /// <summary>
+        /// True when the provider lists the indexes its settings reach in one cheap call (a table of the store file, a
+        /// service's list of indexes), without naming one: Tab completion of -Index may do it on every Tab press.
+        /// The optional operation it declares is <see cref="IndexLister"/>, called only through <see cref="ListIndexesAsync"/>.
+        /// </summary>
+        public bool ListsIndexesCheaply { get; set; }
+
+        /// <summary>
+        /// The listing of indexes, where <see cref="ListsIndexesCheaply"/> is true: the names of the indexes the checked
+        /// settings reach (settings.Index is not read). Read only, creates nothing; throws VectorOpsException.
+        /// </summary>
+        public Func<ConnectionSettings, CancellationToken, Task<IReadOnlyList<string>>>? IndexLister { get; set; }
+
+        /// <summary>
+        /// The names of the indexes the settings reach: the settings are checked as for connecting (<see cref="Prepare"/>:
+        /// values, environment variables, credential), then the provider lists them. NotSupported (Kit/Optional) where
+        /// <see cref="ListsIndexesCheaply"/> is false.
+        /// </summary>
+        public Task<IReadOnlyList<string>> ListIndexesAsync(ConnectionSettings settings, CancellationToken cancellationToken)
+        {
+            if (settings is null) throw new ArgumentNullException(nameof(settings));
+            if (!ListsIndexesCheaply || IndexLister is null)
+                throw Kit.Optional.NotSupported(Name, "listing its indexes", nameof(ListsIndexesCheaply));
+            Prepare(settings);
+            return IndexLister(settings, cancellationToken);
+        }
 
         /// <summary>Every name this provider answers to.</summary>
         public IEnumerable<string> AllNames => new[] { Name }.Concat(Aliases);

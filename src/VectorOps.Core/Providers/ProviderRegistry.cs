@@ -81,6 +81,8 @@ namespace VectorOps.Providers
         public static void Register(ProviderDescriptor descriptor)
         {
             if (descriptor is null) throw new ArgumentNullException(nameof(descriptor));
+            if (descriptor.ListsIndexesCheaply && descriptor.IndexLister is null)
+                throw new ArgumentException($"{descriptor.Name} says it lists its indexes (ListsIndexesCheaply) but gives no IndexLister.", nameof(descriptor));
             lock (Gate)
             {
                 var others = _providers.Where(p => !string.Equals(p.Name, descriptor.Name, StringComparison.OrdinalIgnoreCase)).ToList();

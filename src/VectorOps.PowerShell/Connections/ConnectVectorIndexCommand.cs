@@ -34,8 +34,9 @@ namespace VectorOps.PowerShell.Cmdlets
         [ValidateNotNullOrEmpty]
         public string Provider { get; set; } = ProviderRegistry.DefaultProvider;
 
-        /// <summary>The index (collection) name.</summary>
+        /// <summary>The index (collection) name; Tab lists the indexes where the provider lists them cheaply.</summary>
         [Parameter]
+        [ArgumentCompleter(typeof(IndexCompleter))]
         [ValidateNotNullOrEmpty]
         [Alias("IndexName")]
         public string? Index { get; set; }

@@ -14,6 +14,8 @@ namespace VectorOps.Providers.Chroma
             "Chroma (API v2) servers: -Index names the database, a namespace is a collection.", ChromaProvider.Open)
         {
             IndexesCreatedElsewhere = "with Chroma's own client (create_database) or the Chroma Cloud dashboard",
+            ListsIndexesCheaply = true,
+            IndexLister = ChromaProvider.ListIndexes,
             Credential = new CredentialDescriptor("ApiKey", "API key",
                 "The token the server or Chroma Cloud expects (sent as x-chroma-token, or as a bearer token with -TokenHeader Authorization); " +
                 "a server without authentication needs none.")

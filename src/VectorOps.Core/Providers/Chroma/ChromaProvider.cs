@@ -138,19 +138,50 @@ namespace VectorOps.Providers.Chroma
             var header = settings.Get(ChromaDescriptor.TokenHeader, ChromaTokenHeader);
             var key = settings.Credential;
 
-            var transport = ProviderTransport.Create(endpoint, settings, ProviderName, key, key is null ? null : request =>
-            {
-                if (string.Equals(header, "Authorization", StringComparison.OrdinalIgnoreCase))
-                    request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + key.Reveal());
-                else
-                    request.Headers.TryAddWithoutValidation(ChromaTokenHeader, key.Reveal());
-            }, r => ChromaErrors.Map(r, names));
+            var transport = TransportFor(endpoint, settings, key, header);
 
             var max = PreflightAsync(transport, CancellationToken.None).ConfigureAwait(false).GetAwaiter().GetResult();
             CheckDatabaseAsync(transport, tenant, database, names, CancellationToken.None).ConfigureAwait(false).GetAwaiter().GetResult();
             settings.Trace?.Invoke($"Chroma at {endpoint.GetLeftPart(UriPartial.Authority)}: max_batch_size {max.ToString(CultureInfo.InvariantCulture)}, database '{database}' of tenant '{tenant}'.");
             return new ChromaProvider(settings, transport, endpoint, tenant, database, max);
         }
+
+        /// <summary>
+        /// The descriptor's index listing (Tab completion of -Index): the tenant's databases (-Index names a database),
+        /// GET /api/v2/tenants/{tenant}/databases, one read-only call.
+        /// </summary>
+        internal static async Task<IReadOnlyList<string>> ListIndexes(ConnectionSettings settings, CancellationToken ct)
+        {
+            var names = settings.Names;
+            var endpoint = EndpointGuard.Require(settings.Find<Uri>(ChromaDescriptor.Endpoint) ?? DefaultEndpoint, ProviderName);
+            if (!string.IsNullOrEmpty(endpoint.UserInfo))
+                throw new VectorOpsException(ErrorIds.InvalidEndpoint, VectorOpsErrorCategory.InvalidArgument,
+                    $"The Chroma endpoint holds a user name or password; give the token with {names.Credential(ChromaDescriptor.Descriptor.Credential!)} instead.",
+                    endpoint.GetLeftPart(UriPartial.Scheme) + endpoint.Host);
+            var tenant = settings.Get(ChromaDescriptor.Tenant, DefaultTenant).Trim();
+            CheckName(tenant, "tenant", ErrorIds.InvalidSetting);
+            var header = settings.Get(ChromaDescriptor.TokenHeader, ChromaTokenHeader);
+            var key = settings.Credential;
+            var transport = TransportFor(endpoint, settings, key, header);
+            var r = await transport.SendAsync(HttpMethod.Get, "/api/v2/tenants/" + Uri.EscapeDataString(tenant) + "/databases?limit=1000", null, ct).ConfigureAwait(false);
+            using var doc = ProviderJson.Parse(r, ProviderName);
+            if (doc.RootElement.ValueKind != JsonValueKind.Array)
+                throw ProviderJson.Malformed(r, ProviderName, "an array of databases");
+            var found = new List<string>();
+            foreach (var d in doc.RootElement.EnumerateArray())
+                if (ProviderJson.OptionalNonEmptyString(d, "name") is string n) found.Add(n);
+            return found;
+        }
+
+        /// <summary>The server's transport, sending the key (when there is one) in the header -TokenHeader names.</summary>
+        private static HttpTransport TransportFor(Uri endpoint, ConnectionSettings settings, Secret? key, string header) =>
+            ProviderTransport.Create(endpoint, settings, ProviderName, key, key is null ? null : request =>
+            {
+                if (string.Equals(header, "Authorization", StringComparison.OrdinalIgnoreCase))
+                    request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + key.Reveal());
+                else
+                    request.Headers.TryAddWithoutValidation(ChromaTokenHeader, key.Reveal());
+            }, r => ChromaErrors.Map(r, settings.Names));
 
         private static void CheckName(string name, string what, string errorId)
         {

@@ -10,6 +10,8 @@ namespace VectorOps.Providers.Local
             "The embedded store: a SQLite file on this machine, no account.", LocalProvider.Open)
         {
             CreatesIndexes = true,
+            ListsIndexesCheaply = true,
+            IndexLister = LocalProvider.ListIndexes,
             Settings = new[]
             {
                 new SettingDescriptor(Path, SettingKind.FilePath, "The local store file.")

@@ -148,6 +148,47 @@ namespace VectorOps.Providers.Local
             return provider;
         }
 
+        /// <summary>
+        /// The descriptor's index listing (Tab completion of -Index): the indexes of the store at settings.Path
+        /// (default <see cref="DefaultPath"/>), read from its table of indexes with a read-only connection. A file
+        /// that does not exist has none (nothing is created); a file that is not a VectorOps store is StoreOpenFailed.
+        /// </summary>
+        internal static Task<IReadOnlyList<string>> ListIndexes(ConnectionSettings settings, CancellationToken cancellationToken)
+        {
+            var path = ResolvePath(settings.Find<string>(LocalDescriptor.Path), create: false);
+            var names = new List<string>();
+            if (!File.Exists(path)) return Task.FromResult<IReadOnlyList<string>>(names);
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                EnsureSqlite();
+                var builder = new SqliteConnectionStringBuilder
+                {
+                    DataSource = path,
+                    Mode = SqliteOpenMode.ReadOnly,
+                    Cache = SqliteCacheMode.Private,
+                    // Not pooled: a Tab press leaves no handle on the file behind it.
+                    Pooling = false,
+                    DefaultTimeout = 1,
+                };
+                using var c = new SqliteConnection(builder.ToString());
+                lock (OpenGate) c.Open();
+                var appId = Convert.ToInt64(Scalar(c, "PRAGMA application_id;"), CultureInfo.InvariantCulture);
+                var hasTable = Convert.ToInt64(Scalar(c, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'vo_indexes';"), CultureInfo.InvariantCulture) > 0;
+                if (appId != ApplicationId && !(appId == 0 && !hasTable && Convert.ToInt64(Scalar(c, "SELECT count(*) FROM sqlite_master;"), CultureInfo.InvariantCulture) == 0))
+                    throw OpenFailed(path, $"'{path}' is not a VectorOps local store.", null);
+                if (!hasTable) return Task.FromResult<IReadOnlyList<string>>(names);
+                using var cmd = Command(c, null, "SELECT name FROM vo_indexes ORDER BY name;");
+                using var reader = cmd.ExecuteReader();
+                while (reader.Read()) names.Add(reader.GetString(0));
+            }
+            catch (SqliteException ex)
+            {
+                throw OpenFailed(path, $"Cannot read the indexes of the local store '{path}': {ex.Message}", ex);
+            }
+            return Task.FromResult<IReadOnlyList<string>>(names);
+        }
+
         private static string ResolvePath(string? given, bool create)
         {
             if (given is null)

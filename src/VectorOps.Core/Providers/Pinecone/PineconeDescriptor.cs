@@ -11,6 +11,8 @@ namespace VectorOps.Providers.Pinecone
             "Pinecone serverless indexes (data plane by index host, or index name through the control plane).", PineconeProvider.Open)
         {
             IndexesCreatedElsewhere = "in the Pinecone console or with its control-plane API",
+            ListsIndexesCheaply = true,
+            IndexLister = PineconeProvider.ListIndexes,
             Credential = new CredentialDescriptor("ApiKey", "API key", "The key needs access to the index's project.")
             {
                 EnvironmentVariables = new[] { PineconeProvider.ApiKeyEnvironmentVariable },

@@ -172,6 +172,26 @@ namespace VectorOps.Providers.Pinecone
                 request.Headers.TryAddWithoutValidation("X-Pinecone-Api-Version", version);
             }, mapError);
 
+        /// <summary>
+        /// The descriptor's index listing (Tab completion of -Index): GET /indexes on the control plane (BaseUri), one
+        /// read-only call with the project's key; the names of the project's indexes.
+        /// </summary>
+        internal static async Task<IReadOnlyList<string>> ListIndexes(ConnectionSettings settings, CancellationToken ct)
+        {
+            var version = settings.Get(PineconeDescriptor.ApiVersion, DefaultApiVersion);
+            var key = settings.RequireCredential();
+            var control = settings.Find<Uri>(PineconeDescriptor.BaseUri) ?? DefaultControlPlane;
+            var transport = TransportFor(control, settings, key, version, r => PineconeErrors.Map(r, settings.Names, null));
+            var r = await transport.SendAsync(HttpMethod.Get, "/indexes", null, ct).ConfigureAwait(false);
+            using var doc = Parse(r);
+            var names = new List<string>();
+            if (!ProviderJson.TryGetArray(doc.RootElement, "indexes", out var indexes))
+                throw ProviderJson.Malformed(r, ProviderName, "an 'indexes' array");
+            foreach (var index in indexes.EnumerateArray())
+                if (ProviderJson.OptionalNonEmptyString(index, "name") is string name) names.Add(name);
+            return names;
+        }
+
         /// <summary>GET /indexes/{name} on the control plane: the index's host (and dimension).</summary>
         private static async Task<(Uri Host, int? Dimension)> ResolveHostAsync(ConnectionSettings settings, string index, string version, Secret key, CancellationToken ct)
         {
