@@ -26,6 +26,13 @@ namespace VectorOps.Providers.PgVector
         {
             Aliases = new[] { "Postgres", "PostgreSQL" },
             CreatesIndexes = true,
+            Limits = new[]
+            {
+                "Needs .NET 8: PowerShell 7.4 or later, and the CLI. -Index names the table; -Layout says whose shape it has (VectorOps, LangChain, LlamaIndex, or your own columns).",
+                FormattableString.Invariant($"Up to {PgVectorProvider.MaxIdsPerDelete} ids per delete, 1000 per fetch and 500 records per upsert, as parameters, never in the SQL text."),
+                "Deletes by filter itself, in SQL on the jsonb metadata, after counting the matches; every operator of the filter language works.",
+                "Writes are applied at once (Completed). A namespace is a column value (a LangChain collection); removing one is possible only where it is a row of its own (LangChain).",
+            },
             Settings = new[]
             {
                 new SettingDescriptor(ConnectionString, SettingKind.Text,

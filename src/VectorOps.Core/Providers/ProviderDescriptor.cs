@@ -91,6 +91,13 @@ namespace VectorOps.Providers
         /// <summary>Where this provider's indexes are made, for the refusal of -Create ("in the vendor's console").</summary>
         public string IndexesCreatedElsewhere { get; set; } = "with the service's own tools";
 
+        /// <summary>
+        /// What it can do and where its limits are, in sentences for the help topic about_VectorOps_Providers (batch
+        /// caps, filters it deletes by itself or refuses, writes applied later, pacing). Write them from the
+        /// provider's constants, so a changed cap changes the help on regeneration.
+        /// </summary>
+        public IReadOnlyList<string> Limits { get; set; } = Array.Empty<string>();
+
         /// <summary>The factory: reads the checked settings and connects (may call the service).</summary>
         public Func<ConnectionSettings, IVectorProvider> Create { get; }
 

@@ -15,6 +15,13 @@ namespace VectorOps.Providers.Chroma
         {
             IndexesCreatedElsewhere = "with Chroma's own client (create_database) or the Chroma Cloud dashboard",
             ListsIndexesCheaply = true,
+            Limits = new[]
+            {
+                "-Index names a database of the tenant and a namespace is a collection; Tab after -Index lists the tenant's databases.",
+                "Batches are as large as the server's max_batch_size allows (read when connecting).",
+                "Its where has no $exists: a filter using it is refused (FilterNotSupportedByProvider) before any request. Filter deletes list the matching ids and delete them by id.",
+                "Clearing a namespace deletes its records and keeps the collection, unless -RemoveNamespace drops it too. Writes are applied at once (Completed).",
+            },
             IndexLister = ChromaProvider.ListIndexes,
             Credential = new CredentialDescriptor("ApiKey", "API key",
                 "The token the server or Chroma Cloud expects (sent as x-chroma-token, or as a bearer token with -TokenHeader Authorization); " +

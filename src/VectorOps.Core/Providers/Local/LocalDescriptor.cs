@@ -11,6 +11,13 @@ namespace VectorOps.Providers.Local
         {
             CreatesIndexes = true,
             ListsIndexesCheaply = true,
+            Limits = new[]
+            {
+                "One file holds any number of indexes, each with namespaces; -Create makes a missing index (and the file).",
+                "Up to 1000 ids per delete or fetch and 1000 records per upsert, one write at a time (SQLite has one writer).",
+                "Deletes by filter itself, in SQL, after counting the matches; every operator of the filter language works.",
+                "Writes are applied at once (Completed). Namespaces are listed from the file: a namespace it does not have is NamespaceNotFound.",
+            },
             IndexLister = LocalProvider.ListIndexes,
             Settings = new[]
             {

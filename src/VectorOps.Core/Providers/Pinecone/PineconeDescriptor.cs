@@ -1,3 +1,5 @@
+using System;
+
 namespace VectorOps.Providers.Pinecone
 {
     /// <summary>Pinecone's entry in the registry: its settings, its API key, and help.</summary>
@@ -12,6 +14,13 @@ namespace VectorOps.Providers.Pinecone
         {
             IndexesCreatedElsewhere = "in the Pinecone console or with its control-plane API",
             ListsIndexesCheaply = true,
+            Limits = new[]
+            {
+                FormattableString.Invariant($"Up to {PineconeProvider.MaxIds} ids per delete or fetch and {PineconeProvider.MaxUpsertRecords} records per upsert."),
+                FormattableString.Invariant($"API {PineconeProvider.DefaultApiVersion} deletes by filter itself, after counting the matches; with {PineconeProvider.LegacyApiVersion} the matching ids are found (fetch_by_metadata) and deleted by id."),
+                FormattableString.Invariant($"Writes are acknowledged before they are applied (Acknowledged): Wait-VectorMutation waits until they are. Deletes are paced at {PineconeProvider.DefaultDeleteRate} requests per second per namespace ({PineconeProvider.FilterDeleteRate} for filter deletes) unless -RequestsPerSecond says otherwise."),
+                "Namespaces are listed by the service: a namespace the index does not have is NamespaceNotFound. Tab after -Index lists the project's indexes (control plane).",
+            },
             IndexLister = PineconeProvider.ListIndexes,
             Credential = new CredentialDescriptor("ApiKey", "API key", "The key needs access to the index's project.")
             {

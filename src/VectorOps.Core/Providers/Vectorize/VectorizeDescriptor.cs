@@ -1,3 +1,5 @@
+using System;
+
 namespace VectorOps.Providers.Vectorize
 {
     /// <summary>Cloudflare Vectorize's entry in the registry: its settings, its API token, and help.</summary>
@@ -12,6 +14,13 @@ namespace VectorOps.Providers.Vectorize
         {
             Aliases = new[] { "Vectorize", "Cloudflare" },
             IndexesCreatedElsewhere = "with wrangler or the Cloudflare API",
+            Limits = new[]
+            {
+                FormattableString.Invariant($"Up to {VectorizeProvider.MaxIdsPerCall} ids per delete or fetch and {VectorizeProvider.UpsertBatchSize} records per upsert; requests are paced at {VectorizeProvider.DefaultRequestsPerSecond} per second unless -RequestsPerSecond says otherwise."),
+                "It has no delete by filter: VectorOps reads every record of the index (list and get_by_ids) and deletes the matching ids. Every operator of the filter language works.",
+                "Clearing a namespace lists its ids and deletes them; a namespace itself cannot be removed. Namespaces are not listed cheaply, so a namespace name is not checked before a delete.",
+                "Writes are acknowledged before they are applied (Acknowledged): Wait-VectorMutation waits until they are.",
+            },
             Credential = new CredentialDescriptor("ApiToken", "API token", "The token needs Vectorize Read (and Vectorize Write to change data).")
             {
                 EnvironmentVariables = new[] { VectorizeNames.ApiTokenEnvironmentVariable },
