@@ -4,7 +4,6 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
-using VectorOps.Commands;
 using VectorOps.Errors;
 using VectorOps.Providers;
 using VectorOps.Security;
@@ -51,6 +50,7 @@ namespace VectorOps.Connections
         public IReadOnlyDictionary<string, string> Settings { get; }
 
         /// <summary>Where the credential is read from when connecting; null: the provider's environment variables (as without a profile).</summary>
+        [System.Text.Json.Serialization.JsonIgnore]
         public CredentialReference? CredentialFrom { get; internal set; }
 
         /// <summary>The text form of <see cref="CredentialFrom"/> ("Environment:NAME", "Secret:NAME@VAULT"), for views.</summary>
@@ -101,7 +101,9 @@ namespace VectorOps.Connections
                         setting.Name);
                 values[setting.Name] = text;
             }
-            if (settings.DefaultNamespace != null) VectorCommand.RefuseBlankNamespace(settings.DefaultNamespace);
+            if (settings.DefaultNamespace != null && settings.DefaultNamespace.Trim().Length == 0)
+                throw new VectorOpsException(ErrorIds.EmptyNamespace, VectorOpsErrorCategory.InvalidArgument,
+                    $"The namespace '{settings.DefaultNamespace}' is empty. Name a namespace, or leave it out to use the provider's default one.", settings.DefaultNamespace);
             if (settings.Index != null && settings.Index.Trim().Length == 0)
                 throw new VectorOpsException(ErrorIds.InvalidIndexName, VectorOpsErrorCategory.InvalidArgument, "The index name is blank.", settings.Index);
             if (settings.RequestTimeout is TimeSpan t && t <= TimeSpan.Zero)

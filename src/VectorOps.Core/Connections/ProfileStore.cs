@@ -224,7 +224,7 @@ namespace VectorOps.Connections
             byte[] bytes;
             using (var buffer = new MemoryStream())
             {
-                using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+                using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
                 {
                     w.WriteStartObject();
                     w.WriteNumber("schemaVersion", SchemaVersion);
