@@ -265,6 +265,7 @@ namespace VectorOps.Cli
                     new OptionSpec("api-key-variable", "VAR", "The credential is read from this environment variable when the profile is used."),
                     new OptionSpec("api-key-secret", "NAME", "The credential is the SecretManagement secret NAME (PowerShell only: Get-Secret)."),
                     new OptionSpec("vault", "V", "The SecretManagement vault of --api-key-secret (default: any)."),
+                    Namespace("The connection's default namespace."),
                     new OptionSpec("force", null, "Replace a saved profile of the same name."),
                     new OptionSpec("what-if", null, "Say what would be saved; write nothing."),
                 },

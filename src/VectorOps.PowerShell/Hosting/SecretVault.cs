@@ -19,11 +19,12 @@ namespace VectorOps.PowerShell.Hosting
     {
         public const string ModuleName = "Microsoft.PowerShell.SecretManagement";
 
-        // Returns a hashtable so that nothing Get-Secret gives back is unrolled or formatted on the way.
+        // Returns a hashtable so that nothing Get-Secret gives back is unrolled or formatted on the way. No Select-Object
+        // -First here: its way of stopping upstream commands would stop the cmdlet's own pipeline, silently.
         private const string Script = @"
 param([string] $Name, [string] $Vault, [string] $ModuleName)
-$module = Get-Module -Name $ModuleName | Select-Object -First 1
-if (-not $module) { $module = Import-Module -Name $ModuleName -PassThru -ErrorAction Ignore -WarningAction Ignore -Verbose:$false | Select-Object -First 1 }
+$module = @(Get-Module -Name $ModuleName)[0]
+if (-not $module) { $module = @(Import-Module -Name $ModuleName -PassThru -ErrorAction Ignore -WarningAction Ignore -Verbose:$false)[0] }
 if (-not $module -or -not $module.ExportedCommands.ContainsKey('Get-Secret')) { return @{ Missing = $true } }
 $arguments = @{ Name = $Name; ErrorAction = 'Stop' }
 if ($Vault) { $arguments.Vault = $Vault }
