@@ -1,7 +1,7 @@
 #Requires -Version 7.2
 # Pester 5 tests of connection profiles (Save-VectorConnection, Connect-VectorIndex -Profile, Get-VectorConnection
 # -ListAvailable, Remove-VectorConnection, the CLI's --profile and 'profile' commands, all on one profile file) and of
-# secrets read through SecretManagement (Connect-VectorIndex -ApiKeySecret, a profile's Secret: source).
+# secrets read through SecretManagement (Connect-VectorIndex -SecretName, a profile's Secret: source).
 #
 # Microsoft.PowerShell.SecretManagement does not install from this project's registries, so the secret tests use a
 # STAND-IN: a module of the same name, written by this file into a temporary folder, whose Get-Secret has the real
@@ -241,9 +241,9 @@ Export-ModuleMember -Function Get-Secret
     BeforeEach { $global:StandInCalls = @() }
     AfterEach { Get-VectorConnection -All | Disconnect-VectorIndex }
 
-    It 'Connect-VectorIndex -ApiKeySecret imports the module, calls Get-Secret (a SecureString), and the service accepts the key' {
+    It 'Connect-VectorIndex -SecretName imports the module, calls Get-Secret (a SecureString), and the service accepts the key' {
         Remove-Module -Name Microsoft.PowerShell.SecretManagement -Force -ErrorAction Ignore
-        $c = Connect-VectorIndex -Provider Pinecone -IndexHost $Emulator.Uri -ApiKeySecret PineKey -Vault Team -PassThru
+        $c = Connect-VectorIndex -Provider Pinecone -IndexHost $Emulator.Uri -SecretName PineKey -Vault Team -PassThru
         $c.CredentialSource | Should -Be 'Secret:PineKey@Team'
         $global:StandInCalls.Count | Should -Be 1
         $global:StandInCalls[0].Vault | Should -Be 'Team'
@@ -251,16 +251,16 @@ Export-ModuleMember -Function Get-Secret
         (Get-VectorIndex).Provider | Should -Be 'Pinecone'
 
         # A wrong key from the vault reaches the service and is refused there: the value really came from Get-Secret.
-        Connect-VectorIndex -Provider Pinecone -IndexHost $Emulator.Uri -ApiKeySecret WrongKey
+        Connect-VectorIndex -Provider Pinecone -IndexHost $Emulator.Uri -SecretName WrongKey
         Get-ErrorId { Get-VectorIndex } | Should -BeLike 'ProviderAuthenticationFailed,*'
     }
 
     It 'a secret the vault does not have is SecretNotFound' {
-        Get-ErrorId { Connect-VectorIndex -Provider Pinecone -IndexHost $Emulator.Uri -ApiKeySecret Missing -Vault Team } | Should -BeLike 'SecretNotFound,*'
+        Get-ErrorId { Connect-VectorIndex -Provider Pinecone -IndexHost $Emulator.Uri -SecretName Missing -Vault Team } | Should -BeLike 'SecretNotFound,*'
     }
 
     It 'a profile whose key is in a vault connects through Get-Secret; the CLI says it cannot read it' {
-        Save-VectorConnection -Name vaulted -Provider Pinecone -IndexHost $Emulator.Uri -Index films -ApiKeySecret PineKey -Vault Team -Confirm:$false
+        Save-VectorConnection -Name vaulted -Provider Pinecone -IndexHost $Emulator.Uri -Index films -SecretName PineKey -Vault Team -Confirm:$false
         (Get-VectorConnection -ListAvailable -Name vaulted).CredentialSource | Should -Be 'Secret:PineKey@Team'
         $c = Connect-VectorIndex -Profile vaulted -PassThru
         $c.CredentialSource | Should -Be 'Secret:PineKey@Team'
@@ -280,7 +280,7 @@ Export-ModuleMember -Function Get-Secret
     }
 
     It 'a profile whose key is in an environment variable works in PowerShell and in the CLI' {
-        Save-VectorConnection -Name from-env -Provider Pinecone -IndexHost $Emulator.Uri -ApiKeyVariable PESTER_PROFILE_KEY -Confirm:$false
+        Save-VectorConnection -Name from-env -Provider Pinecone -IndexHost $Emulator.Uri -SecretVariable PESTER_PROFILE_KEY -Confirm:$false
         Get-ErrorId { Connect-VectorIndex -Profile from-env } | Should -BeLike 'MissingCredential,*'
         $env:PESTER_PROFILE_KEY = $Key
         try {
@@ -291,12 +291,12 @@ Export-ModuleMember -Function Get-Secret
         finally { $env:PESTER_PROFILE_KEY = $null }
     }
 
-    It 'without the module, -ApiKeySecret is SecretManagementUnavailable and nothing is connected' {
+    It 'without the module, -SecretName is SecretManagementUnavailable and nothing is connected' {
         Remove-Module -Name Microsoft.PowerShell.SecretManagement -Force -ErrorAction Ignore
         $env:PSModulePath = $SavedModulePath
         try {
             Get-Module -ListAvailable -Name Microsoft.PowerShell.SecretManagement | Should -BeNullOrEmpty -Because 'this test needs the module to be absent'
-            Get-ErrorId { Connect-VectorIndex -Provider Pinecone -IndexHost $Emulator.Uri -ApiKeySecret PineKey } | Should -BeLike 'SecretManagementUnavailable,*'
+            Get-ErrorId { Connect-VectorIndex -Provider Pinecone -IndexHost $Emulator.Uri -SecretName PineKey } | Should -BeLike 'SecretManagementUnavailable,*'
             Get-ErrorId { Connect-VectorIndex -Profile vaulted } | Should -BeLike 'SecretManagementUnavailable,*'
             Get-VectorConnection | Should -BeNullOrEmpty
             $global:StandInCalls.Count | Should -Be 0
@@ -307,13 +307,13 @@ Export-ModuleMember -Function Get-Secret
     It 'never writes the key: not in the profile file, any stream, an error, or the CLI' {
         $Error.Clear()
         $streams = & {
-            Save-VectorConnection -Name scan -Provider Pinecone -IndexHost $Emulator.Uri -ApiKeySecret PineKey -Vault Team -Force -Verbose -Confirm:$false
+            Save-VectorConnection -Name scan -Provider Pinecone -IndexHost $Emulator.Uri -SecretName PineKey -Vault Team -Force -Verbose -Confirm:$false
             $c = Connect-VectorIndex -Profile scan -PassThru -Verbose -Debug
             $c | Format-List -Property * -Force | Out-String
             Get-VectorConnection -ListAvailable | Format-List -Property * -Force | Out-String
             Get-VectorIndex -Verbose -Debug | Out-String
             Save-VectorConnection -Name scan-again -Force -Verbose -Confirm:$false -PassThru | Format-List -Property * | Out-String
-            Connect-VectorIndex -Provider Pinecone -IndexHost $Emulator.Uri -ApiKeySecret WrongKey -Verbose -Debug
+            Connect-VectorIndex -Provider Pinecone -IndexHost $Emulator.Uri -SecretName WrongKey -Verbose -Debug
             try { Get-VectorIndex -Verbose -Debug } catch { $_ | Out-String }
         } *>&1 | Out-String
         $cli = Invoke-Cli @('--profile', 'scan', 'stats', '--verbose', '--debug')

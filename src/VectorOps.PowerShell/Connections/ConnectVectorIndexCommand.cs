@@ -30,7 +30,9 @@ namespace VectorOps.PowerShell.Cmdlets
         private RuntimeDefinedParameterDictionary? _dynamic;
         private string? _provider;
 
-        /// <summary>The set of -ApiKeySecret (a SecretManagement secret's name) and -Vault.</summary>
+        // Not "-ApiKeySecret": named parameters bind to the static ones first, by prefix, so a static name that starts
+        // with a provider's credential parameter (-ApiKey) would take -ApiKey's SecureString as a secret's name.
+        /// <summary>The set of -SecretName (a SecretManagement secret's name) and -Vault.</summary>
         public const string VaultSet = "Vault";
 
         /// <summary>
@@ -62,10 +64,9 @@ namespace VectorOps.PowerShell.Cmdlets
         /// </summary>
         [Parameter(Mandatory = true, ParameterSetName = VaultSet)]
         [ValidateNotNullOrEmpty]
-        [Alias("SecretName")]
-        public string? ApiKeySecret { get; set; }
+                public string? SecretName { get; set; }
 
-        /// <summary>The SecretManagement vault of -ApiKeySecret (default: whichever registered vault has it).</summary>
+        /// <summary>The SecretManagement vault of -SecretName (default: whichever registered vault has it).</summary>
         [Parameter(ParameterSetName = VaultSet)]
         [ValidateNotNullOrEmpty]
         public string? Vault { get; set; }
@@ -192,11 +193,11 @@ namespace VectorOps.PowerShell.Cmdlets
                     name => _dynamic!.TryGetValue(name, out var p) && p.IsSet,
                     name => _dynamic![name].Value is object v ? Input.InputNormalizer.EngineUnwrap(v) : null,
                     settings, path => SessionPaths.ToFileSystemPath(SessionState, path));
-                // The credential: given here (its parameter, -Credential, -ApiKeySecret), else where the profile says.
+                // The credential: given here (its parameter, -Credential, -SecretName), else where the profile says.
                 if (ParameterSetName == ProviderParameters.CredentialSet)
                     settings.Credential = Secret.FromSecureString(Credential?.Password);
                 else if (ParameterSetName == VaultSet)
-                    ConnectionProfile.ReadCredential(settings, CredentialReference.FromSecret(ApiKeySecret!, Vault), r => SecretVault.Read(this, r));
+                    ConnectionProfile.ReadCredential(settings, CredentialReference.FromSecret(SecretName!, Vault), r => SecretVault.Read(this, r));
                 else if (secret != null)
                     settings.Credential = Secret.FromSecureString(secret);
                 else if (profile?.CredentialFrom is CredentialReference from && descriptor.Credential != null)

@@ -15,7 +15,7 @@ namespace VectorOps.PowerShell.Cmdlets
     /// <remarks>
     /// Saves the session's default connection, the one given with -Connection, or one described by Connect-VectorIndex's
     /// parameters (-Provider and the provider's settings; nothing is connected). The credential is never saved: the
-    /// profile names where it comes from (-ApiKeyVariable, -ApiKeySecret; a connection whose key came from a variable
+    /// profile names where it comes from (-SecretVariable, -SecretName; a connection whose key came from a variable
     /// keeps that variable). The checks and the file are the core's (<see cref="ConnectionProfile"/>, <see cref="ProfileStore"/>).
     /// </remarks>
     [Cmdlet(VerbsData.Save, "VectorConnection", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = ConnectionSet)]
@@ -75,15 +75,14 @@ namespace VectorOps.PowerShell.Cmdlets
         /// <summary>The credential is read from this environment variable when the profile connects.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
-        public string? ApiKeyVariable { get; set; }
+        public string? SecretVariable { get; set; }
 
         /// <summary>The credential is read from this SecretManagement secret (Get-Secret) when the profile connects in PowerShell.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
-        [Alias("SecretName")]
-        public string? ApiKeySecret { get; set; }
+                public string? SecretName { get; set; }
 
-        /// <summary>The vault of -ApiKeySecret (default: whichever registered vault has it).</summary>
+        /// <summary>The vault of -SecretName (default: whichever registered vault has it).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? Vault { get; set; }
@@ -134,14 +133,14 @@ namespace VectorOps.PowerShell.Cmdlets
         private void Save()
         {
             var name = ConnectionProfile.CheckName(Name);
-            if (ApiKeyVariable != null && ApiKeySecret != null)
+            if (SecretVariable != null && SecretName != null)
                 throw new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,
-                    "Give -ApiKeyVariable or -ApiKeySecret, not both: a profile reads its credential from one place.", nameof(ApiKeySecret));
-            if (Vault != null && ApiKeySecret is null)
+                    "Give -SecretVariable or -SecretName, not both: a profile reads its credential from one place.", nameof(SecretName));
+            if (Vault != null && SecretName is null)
                 throw new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,
-                    "-Vault is the vault of -ApiKeySecret: give the secret's name too.", Vault);
-            var from = ApiKeySecret != null ? CredentialReference.FromSecret(ApiKeySecret, Vault)
-                : ApiKeyVariable != null ? CredentialReference.FromEnvironment(ApiKeyVariable) : null;
+                    "-Vault is the vault of -SecretName: give the secret's name too.", Vault);
+            var from = SecretName != null ? CredentialReference.FromSecret(SecretName, Vault)
+                : SecretVariable != null ? CredentialReference.FromEnvironment(SecretVariable) : null;
 
             ConnectionProfile profile;
             VectorConnection? connection = null;
@@ -182,7 +181,7 @@ namespace VectorOps.PowerShell.Cmdlets
             WriteVerbose($"Saved {what}.");
             if (connection != null && profile.CredentialFrom is null && connection.Credential != null)
                 WriteWarning($"The profile '{profile.Name}' does not keep the credential this connection was given ({connection.CredentialSource}); " +
-                             "when it connects, the provider's environment variables are read. Name where it comes from with -ApiKeyVariable or -ApiKeySecret.");
+                             "when it connects, the provider's environment variables are read. Name where it comes from with -SecretVariable or -SecretName.");
             if (PassThru) WriteObject(profile);
         }
     }

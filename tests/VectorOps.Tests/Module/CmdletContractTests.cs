@@ -333,7 +333,7 @@ namespace VectorOps.Tests.Module
                 ["RequestTimeout"] = typeof(TimeSpan?), ["MaxAttempts"] = typeof(int?), ["PassThru"] = typeof(SwitchParameter),
                 ["RequestsPerSecond"] = typeof(double?),
                 ["Create"] = typeof(SwitchParameter),
-                ["Profile"] = typeof(string), ["ApiKeySecret"] = typeof(string), ["Vault"] = typeof(string),
+                ["Profile"] = typeof(string), ["SecretName"] = typeof(string), ["Vault"] = typeof(string),
             };
             Assert.Equal(expected.Keys.OrderBy(k => k), c.Parameters.Select(p => p.Name).OrderBy(k => k));
             foreach (var pair in expected) Assert.Equal(pair.Value, c.Parameter(pair.Key).Type);
@@ -341,9 +341,9 @@ namespace VectorOps.Tests.Module
             // not mandatory there, so that a provider without a credential (and no set "Secret") prompts for nothing.
             Assert.Equal(new ParameterInSet("Credential", false, null, false, false), Assert.Single(c.Parameter("Credential").Sets));
             Assert.Equal(new ParameterInSet(ParameterAttribute.AllParameterSets, false, 0, false, false), Assert.Single(c.Parameter("Provider").Sets));
-            // No secret is ever taken as plain text (-ApiKeySecret is the name of a vault's secret, not the secret).
-            Assert.DoesNotContain(c.Parameters, p => (p.Name.Contains("Key") || p.Name.Contains("Token")) && p.Type == typeof(string) && p.Name != "ApiKeySecret");
-            Assert.Equal(new ParameterInSet("Vault", true, null, false, false), Assert.Single(c.Parameter("ApiKeySecret").Sets));
+            // No secret is ever taken as plain text (-SecretName is the name of a vault's secret, not the secret).
+            Assert.DoesNotContain(c.Parameters, p => (p.Name.Contains("Key") || p.Name.Contains("Token")) && p.Type == typeof(string) && p.Name != "SecretName");
+            Assert.Equal(new ParameterInSet("Vault", true, null, false, false), Assert.Single(c.Parameter("SecretName").Sets));
         }
 
         [Fact]
