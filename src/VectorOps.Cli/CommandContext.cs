@@ -159,7 +159,9 @@ namespace VectorOps.Cli
             if (!readCredential) return s;
             (s.Credential, s.CredentialSource) = ReadSecret();
             // Without --api-key-file, the profile's source; the descriptor's variables when it names none.
-            if (s.Credential is null && profile?.CredentialFrom is CredentialReference from && ProviderRegistry.Find(s.Provider)?.Credential is CredentialDescriptor credential)
+            // A vault the CLI cannot read yields to the provider's variables when one is set (the message offers them).
+            if (s.Credential is null && profile?.CredentialFrom is CredentialReference from && ProviderRegistry.Find(s.Provider)?.Credential is CredentialDescriptor credential &&
+                !(from.Kind == CredentialReferenceKind.Secret && credential.AllEnvironmentVariables.Any(v => !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(v)))))
                 ConnectionProfile.ReadCredential(s, from, r => throw new VectorOpsException(ErrorIds.SecretManagementUnavailable, VectorOpsErrorCategory.NotInstalled,
                     $"The profile '{profile.Name}' reads the {credential.DisplayName} from {r.Describe()}, and only PowerShell can read a SecretManagement secret " +
                     $"(Connect-VectorIndex -Profile {profile.Name}). Give it to the CLI another way: --api-key-file FILE, or " +
