@@ -23,8 +23,10 @@
         'Get-VectorIndex'
         'Get-VectorNamespace'
         'Get-VectorRecord'
+        'Remove-VectorConnection'
         'Remove-VectorRecord'
         'Restore-VectorRecord'
+        'Save-VectorConnection'
         'Wait-VectorMutation'
     )
     FunctionsToExport      = @()

@@ -40,6 +40,7 @@ namespace VectorOps.Cli
                 return Fail(console, ErrorIds.UnknownCommand, "No command given. Run 'vectorops help'.");
             }
 
+            args = CommandTable.JoinSubcommand(args);
             if (args[0].StartsWith("--", StringComparison.Ordinal) && args[0] != "--help" && args[0] != "--version")
             {
                 try
@@ -197,6 +198,8 @@ namespace VectorOps.Cli
 
         private static int UnknownCommand(CliConsole console, string name)
         {
+            if (name == "profile")
+                return Fail(console, ErrorIds.UnknownCommand, "'profile' takes a subcommand: vectorops profile save|list|remove [options]. Run 'vectorops help profile save'.");
             if (name.StartsWith("-", StringComparison.Ordinal))
                 return Fail(console, ErrorIds.UnknownCommand,
                     "Expected a command, not an option: vectorops COMMAND [options]. Commands: " + string.Join(", ", CommandTable.Commands.Select(c => c.Name)) + ", help.");

@@ -214,7 +214,7 @@ namespace VectorOps.Cli
         public static bool IsSettingError(string errorId) =>
             errorId == ErrorIds.MissingCredential || errorId == ErrorIds.MissingAccountId || errorId == ErrorIds.InvalidAccountId ||
             errorId == ErrorIds.InsecureEndpoint || errorId == ErrorIds.InvalidEndpoint || errorId == ErrorIds.UnknownProvider ||
-            errorId == ErrorIds.InvalidIndexName;
+            errorId == ErrorIds.InvalidIndexName || errorId == ErrorIds.ProfileExists || errorId == ErrorIds.SecretManagementUnavailable;
 
         public static bool IsInputCategory(VectorOpsErrorCategory c) =>
             c == VectorOpsErrorCategory.InvalidArgument || c == VectorOpsErrorCategory.ParserError ||

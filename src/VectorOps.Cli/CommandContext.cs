@@ -25,6 +25,9 @@ namespace VectorOps.Cli
         public CliHost Host { get; }
         public ParsedOptions Options { get; }
 
+        /// <summary>The profile --profile named, once <see cref="BuildSettings"/> has read it.</summary>
+        public ConnectionProfile? BaseProfile { get; private set; }
+
         /// <summary>At most this many input errors are printed one by one; the rest are counted.</summary>
         public const int ShownInputErrors = VectorCommand.ShownErrors;
 
@@ -87,6 +90,7 @@ namespace VectorOps.Cli
             var s = BuildSettings();
             var connection = ConnectCommand.Connect(s, makeDefault: false, Host);
             Host.WriteVerbose($"Connected to {connection.Provider} index '{connection.Index}' at {connection.Endpoint}" +
+                              (connection.Profile is null ? "" : $" (profile '{connection.Profile}')") +
                               (connection.Credential is null ? "" : $" (credential {connection.Credential}, from {CredentialOrigin(connection.CredentialSource)})") +
                               $"; default namespace '{connection.Namespace}'.");
             return connection;
@@ -98,20 +102,32 @@ namespace VectorOps.Cli
         /// declares. The registry (ProviderDescriptor.Prepare) refuses a setting the provider does not take
         /// (InvalidSetting), fills the others from their environment variables, and reads the credential's variables.
         /// </summary>
-        internal ConnectionSettings BuildSettings()
+        internal ConnectionSettings BuildSettings(bool readCredential = true)
         {
             var o = Options;
+            // A profile (--profile NAME) is the starting point: options given beside it override it, and it overrides
+            // the VECTOROPS_PROVIDER and VECTOROPS_INDEX variables.
+            var profile = BaseProfile = o.Value("profile") is string profileName ? new ProfileStore().Get(profileName) : null;
             var s = new ConnectionSettings
             {
-                Provider = o.Value("provider") ?? Env("VECTOROPS_PROVIDER") ?? ProviderRegistry.DefaultProvider,
-                Index = o.Value("index") ?? Env("VECTOROPS_INDEX"),
-                RequestTimeout = o.Seconds("request-timeout"),
-                MaxAttempts = o.Int("max-attempts", 1, 100),
-                RequestsPerSecond = o.PositiveNumber("requests-per-second"),
                 // Messages about settings name the CLI's options, not the cmdlets' parameters.
                 Names = CliSettingNames.Instance,
-                CreateIfMissing = o.Has("create"),
             };
+            if (profile != null)
+            {
+                var givenProvider = o.Value("provider");
+                if (givenProvider != null && !(ProviderRegistry.Find(givenProvider)?.IsNamed(profile.Provider) ?? false))
+                    throw new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,
+                        $"The profile '{profile.Name}' is for {profile.Provider}, not {givenProvider}: leave --provider out, or run without the profile.", "--provider");
+                profile.ApplyTo(s);
+                s.Profile = profile.Name;
+            }
+            s.Provider = o.Value("provider") ?? profile?.Provider ?? Env("VECTOROPS_PROVIDER") ?? ProviderRegistry.DefaultProvider;
+            s.Index = o.Value("index") ?? profile?.Index ?? Env("VECTOROPS_INDEX");
+            s.RequestTimeout = o.Seconds("request-timeout") ?? s.RequestTimeout;
+            s.MaxAttempts = o.Int("max-attempts", 1, 100) ?? s.MaxAttempts;
+            s.RequestsPerSecond = o.PositiveNumber("requests-per-second") ?? s.RequestsPerSecond;
+            s.CreateIfMissing = o.Has("create");
             if (s.Provider.Trim().Length == 0)
                 throw new VectorOpsException(ErrorIds.UnknownProvider, VectorOpsErrorCategory.InvalidArgument,
                     "--provider is empty. Known providers: " + string.Join(", ", ProviderRegistry.Names) + ".", s.Provider);
@@ -140,7 +156,16 @@ namespace VectorOps.Cli
             CheckNamespaces();
             if (namespaces.Count == 1) s.DefaultNamespace = namespaces[0];
 
+            if (!readCredential) return s;
             (s.Credential, s.CredentialSource) = ReadSecret();
+            // Without --api-key-file, the profile's source; the descriptor's variables when it names none.
+            // A vault the CLI cannot read yields to the provider's variables when one is set (the message offers them).
+            if (s.Credential is null && profile?.CredentialFrom is CredentialReference from && ProviderRegistry.Find(s.Provider)?.Credential is CredentialDescriptor credential &&
+                !(from.Kind == CredentialReferenceKind.Secret && credential.AllEnvironmentVariables.Any(v => !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(v)))))
+                ConnectionProfile.ReadCredential(s, from, r => throw new VectorOpsException(ErrorIds.SecretManagementUnavailable, VectorOpsErrorCategory.NotInstalled,
+                    $"The profile '{profile.Name}' reads the {credential.DisplayName} from {r.Describe()}, and only PowerShell can read a SecretManagement secret " +
+                    $"(Connect-VectorIndex -Profile {profile.Name}). Give it to the CLI another way: --api-key-file FILE, or " +
+                    string.Join(" or ", credential.AllEnvironmentVariables) + ".", r.Name));
 
             // Provider traces reach --verbose through the command run's trace sink (queued, shown on this thread).
             return s;
@@ -176,6 +201,7 @@ namespace VectorOps.Cli
         {
             const string environment = "Environment:";
             if (source == CredentialSources.File) return "--api-key-file";
+            if (source != null && source.StartsWith("Secret:", StringComparison.Ordinal)) return source;
             if (source != null && source.StartsWith(environment, StringComparison.Ordinal)) return source.Substring(environment.Length);
             return source ?? CredentialSources.Parameter;
         }

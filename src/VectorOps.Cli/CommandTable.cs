@@ -14,6 +14,8 @@ namespace VectorOps.Cli
         // here: every SettingDescriptor of every registered provider becomes an option (ProviderSettingOptions).
         private static readonly OptionSpec Provider = new OptionSpec("provider", "NAME", "");
         private static readonly OptionSpec Index = new OptionSpec("index", "NAME", "Index (collection) name (env VECTOROPS_INDEX).");
+        private static readonly OptionSpec Profile = new OptionSpec("profile", "NAME",
+            "A saved profile ('vectorops profile list'): its provider, settings and where its credential comes from; options given beside it override it.");
         private static readonly OptionSpec Create = new OptionSpec("create", null, "Create the index if it does not exist, where the provider can; without it a missing index is an error (IndexNotFound).");
         private static readonly OptionSpec ApiKeyFile = new OptionSpec("api-key-file", "FILE", "Read the API key or token from FILE (instead of the environment).");
         private static readonly OptionSpec RequestTimeout = new OptionSpec("request-timeout", "SECONDS", "Timeout of one request.");
@@ -40,13 +42,14 @@ namespace VectorOps.Cli
         /// <summary>The options of the settings every provider shares, and output; never a provider's own setting.</summary>
         private static readonly OptionSpec[] SharedOptions =
         {
-            Index, Create, ApiKeyFile, RequestTimeout, MaxAttempts, RequestsPerSecond, Json, Verbose, Debug, Progress,
+            Profile, Index, Create, ApiKeyFile, RequestTimeout, MaxAttempts, RequestsPerSecond, Json, Verbose, Debug, Progress,
         };
 
         /// <summary>Names a provider setting's option may not take: the shared options and the commands' own.</summary>
         private static readonly HashSet<string> Reserved = new HashSet<string>(
             new[] { "provider", "namespace", "help", "version", "id", "ids-from", "filter", "filter-file", "prefix", "retry-from", "first",
-                    "ids-only", "remove-namespace", "from", "timeout", "poll-interval", "what-if", "yes", "force", "throttle", "batch-size", "backup" }
+                    "ids-only", "remove-namespace", "from", "timeout", "poll-interval", "what-if", "yes", "force", "throttle", "batch-size", "backup",
+                    "name", "api-key-variable", "api-key-secret", "vault" }
                 .Concat(SharedOptions.Select(o => o.Name)), StringComparer.OrdinalIgnoreCase);
 
         /// <summary>
@@ -246,6 +249,49 @@ namespace VectorOps.Cli
                     new OptionSpec("poll-interval", "SECONDS", "Time between polls (default 1)."),
                 },
                 new[] { $"vectorops remove --provider {remote} --index docs --ids-from ids.txt --yes --json | vectorops wait --provider {remote} --index docs --json" }),
+            Command(providers, ProfileSave, "Save a connection's settings as a named profile (never a secret).",
+                "vectorops profile save --name NAME [connection options] [--api-key-variable VAR | --api-key-secret NAME [--vault V]] [--force]",
+                "Saves the provider, index, namespace, timeouts, rate and the provider settings given as options (not those\n" +
+                "read from environment variables, read again when the profile is used) as a profile for --profile NAME, in\n" +
+                "profiles.json of the user's config folder (VECTOROPS_CONFIG_HOME, else $XDG_CONFIG_HOME/vectorops or\n" +
+                "~/.config/vectorops; %APPDATA%\\VectorOps on Windows), mode 0600. It never holds a secret: a value that carries\n" +
+                "one is refused (ProfileHoldsSecret), and --api-key-file is not kept. It names where the credential comes from:\n" +
+                "--api-key-variable VAR, or --api-key-secret NAME (a SecretManagement secret, read only by PowerShell's\n" +
+                "Connect-VectorIndex -Profile; the CLI refuses such a profile unless given --api-key-file). With --profile, the\n" +
+                "profile named is the starting point. An existing profile is replaced only with --force (ProfileExists).",
+                new[]
+                {
+                    new OptionSpec("name", "NAME", "The profile's name: letters, digits, '.', '-' and '_'."),
+                    new OptionSpec("api-key-variable", "VAR", "The credential is read from this environment variable when the profile is used."),
+                    new OptionSpec("api-key-secret", "NAME", "The credential is the SecretManagement secret NAME (PowerShell only: Get-Secret)."),
+                    new OptionSpec("vault", "V", "The SecretManagement vault of --api-key-secret (default: any)."),
+                    Namespace("The connection's default namespace."),
+                    new OptionSpec("force", null, "Replace a saved profile of the same name."),
+                    new OptionSpec("what-if", null, "Say what would be saved; write nothing."),
+                },
+                new[]
+                {
+                    $"vectorops profile save --name prod --provider {remote} --index docs --api-key-variable PROD_KEY",
+                    "vectorops profile save --name local --store ./vectors.db --index demo",
+                }),
+            new CommandSpec(ProfileList, "List the saved profiles (never a secret: where each credential comes from).",
+                "vectorops profile list [--name PATTERN] [--json]",
+                "Read only: the profiles saved by 'vectorops profile save' or Save-VectorConnection.",
+                new[] { new OptionSpec("name", "PATTERN", "Only the profiles whose name matches (wildcards * ? allowed).") },
+                new[] { Json, Verbose, Debug },
+                new[] { "vectorops profile list", "vectorops profile list --json" }),
+            new CommandSpec(ProfileRemove, "Forget a saved profile.",
+                "vectorops profile remove --name NAME|PATTERN [--force] [--what-if]",
+                "Removes a saved profile (databases are not touched). A name must exist (ProfileNotFound); a wildcard pattern\n" +
+                "that matches more than one profile removes none of them without --force (ProfilePatternMatchesMany).",
+                new[]
+                {
+                    new OptionSpec("name", "NAME", "The profile's name, or a wildcard pattern."),
+                    new OptionSpec("force", null, "Let a pattern remove every profile it matches."),
+                    new OptionSpec("what-if", null, "Say what would be removed; remove nothing."),
+                },
+                new[] { Json, Verbose, Debug },
+                new[] { "vectorops profile remove --name staging", "vectorops profile remove --name 'test-*' --force" }),
             Command(providers, "stats", "Describe the index: provider, endpoint, dimension, metric, record counts per namespace.",
                 "vectorops stats [options]",
                 "Read only: one statistics call. Writes the provider, index, endpoint, dimension, metric (where the provider\n" +
@@ -255,6 +301,30 @@ namespace VectorOps.Cli
         };
         }
 
+
+        /// <summary>The profile commands: "profile" and a subcommand, joined into one name by <see cref="JoinSubcommand"/>.</summary>
+        public const string ProfileSave = "profile save", ProfileList = "profile list", ProfileRemove = "profile remove";
+
+        /// <summary>
+        /// Joins "profile SUB" into the one command name the table knows, where the command stands: first, after the
+        /// connection and output options that may precede it, or after "help".
+        /// </summary>
+        public static string[] JoinSubcommand(string[] args)
+        {
+            var i = 0;
+            while (i < args.Length && args[i].StartsWith("--", StringComparison.Ordinal) && args[i].Length > 2)
+            {
+                var arg = args[i];
+                var eq = arg.IndexOf('=');
+                var option = Global.Find(eq < 0 ? arg.Substring(2) : arg.Substring(2, eq - 2));
+                i += option != null && !option.IsFlag && eq < 0 ? 2 : 1;
+            }
+            if (i < args.Length && args[i] == "help") i++;
+            if (i + 1 >= args.Length || args[i] != "profile") return args;
+            var joined = "profile " + args[i + 1];
+            if (Find(joined) is null) return args;
+            return args.Take(i).Concat(new[] { joined }).Concat(args.Skip(i + 2)).ToArray();
+        }
 
         public static CommandSpec? Find(string name) => Commands.FirstOrDefault(c => c.Name == name);
 

@@ -27,6 +27,9 @@ namespace VectorOps.Cli
                 case "restore": Restore(c); break;
                 case "wait": Wait(c); break;
                 case "stats": Stats(c); break;
+                case CommandTable.ProfileSave: ProfileHandlers.Save(c); break;
+                case CommandTable.ProfileList: ProfileHandlers.List(c); break;
+                case CommandTable.ProfileRemove: ProfileHandlers.Remove(c); break;
                 default: throw new InvalidOperationException("No handler for " + command);
             }
         }

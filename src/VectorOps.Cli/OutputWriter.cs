@@ -49,6 +49,9 @@ namespace VectorOps.Cli
                     case VectorRecord r: Row(typeof(VectorRecord), RecordTable, RecordRow(r)); break;
                     case NamespaceInfo n: Row(typeof(NamespaceInfo), NamespaceTable, new[] { n.Name, Count(n.RecordCount) }); break;
                     case VectorIndexInfo s: WriteIndex(s); break;
+                    case VectorOps.Connections.ConnectionProfile p:
+                        Row(typeof(VectorOps.Connections.ConnectionProfile), ProfileTable, new[] { p.Name, p.Provider, p.Index ?? "", p.Namespace ?? "", p.CredentialSource ?? "" });
+                        break;
                     default:
                         EndTable();
                         _out.WriteLine(value.ToString());
@@ -93,6 +96,9 @@ namespace VectorOps.Cli
             r.Values is null ? "" : r.Values.Length.ToString(CultureInfo.InvariantCulture),
             r.Metadata is null ? "" : Clip(RecordJson.MetadataToJson(r.Metadata), 100),
         };
+
+        private static Table ProfileTable() => new Table(
+            new Column("Name", 8), new Column("Provider", 8), new Column("Index", 8), new Column("Namespace", 9), new Column("CredentialSource", 0));
 
         private static Table NamespaceTable() => new Table(new Column("Namespace", 10), new Column("RecordCount", 11, right: true));
 

@@ -49,7 +49,7 @@ BeforeAll {
 }
 
 AfterAll {
-    Get-VectorConnection -ListAvailable | Disconnect-VectorIndex -ErrorAction Ignore
+    Get-VectorConnection -All | Disconnect-VectorIndex -ErrorAction Ignore
     $env:CHROMA_API_KEY = $SavedKey
     foreach ($d in $Databases) {
         try { $null = Invoke-ChromaApi -Server $Chroma -Method Delete -Path "api/v2/tenants/default_tenant/databases/$d" } catch { }

@@ -5,7 +5,7 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'TestSupport.ps1')
     $null = Import-VectorOpsModule
 
-    function Close-AllConnections { Get-VectorConnection -ListAvailable | Disconnect-VectorIndex }
+    function Close-AllConnections { Get-VectorConnection -All | Disconnect-VectorIndex }
 
     # A local store: 3 records in 'articles', 2 in 'support', of index 'demo' (dimension 2).
     function New-DemoStore([string] $Index = 'demo') {
@@ -57,7 +57,7 @@ Describe 'Get-VectorIndex' {
         $second = New-DemoStore -Index 'second'
         (Get-VectorConnection).Index | Should -Be 'second'
         (Get-VectorIndex -Connection $first).Index | Should -Be 'first'
-        @(Get-VectorConnection -ListAvailable | ForEach-Object { (Get-VectorIndex -Connection $_).Index }) | Should -Be @('first', 'second')
+        @(Get-VectorConnection -All | ForEach-Object { (Get-VectorIndex -Connection $_).Index }) | Should -Be @('first', 'second')
     }
 
     It 'is refused with NotConnected when there is no connection' {

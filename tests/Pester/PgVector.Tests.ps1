@@ -308,7 +308,7 @@ Describe 'The password' {
             $m = Remove-VectorRecord -Filter @{ genre = 'drama' } -WhatIf -Verbose; $mutations.Add($m); $m
             $m = Remove-VectorRecord -Prefix 'doc-4' -BackupPath $backup -Force -Verbose -Debug; $mutations.Add($m); $m
             Restore-VectorRecord -Path $backup -Confirm:$false -Verbose | Out-Null
-            Get-VectorConnection -ListAvailable | Format-List -Property * -Force
+            Get-VectorConnection -All | Format-List -Property * -Force
 
             $c = Connect-VectorIndex -Provider Postgres -ConnectionString "$Cs;Password=$($secrets[1])" -Index $t.Name -PassThru -Verbose -Debug
             $c | Format-List -Property * -Force

@@ -8,7 +8,7 @@ BeforeAll {
     $script:RepoRoot = Get-VectorOpsRepoRoot
 
     # Every connection of the session (the session outlives a Remove-Module: the core stays loaded).
-    function Close-AllConnections { Get-VectorConnection -ListAvailable | Disconnect-VectorIndex }
+    function Close-AllConnections { Get-VectorConnection -All | Disconnect-VectorIndex }
 
     function New-Store {
         param([string] $Index, [string] $Namespace)
@@ -47,7 +47,7 @@ Describe 'Connections: every open one stays listed until it is disconnected' {
 
         $verbose | Should -Contain "The default connection is now Local:demo@$($demo.Endpoint)."
         (Get-VectorConnection).Index | Should -BeExactly 'demo'
-        @(Get-VectorConnection -ListAvailable).Index | Should -BeExactly @('demo')
+        @(Get-VectorConnection -All).Index | Should -BeExactly @('demo')
         # The first connection is still open and is what the cmdlets use without -Connection.
         @(Get-VectorRecord -IdOnly).Id | Sort-Object | Should -BeExactly @('doc-1', 'doc-2')
     }
@@ -57,7 +57,7 @@ Describe 'Connections: every open one stays listed until it is disconnected' {
         $null = New-Store -Index second
         $null = New-Store -Index third
 
-        $all = @(Get-VectorConnection -ListAvailable)
+        $all = @(Get-VectorConnection -All)
         $all.Index | Should -BeExactly @('first', 'second', 'third')
         $all.IsDefault | Should -BeExactly @($false, $false, $true)
         @(Get-VectorConnection -All).Count | Should -Be 3
@@ -84,7 +84,7 @@ Describe 'Connections: every open one stays listed until it is disconnected' {
         $null = New-Store -Index second
         Disconnect-VectorIndex -Connection $first
         (Get-VectorConnection).Index | Should -BeExactly 'second'
-        @(Get-VectorConnection -ListAvailable).Index | Should -BeExactly @('second')
+        @(Get-VectorConnection -All).Index | Should -BeExactly @('second')
     }
 }
 
@@ -140,7 +140,7 @@ Describe 'Default views fit 80 columns' {
         @{ id = 'rec-1'; values = 1, 2, 3; metadata = @{ tenant = 'acme'; year = 2021; title = 'A title long enough to be cut in a table' } } |
             Add-VectorRecord -Confirm:$false | Out-Null
         $views = @{
-            connection = @(Get-VectorConnection -ListAvailable | Format-Table | Out-String -Width 80 | Get-Lines)
+            connection = @(Get-VectorConnection -All | Format-Table | Out-String -Width 80 | Get-Lines)
             namespace  = @(Get-VectorNamespace | Format-Table | Out-String -Width 80 | Get-Lines)
             record     = @(Get-VectorRecord -Id rec-1 | Format-Table | Out-String -Width 80 | Get-Lines)
         }

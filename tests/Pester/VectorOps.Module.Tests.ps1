@@ -330,7 +330,7 @@ Describe 'Errors' {
 
     It 'says NotConnected when there is no connection' {
         # Closing the default makes the previous connection the default: close every open one.
-        Get-VectorConnection -ListAvailable | Disconnect-VectorIndex
+        Get-VectorConnection -All | Disconnect-VectorIndex
         Get-ErrorId { Get-VectorNamespace -ErrorAction Stop } |
             Should -BeExactly 'NotConnected,VectorOps.PowerShell.Cmdlets.GetVectorNamespaceCommand'
     }

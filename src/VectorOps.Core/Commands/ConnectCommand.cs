@@ -1,3 +1,4 @@
+using System.Linq;
 using VectorOps.Connections;
 using VectorOps.Hosting;
 using VectorOps.Providers;
@@ -20,6 +21,9 @@ namespace VectorOps.Commands
             // key once more, whatever the provider wrote).
             // A default namespace that is given must be a real name, as everywhere else (EmptyNamespace).
             if (settings.DefaultNamespace != null) VectorCommand.RefuseBlankNamespace(settings.DefaultNamespace);
+            // What was given (by its setting names), before the registry adds what it reads from the environment.
+            var descriptor = ProviderRegistry.Find(settings.Provider);
+            var given = settings.Values.Where(v => v.Value != null).Select(v => descriptor?.FindSetting(v.Key)?.Name ?? v.Key).ToList();
             settings.Trace = CommandTrace.ForConnection(settings.Trace, settings.Credential);
             var provider = host is null ? ProviderRegistry.Create(settings) : CommandTrace.Run(host, () => ProviderRegistry.Create(settings));
             // The credential as the provider took it (a parameter, a file, or the environment), shown one way: masked.
@@ -27,6 +31,8 @@ namespace VectorOps.Commands
                 settings.Credential is null ? null : settings.CredentialSource ?? CredentialSources.Parameter)
             {
                 Names = settings.Names,
+                Given = settings.CopyWithoutCredential(given),
+                Profile = settings.Profile,
             };
             if (makeDefault) VectorSession.Add(connection);
             return connection;

@@ -43,6 +43,16 @@ namespace VectorOps.Connections
         /// <summary>How the front end that connected spells settings in messages about this connection.</summary>
         internal SettingNames Names { get; set; } = SettingNames.PowerShell;
 
+        /// <summary>
+        /// What was given to connect, without the credential (the shared settings and the provider settings given,
+        /// checked; not those read from environment variables): what Save-VectorConnection saves. Null for a
+        /// connection made otherwise.
+        /// </summary>
+        internal ConnectionSettings? Given { get; set; }
+
+        /// <summary>The profile this connection was opened from; null when it was described by parameters.</summary>
+        public string? Profile { get; internal set; }
+
         /// <summary>The provider behind this connection (hidden from the default view).</summary>
         public IVectorProvider ProviderInstance { get; }
 

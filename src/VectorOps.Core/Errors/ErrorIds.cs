@@ -95,5 +95,39 @@ namespace VectorOps.Errors
 
         /// <summary>A database extension the provider needs is not installed in the database (NotInstalled).</summary>
         public const string ExtensionMissing = "ExtensionMissing";
+
+        // Connection profiles and secrets kept elsewhere
+        /// <summary>No saved profile has the name given (ObjectNotFound; target = the name; the message names the closest ones).</summary>
+        public const string ProfileNotFound = "ProfileNotFound";
+
+        /// <summary>A profile of that name is saved already and -Force / --force was not given (ResourceExists).</summary>
+        public const string ProfileExists = "ProfileExists";
+
+        /// <summary>A profile name that is blank, too long, or has characters other than letters, digits, '.', '-', '_' (InvalidArgument).</summary>
+        public const string InvalidProfileName = "InvalidProfileName";
+
+        /// <summary>A wildcard name matched more than one profile and -Force / --force was not given: nothing was removed (InvalidArgument).</summary>
+        public const string ProfilePatternMatchesMany = "ProfilePatternMatchesMany";
+
+        /// <summary>The profile file cannot be read as profiles (InvalidData; target = its path). It is left as it is.</summary>
+        public const string ProfileStoreCorrupt = "ProfileStoreCorrupt";
+
+        /// <summary>The profile file or its folder cannot be written (WriteError; target = its path).</summary>
+        public const string ProfileStoreNotWritable = "ProfileStoreNotWritable";
+
+        /// <summary>A setting whose value holds a secret (a password in a connection string) would be written to a profile (InvalidArgument).</summary>
+        public const string ProfileHoldsSecret = "ProfileHoldsSecret";
+
+        /// <summary>Where a credential comes from is not "Environment:NAME" or "Secret:NAME[@VAULT]" (InvalidArgument).</summary>
+        public const string InvalidCredentialSource = "InvalidCredentialSource";
+
+        /// <summary>
+        /// A secret is to be read from a SecretManagement vault, but Microsoft.PowerShell.SecretManagement is neither
+        /// loaded nor importable, or the front end cannot call it (the CLI) (NotInstalled).
+        /// </summary>
+        public const string SecretManagementUnavailable = "SecretManagementUnavailable";
+
+        /// <summary>Get-Secret found no secret of that name (in that vault), or could not read it (ObjectNotFound; target = the name).</summary>
+        public const string SecretNotFound = "SecretNotFound";
     }
 }

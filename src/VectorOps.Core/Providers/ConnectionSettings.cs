@@ -76,6 +76,30 @@ namespace VectorOps.Providers
 
         internal void ClearValues() => _values.Clear();
 
+        /// <summary>The profile these settings were read from (shown by the connection); null when none was.</summary>
+        public string? Profile { get; set; }
+
+        /// <summary>
+        /// A copy of the settings without the credential: the shared ones, and of the provider settings only those
+        /// named in <paramref name="settingNames"/> (what was given, not what the registry read from the environment).
+        /// </summary>
+        internal ConnectionSettings CopyWithoutCredential(IEnumerable<string> settingNames)
+        {
+            var copy = new ConnectionSettings
+            {
+                Provider = Provider,
+                Index = Index,
+                DefaultNamespace = DefaultNamespace,
+                RequestTimeout = RequestTimeout,
+                MaxAttempts = MaxAttempts,
+                RequestsPerSecond = RequestsPerSecond,
+                Names = Names,
+            };
+            foreach (var name in settingNames)
+                if (this[name] is object value) copy[name] = value;
+            return copy;
+        }
+
         /// <summary>A checked setting's value, or <paramref name="fallback"/> when it was not given.</summary>
         public T Get<T>(string name, T fallback) => this[name] is T value ? value : fallback;
 

@@ -5,6 +5,7 @@ using System.Security;
 using VectorOps.Commands;
 using VectorOps.Connections;
 using VectorOps.Errors;
+using VectorOps.PowerShell.Hosting;
 using VectorOps.PowerShell.Input;
 using VectorOps.Providers;
 using VectorOps.Security;
@@ -27,12 +28,48 @@ namespace VectorOps.PowerShell.Cmdlets
         private ProviderDescriptor? _descriptor;
         private IReadOnlyList<ProviderParameter> _parameters = Array.Empty<ProviderParameter>();
         private RuntimeDefinedParameterDictionary? _dynamic;
+        private string? _provider;
 
-        /// <summary>A registered provider's name or alias (default: the registry's default provider).</summary>
+        // Not "-ApiKeySecret": named parameters bind to the static ones first, by prefix, so a static name that starts
+        // with a provider's credential parameter (-ApiKey) would take -ApiKey's SecureString as a secret's name.
+        /// <summary>The set of -SecretName (a SecretManagement secret's name) and -Vault.</summary>
+        public const string VaultSet = "Vault";
+
+        /// <summary>
+        /// A registered provider's name or alias (default: the profile's provider with -Profile, else the registry's
+        /// default provider).
+        /// </summary>
         [Parameter(Position = 0)]
         [ArgumentCompleter(typeof(ProviderNameCompleter))]
         [ValidateNotNullOrEmpty]
-        public string Provider { get; set; } = ProviderRegistry.DefaultProvider;
+        public string Provider
+        {
+            get => _provider ?? ProfileProvider() ?? ProviderRegistry.DefaultProvider;
+            set => _provider = value;
+        }
+
+        /// <summary>
+        /// A saved profile (Save-VectorConnection): its provider, settings and credential source. Parameters given
+        /// beside it override the profile's.
+        /// </summary>
+        [Parameter]
+        [ArgumentCompleter(typeof(ProfileNameCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string? Profile { get; set; }
+
+        /// <summary>
+        /// The name of a SecretManagement secret holding the credential, read with Get-Secret in this session
+        /// (Microsoft.PowerShell.SecretManagement must be installed); the alternative to the provider's SecureString
+        /// parameter and -Credential.
+        /// </summary>
+        [Parameter(Mandatory = true, ParameterSetName = VaultSet)]
+        [ValidateNotNullOrEmpty]
+                public string? SecretName { get; set; }
+
+        /// <summary>The SecretManagement vault of -SecretName (default: whichever registered vault has it).</summary>
+        [Parameter(ParameterSetName = VaultSet)]
+        [ValidateNotNullOrEmpty]
+        public string? Vault { get; set; }
 
         /// <summary>The index (collection) name; Tab lists the indexes where the provider lists them cheaply.</summary>
         [Parameter]
@@ -98,11 +135,36 @@ namespace VectorOps.PowerShell.Cmdlets
             return _dynamic;
         }
 
+        /// <summary>The provider of the profile named by -Profile, while -Provider is not given; null when there is none to read.</summary>
+        private string? ProfileProvider()
+        {
+            if (Profile is null) return null;
+            try
+            {
+                return new ProfileStore().Find(Profile)?.Provider;
+            }
+            catch (VectorOpsException)
+            {
+                return null; // EndProcessing reports it
+            }
+        }
+
         protected override void EndProcessing()
         {
             ProviderDescriptor descriptor;
+            ConnectionProfile? profile = null;
+            var settings = new ConnectionSettings();
             try
             {
+                if (Profile != null)
+                {
+                    profile = new ProfileStore().Get(Profile);
+                    profile.ApplyTo(settings);
+                    settings.Profile = profile.Name;
+                    if (_provider != null && !ProviderRegistry.Get(_provider).IsNamed(profile.Provider))
+                        throw new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,
+                            $"The profile '{profile.Name}' is for {profile.Provider}, not {_provider}: leave -Provider out, or connect without the profile.", _provider);
+                }
                 // UnknownProvider, with the closest names, for a name the registry does not know.
                 descriptor = _descriptor ?? ProviderRegistry.Get(Provider);
             }
@@ -112,17 +174,16 @@ namespace VectorOps.PowerShell.Cmdlets
                 return;
             }
             if (_dynamic is null) GetDynamicParameters(); // the binder calls it; a host that did not gets the parameters unset
-            var settings = new ConnectionSettings
-            {
-                Provider = descriptor.Name,
-                Index = Index,
-                // Bound as $null or '' it is given blank (refused), not left out.
-                DefaultNamespace = Namespace ?? (MyInvocation.BoundParameters.ContainsKey(nameof(Namespace)) ? "" : null),
-                RequestTimeout = RequestTimeout,
-                MaxAttempts = MaxAttempts,
-                RequestsPerSecond = RequestsPerSecond,
-                CreateIfMissing = Create.IsPresent,
-            };
+            // What is given beside a profile overrides it; without one these are the settings.
+            var bound = MyInvocation.BoundParameters;
+            settings.Provider = descriptor.Name;
+            if (profile is null || bound.ContainsKey(nameof(Index))) settings.Index = Index;
+            // Bound as $null or '' it is given blank (refused), not left out.
+            if (bound.ContainsKey(nameof(Namespace))) settings.DefaultNamespace = Namespace ?? "";
+            if (profile is null || bound.ContainsKey(nameof(RequestTimeout))) settings.RequestTimeout = RequestTimeout;
+            if (profile is null || bound.ContainsKey(nameof(MaxAttempts))) settings.MaxAttempts = MaxAttempts;
+            if (profile is null || bound.ContainsKey(nameof(RequestsPerSecond))) settings.RequestsPerSecond = RequestsPerSecond;
+            settings.CreateIfMissing = Create.IsPresent;
             if (RequestTimeout is TimeSpan t && t <= TimeSpan.Zero)
                 Fail(new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,
                     "RequestTimeout must be positive.", t));
@@ -132,14 +193,22 @@ namespace VectorOps.PowerShell.Cmdlets
                 secret = ProviderParameters.Apply(descriptor, _parameters,
                     name => _dynamic!.TryGetValue(name, out var p) && p.IsSet,
                     name => _dynamic![name].Value is object v ? Input.InputNormalizer.EngineUnwrap(v) : null,
-                    settings, ResolvePath);
+                    settings, path => SessionPaths.ToFileSystemPath(SessionState, path));
+                // The credential: given here (its parameter, -Credential, -SecretName), else where the profile says.
+                if (ParameterSetName == ProviderParameters.CredentialSet)
+                    settings.Credential = Secret.FromSecureString(Credential?.Password);
+                else if (ParameterSetName == VaultSet)
+                    ConnectionProfile.ReadCredential(settings, CredentialReference.FromSecret(SecretName!, Vault), r => SecretVault.Read(this, r));
+                else if (secret != null)
+                    settings.Credential = Secret.FromSecureString(secret);
+                else if (profile?.CredentialFrom is CredentialReference from && descriptor.Credential != null)
+                    ConnectionProfile.ReadCredential(settings, from, r => SecretVault.Read(this, r));
             }
             catch (VectorOpsException ex)
             {
                 Fail(ex);
                 return;
             }
-            settings.Credential = Secret.FromSecureString(ParameterSetName == ProviderParameters.CredentialSet ? Credential?.Password : secret);
 
             VectorConnection connection;
             try
@@ -152,30 +221,10 @@ namespace VectorOps.PowerShell.Cmdlets
                 return;
             }
             WriteVerbose($"Connected to {connection.Provider} index '{connection.Index}' at {connection.Endpoint}; default namespace '{connection.Namespace}'" +
+                         (connection.Profile is null ? "" : $"; from the profile '{connection.Profile}'") +
                          (connection.Credential is null ? "" : $"; credential {connection.Credential} ({connection.CredentialSource})") +
-                         $". It is the default connection now; {VectorSession.Connections.Count - 1} other connection(s) stay open (Get-VectorConnection -ListAvailable).");
+                         $". It is the default connection now; {VectorSession.Connections.Count - 1} other connection(s) stay open (Get-VectorConnection -All).");
             if (PassThru) WriteObject(connection);
-        }
-
-        /// <summary>A file path setting, resolved against the session's current location (a file-system path only).</summary>
-        private string ResolvePath(string path)
-        {
-            string resolved;
-            ProviderInfo where;
-            try
-            {
-                resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out where, out _);
-            }
-            catch (Exception ex) when (ex is ItemNotFoundException || ex is DriveNotFoundException || ex is ProviderNotFoundException ||
-                                       ex is NotSupportedException || ex is PSArgumentException || ex is ArgumentException)
-            {
-                throw new VectorOpsException(ErrorIds.InvalidSetting, VectorOpsErrorCategory.InvalidArgument,
-                    $"'{path}' is not a usable file path: {ex.Message}", path);
-            }
-            if (!string.Equals(where?.Name, "FileSystem", StringComparison.OrdinalIgnoreCase))
-                throw new VectorOpsException(ErrorIds.InvalidSetting, VectorOpsErrorCategory.InvalidArgument,
-                    $"'{path}' is not a file-system path (it is on the {where?.Name} drive).", path);
-            return resolved;
         }
 
         private void Fail(VectorOpsException ex) => ThrowTerminatingError(Hosting.HostDecisions.ToErrorRecord(ex));

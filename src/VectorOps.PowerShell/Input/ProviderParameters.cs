@@ -99,7 +99,7 @@ namespace VectorOps.PowerShell.Input
         public static readonly IReadOnlyCollection<string> Reserved = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
         {
             "Provider", "Index", "IndexName", "Namespace", "Credential", "RequestTimeout", "MaxAttempts", "RequestsPerSecond",
-            "Create", "PassThru",
+            "Create", "PassThru", "Profile", "SecretName", "Vault", "Name", "Force", "SecretVariable", "Connection",
             "Verbose", "vb", "Debug", "db", "ErrorAction", "ea", "WarningAction", "wa", "InformationAction", "infa",
             "ProgressAction", "proga", "ErrorVariable", "ev", "WarningVariable", "wv", "InformationVariable", "iv",
             "OutVariable", "ov", "OutBuffer", "ob", "PipelineVariable", "pv", "WhatIf", "wi", "Confirm", "cf",

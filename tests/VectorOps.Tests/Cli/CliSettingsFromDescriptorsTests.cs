@@ -190,6 +190,9 @@ namespace VectorOps.Tests.Cli
             ["add"] = "Add-VectorRecord",
             ["restore"] = "Restore-VectorRecord",
             ["wait"] = "Wait-VectorMutation",
+            ["profile save"] = "Save-VectorConnection",
+            ["profile list"] = "Get-VectorConnection", // -ListAvailable
+            ["profile remove"] = "Remove-VectorConnection",
             ["stats"] = "Get-VectorIndex",
         };
 

@@ -16,13 +16,13 @@ namespace VectorOps.Tests.Module
     /// </summary>
     public class CmdletContractTests
     {
-        private static readonly string[] ApprovedVerbs = { "Get", "Remove", "Clear", "Add", "Connect", "Disconnect", "Wait", "Restore" };
+        private static readonly string[] ApprovedVerbs = { "Get", "Remove", "Clear", "Add", "Connect", "Disconnect", "Wait", "Restore", "Save" };
 
         private static readonly string[] ExpectedCmdlets =
         {
             "Add-VectorRecord", "Clear-VectorNamespace", "Connect-VectorIndex", "Disconnect-VectorIndex",
-            "Get-VectorConnection", "Get-VectorIndex", "Get-VectorNamespace", "Get-VectorRecord", "Remove-VectorRecord", "Restore-VectorRecord",
-            "Wait-VectorMutation",
+            "Get-VectorConnection", "Get-VectorIndex", "Get-VectorNamespace", "Get-VectorRecord", "Remove-VectorConnection", "Remove-VectorRecord", "Restore-VectorRecord",
+            "Save-VectorConnection", "Wait-VectorMutation",
         };
 
         private static CmdletMetadata Cmdlet(string name) => CmdletMetadata.All.Single(c => c.Name == name);
@@ -51,22 +51,25 @@ namespace VectorOps.Tests.Module
         [Fact]
         public void Every_cmdlet_declares_its_output_type()
         {
-            var expected = new Dictionary<string, Type>
+            var expected = new Dictionary<string, Type[]>
             {
-                ["Add-VectorRecord"] = typeof(VectorMutation),
-                ["Clear-VectorNamespace"] = typeof(VectorMutation),
-                ["Connect-VectorIndex"] = typeof(VectorConnection),
-                ["Disconnect-VectorIndex"] = typeof(void),
-                ["Get-VectorConnection"] = typeof(VectorConnection),
-                ["Get-VectorIndex"] = typeof(VectorIndexInfo),
-                ["Get-VectorNamespace"] = typeof(NamespaceInfo),
-                ["Get-VectorRecord"] = typeof(VectorRecord),
-                ["Remove-VectorRecord"] = typeof(VectorMutation),
-                ["Restore-VectorRecord"] = typeof(VectorMutation),
-                ["Wait-VectorMutation"] = typeof(VectorMutation),
+                ["Add-VectorRecord"] = new[] { typeof(VectorMutation) },
+                ["Clear-VectorNamespace"] = new[] { typeof(VectorMutation) },
+                ["Connect-VectorIndex"] = new[] { typeof(VectorConnection) },
+                ["Disconnect-VectorIndex"] = new[] { typeof(void) },
+                // The open connections, or with -ListAvailable the saved profiles.
+                ["Get-VectorConnection"] = new[] { typeof(VectorConnection), typeof(ConnectionProfile) },
+                ["Get-VectorIndex"] = new[] { typeof(VectorIndexInfo) },
+                ["Get-VectorNamespace"] = new[] { typeof(NamespaceInfo) },
+                ["Get-VectorRecord"] = new[] { typeof(VectorRecord) },
+                ["Remove-VectorConnection"] = new[] { typeof(void) },
+                ["Remove-VectorRecord"] = new[] { typeof(VectorMutation) },
+                ["Restore-VectorRecord"] = new[] { typeof(VectorMutation) },
+                ["Save-VectorConnection"] = new[] { typeof(ConnectionProfile) },
+                ["Wait-VectorMutation"] = new[] { typeof(VectorMutation) },
             };
             foreach (var c in CmdletMetadata.All)
-                Assert.Equal(new[] { expected[c.Name] }, c.OutputTypes.ToArray());
+                Assert.Equal(expected[c.Name], c.OutputTypes.ToArray());
         }
 
         [Theory]
@@ -81,6 +84,8 @@ namespace VectorOps.Tests.Module
         [InlineData("Connect-VectorIndex", false, null)]
         [InlineData("Disconnect-VectorIndex", false, null)]
         [InlineData("Wait-VectorMutation", false, null)]
+        [InlineData("Save-VectorConnection", true, ConfirmImpact.Low)]
+        [InlineData("Remove-VectorConnection", true, ConfirmImpact.Medium)]
         public void ShouldProcess_support_and_impact(string name, bool supports, ConfirmImpact? impact)
         {
             var c = Cmdlet(name);
@@ -104,7 +109,7 @@ namespace VectorOps.Tests.Module
                 .SingleOrDefault();
 
             var namespaceParameters = CmdletMetadata.All
-                .Where(c => c.Name != "Connect-VectorIndex")
+                .Where(c => c.Name != "Connect-VectorIndex" && c.Name != "Save-VectorConnection") // these describe a connection, not use one
                 .SelectMany(c => c.Parameters.Where(p => p.Name == "Namespace" || (c.Name == "Get-VectorNamespace" && p.Name == "Name"))
                     .Select(p => (Cmdlet: c.Name, Parameter: p)))
                 .ToList();
@@ -328,6 +333,7 @@ namespace VectorOps.Tests.Module
                 ["RequestTimeout"] = typeof(TimeSpan?), ["MaxAttempts"] = typeof(int?), ["PassThru"] = typeof(SwitchParameter),
                 ["RequestsPerSecond"] = typeof(double?),
                 ["Create"] = typeof(SwitchParameter),
+                ["Profile"] = typeof(string), ["SecretName"] = typeof(string), ["Vault"] = typeof(string),
             };
             Assert.Equal(expected.Keys.OrderBy(k => k), c.Parameters.Select(p => p.Name).OrderBy(k => k));
             foreach (var pair in expected) Assert.Equal(pair.Value, c.Parameter(pair.Key).Type);
@@ -335,8 +341,9 @@ namespace VectorOps.Tests.Module
             // not mandatory there, so that a provider without a credential (and no set "Secret") prompts for nothing.
             Assert.Equal(new ParameterInSet("Credential", false, null, false, false), Assert.Single(c.Parameter("Credential").Sets));
             Assert.Equal(new ParameterInSet(ParameterAttribute.AllParameterSets, false, 0, false, false), Assert.Single(c.Parameter("Provider").Sets));
-            // No secret is ever taken as plain text.
-            Assert.DoesNotContain(c.Parameters, p => (p.Name.Contains("Key") || p.Name.Contains("Token")) && p.Type == typeof(string));
+            // No secret is ever taken as plain text (-SecretName is the name of a vault's secret, not the secret).
+            Assert.DoesNotContain(c.Parameters, p => (p.Name.Contains("Key") || p.Name.Contains("Token")) && p.Type == typeof(string) && p.Name != "SecretName");
+            Assert.Equal(new ParameterInSet("Vault", true, null, false, false), Assert.Single(c.Parameter("SecretName").Sets));
         }
 
         [Fact]
@@ -350,7 +357,8 @@ namespace VectorOps.Tests.Module
             foreach (var c in CmdletMetadata.All)
             {
                 var has = c.Parameters.Any(p => p.Name == "Connection");
-                Assert.Equal(withConnection.Contains(c.Name) || c.Name == "Disconnect-VectorIndex", has);
+                // Disconnect closes one; Save-VectorConnection saves one (it uses none).
+                Assert.Equal(withConnection.Contains(c.Name) || c.Name == "Disconnect-VectorIndex" || c.Name == "Save-VectorConnection", has);
                 if (withConnection.Contains(c.Name)) Assert.True(typeof(VectorCmdletBase).IsAssignableFrom(c.Type), c.Name);
             }
         }

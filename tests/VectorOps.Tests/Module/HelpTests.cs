@@ -43,7 +43,7 @@ namespace VectorOps.Tests.Module
             var commands = doc.Root!.Elements(Command + "command").ToList();
             var manifest = File.ReadAllText(RepoPaths.Manifest);
             var exported = Regex.Matches(Regex.Match(manifest, @"CmdletsToExport\s*=\s*@\(([^)]*)\)").Groups[1].Value, "'([^']*)'").Select(m => m.Groups[1].Value).ToList();
-            Assert.Equal(11, exported.Count);
+            Assert.Equal(13, exported.Count);
             Assert.Equal(exported.OrderBy(x => x, StringComparer.Ordinal), commands.Select(c => c.Element(Command + "details")!.Element(Command + "name")!.Value).OrderBy(x => x, StringComparer.Ordinal));
 
             foreach (var name in exported)
@@ -72,7 +72,7 @@ namespace VectorOps.Tests.Module
                 // One syntax line per parameter set; with provider parameters, one per provider and credential set.
                 var syntaxItems = cmd.Element(Command + "syntax")!.Elements(Command + "syntaxItem").Count();
                 Assert.Equal(metadata.HasProviderParameters
-                    ? metadata.ProviderParameters.Sum(x => x.Parameters.Any(p => p.Credential != null) ? 2 : 1)
+                    ? metadata.ProviderParameters.Sum(x => x.Parameters.Any(p => p.Credential != null) ? 3 : 1)
                     : Math.Max(1, metadata.NamedSets.Count), syntaxItems);
             }
         }

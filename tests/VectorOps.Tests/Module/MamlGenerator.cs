@@ -229,12 +229,12 @@ namespace VectorOps.Tests.Module
             var syntax = new XElement(Command + "syntax");
             if (c.HasProviderParameters)
             {
-                // One line per provider (and one more with -Credential where it takes a credential): each shows the
+                // One line per provider (and two more, with -Credential and with -ApiKeySecret, where it takes a credential): each shows the
                 // shared parameters and that provider's own.
                 var provided = c.ProviderParameters.SelectMany(x => x.Parameters).Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
                 foreach (var (provider, own) in c.ProviderParameters)
                 {
-                    foreach (var set in own.Any(p => p.Credential != null) ? new[] { VectorOps.PowerShell.Input.ProviderParameters.SecretSet, VectorOps.PowerShell.Input.ProviderParameters.CredentialSet } : new[] { VectorOps.PowerShell.Input.ProviderParameters.CredentialSet })
+                    foreach (var set in own.Any(p => p.Credential != null) ? new[] { VectorOps.PowerShell.Input.ProviderParameters.SecretSet, VectorOps.PowerShell.Input.ProviderParameters.CredentialSet, VectorOps.PowerShell.Cmdlets.ConnectVectorIndexCommand.VaultSet } : new[] { VectorOps.PowerShell.Input.ProviderParameters.CredentialSet })
                     {
                         var item = new XElement(Command + "syntaxItem", new XElement(Maml + "name", c.Name));
                         var shared = visible.Where(p => !provided.Contains(p.Name))

@@ -182,6 +182,14 @@ namespace VectorOps.Tests.Module
                     named.Add((provided.Name, provided.Sets));
                     continue;
                 }
+                // Save-VectorConnection -Provider offers the same provider settings (never the credential), in its set "Describe".
+                if (cmdlet.Type == typeof(VectorOps.PowerShell.Cmdlets.SaveVectorConnectionCommand) && CmdletMetadata.ShippedProviders
+                        .SelectMany(p => VectorOps.PowerShell.Input.ProviderParameters.For(p)).Where(p => p.Credential is null)
+                        .FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase) || p.Aliases.Contains(name, StringComparer.OrdinalIgnoreCase)) is { } setting)
+                {
+                    named.Add((setting.Name, new[] { new ParameterInSet("Describe", false, null, false, false) }));
+                    continue;
+                }
                 var common = CommonParameters.Contains(name, StringComparer.OrdinalIgnoreCase) ||
                              (cmdlet.SupportsShouldProcess && ShouldProcessParameters.Contains(name, StringComparer.OrdinalIgnoreCase));
                 if (!common)
