@@ -73,7 +73,8 @@ Register-ArgumentCompleter -Native -CommandName vectorops -ScriptBlock {
     $first = $commandAst.CommandElements[0].Extent
     if ($length -lt $first.EndOffset - $commandAst.Extent.StartOffset) { return }
     $line = 'vectorops' + $line.Substring($first.EndOffset - $commandAst.Extent.StartOffset)
-    & $first.Text ""[suggest:$($line.Length)]"" $line 2>$null | ForEach-Object {
+    # The directive offers what contains the word: keep what starts with it.
+    & $first.Text ""[suggest:$($line.Length)]"" $line 2>$null | Where-Object { $_.StartsWith($wordToComplete, [System.StringComparison]::Ordinal) } | ForEach-Object {
         [System.Management.Automation.CompletionResult]::new($_, $_, 'ParameterValue', $_)
     }
 }
