@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using VectorOps.Errors;
 
 namespace VectorOps.Cli
@@ -59,8 +60,12 @@ namespace VectorOps.Cli
                     return ExitOk;
                 }
                 var about = CommandTable.FindAny(command.Argument);
-                if (about is null) return Fail(console, CliSyntax.UnknownCommand(command.Argument));
-                console.Out.Write(CommandTable.CommandHelp(about));
+                if (about != null)
+                    console.Out.Write(CommandTable.CommandHelp(about));
+                else if (CommandTable.Commands.Any(c => c.Name.StartsWith(command.Argument + " ", StringComparison.Ordinal)))
+                    console.Out.Write(CommandTable.GroupHelp(command.Argument));
+                else
+                    return Fail(console, CliSyntax.UnknownCommand(command.Argument));
                 return ExitOk;
             }
             if (spec.Name == "completion")

@@ -44,7 +44,7 @@ namespace VectorOps.Cli
 
         private readonly Dictionary<Option, OptionSpec> _specs = new Dictionary<Option, OptionSpec>();
         private readonly Dictionary<Command, CommandSpec> _commands = new Dictionary<Command, CommandSpec>();
-        private readonly Dictionary<CommandSpec, Argument<string>> _arguments = new Dictionary<CommandSpec, Argument<string>>();
+        private readonly Dictionary<CommandSpec, Argument<string[]>> _arguments = new Dictionary<CommandSpec, Argument<string[]>>();
         private readonly object _generation;
 
         /// <summary>
@@ -69,17 +69,30 @@ namespace VectorOps.Cli
             foreach (var o in CommandTable.Global.CommonOptions) Root.Options.Add(MakeOption(o));
             foreach (var spec in CommandTable.Commands.Concat(CommandTable.MetaCommands))
             {
-                var command = new Command(spec.Name, spec.Summary);
+                // "group sub" (two words) is the subcommand sub of a command group, which takes nothing itself.
+                var words = spec.Name.Split(' ');
+                var parent = (Command)Root;
+                foreach (var word in words.Take(words.Length - 1))
+                {
+                    var group = parent.Subcommands.FirstOrDefault(c => c.Name == word);
+                    if (group is null)
+                    {
+                        group = new Command(word, $"The {word} commands.");
+                        parent.Subcommands.Add(group);
+                    }
+                    parent = group;
+                }
+                var command = new Command(words[words.Length - 1], spec.Summary);
                 foreach (var o in spec.AllOptions) command.Options.Add(MakeOption(o));
                 if (spec.Argument is ArgumentSpec a)
                 {
-                    var argument = new Argument<string>(a.Name) { Description = a.Help, Arity = ArgumentArity.ZeroOrOne };
+                    var argument = new Argument<string[]>(a.Name) { Description = a.Help, Arity = ArgumentArity.ZeroOrMore };
                     argument.CompletionSources.Add(_ => a.Completions());
                     command.Arguments.Add(argument);
                     _arguments[spec] = argument;
                 }
                 _commands[command] = spec;
-                Root.Subcommands.Add(command);
+                parent.Subcommands.Add(command);
             }
         }
 
@@ -150,8 +163,11 @@ namespace VectorOps.Cli
             CheckTokens(result, args);
             var commandResult = result.CommandResult;
             if (!_commands.TryGetValue(commandResult.Command, out var spec))
+            {
+                if (!ReferenceEquals(commandResult.Command, Root)) throw GroupWithoutSubcommand(commandResult.Command);
                 throw Error(ErrorIds.UnknownCommand,
                     args.Count == 0 ? "No command given. Run 'vectorops help'." : "No command given after the options. Run 'vectorops help'.", null);
+            }
 
             var parsed = new ParsedOptions(spec.Name);
             var counts = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -159,7 +175,7 @@ namespace VectorOps.Cli
             foreach (var r in OptionResults(result.RootCommandResult))
             {
                 if (!_specs.TryGetValue(r.Option, out var option)) continue;
-                if (spec.CommonOptions.Count == 0) continue; // help and completion take no connection
+                if (CommandTable.MetaCommands.Contains(spec)) continue; // help and completion take no connection
                 Add(spec, parsed, counts, Target(spec, option), r);
             }
             if (!ReferenceEquals(commandResult, result.RootCommandResult))
@@ -167,8 +183,10 @@ namespace VectorOps.Cli
                     if (_specs.TryGetValue(r.Option, out var option))
                         Add(spec, parsed, counts, option, r);
 
-            var argument = _arguments.TryGetValue(spec, out var a) ? result.GetValue(a) : null;
-            return new ParsedCommand(spec, parsed, argument);
+            var words = _arguments.TryGetValue(spec, out var a) ? result.GetValue(a) : null;
+            if (words != null && words.Length > 1 && !spec.Argument!.Words)
+                throw Error(ErrorIds.InvalidArgument, $"'{spec.Name}' takes one {spec.Argument.Name} and no more: {spec.Usage}.", "#2");
+            return new ParsedCommand(spec, parsed, words is null || words.Length == 0 ? null : string.Join(" ", words));
         }
 
         /// <summary>
@@ -177,7 +195,8 @@ namespace VectorOps.Cli
         /// </summary>
         private static OptionSpec Target(CommandSpec spec, OptionSpec global)
         {
-            if (!spec.Options.Any(o => o.Name == global.Name)) return spec.CommonOptions.FirstOrDefault(o => o.Name == global.Name) ?? global;
+            if (!spec.Options.Any(o => o.Name == global.Name))
+                return spec.CommonOptions.FirstOrDefault(o => o.Name == global.Name) ?? throw UnknownOption(spec, global.Name);
             return spec.CommonOptions.FirstOrDefault(o => o.SameSetting(global)) ??
                    throw Error(ErrorIds.InvalidArgument,
                        $"--{global.Name} before '{spec.Name}' is ambiguous: '{spec.Name}' has an option --{global.Name} of its own. Write it after the command.",
@@ -239,10 +258,10 @@ namespace VectorOps.Cli
                         break;
                     case TokenType.Command:
                         var sub = scope.Subcommands.FirstOrDefault(c => c.Name == t.Value);
-                        if (sub != null && _commands.TryGetValue(sub, out var found))
+                        if (sub != null)
                         {
                             scope = sub;
-                            spec = found;
+                            spec = _commands.TryGetValue(sub, out var found) ? found : null;
                             position = 0;
                         }
                         break;
@@ -267,6 +286,7 @@ namespace VectorOps.Cli
                     case TokenType.Argument:
                         position++;
                         if (t.Type == TokenType.Argument && consumed.Contains(t)) break;
+                        if (spec is null && !ReferenceEquals(scope, Root)) throw GroupWithoutSubcommand(scope);
                         throw Stray(t.Value, spec, previous, position, args);
                 }
                 previous = t;
@@ -303,8 +323,6 @@ namespace VectorOps.Cli
             if (isOption) return UnknownOption(spec, name);
             if (previous != null && previous.Type == TokenType.Option && args.Contains(previous.Value + "=" + value))
                 return Error(ErrorIds.InvalidArgument, $"{previous.Value} is a switch and takes no value.", previous.Value);
-            if (spec.Argument != null)
-                return Error(ErrorIds.InvalidArgument, $"'{spec.Name}' takes one {spec.Argument.Name} and no more: {spec.Usage}.", "#" + position);
             var after = previous != null && previous.Type == TokenType.Option ? $", after {previous.Value}" : "";
             var hint = spec.Find("ids-from") != null ? " Ids are given with --id ID or --ids-from FILE."
                 : spec.Find("id") != null ? " Ids are given with --id ID." : "";
@@ -313,10 +331,19 @@ namespace VectorOps.Cli
                 "#" + position);
         }
 
+        /// <summary>A command group ("profile") given without one of its subcommands, or with another word.</summary>
+        private static VectorOpsException GroupWithoutSubcommand(Command group)
+        {
+            var subs = string.Join("|", group.Subcommands.Select(c => c.Name));
+            var first = group.Subcommands.Select(c => c.Name).FirstOrDefault() ?? "";
+            return Error(ErrorIds.UnknownCommand,
+                $"'{group.Name}' takes a subcommand: vectorops {group.Name} {subs} [options]. Run 'vectorops help {group.Name} {first}'.", null);
+        }
+
         /// <summary>A word where a command belongs that is none: the closest command's name, if one is close.</summary>
         internal static VectorOpsException UnknownCommand(string name)
         {
-            var names = CommandTable.Commands.Concat(CommandTable.MetaCommands).Select(c => c.Name).ToList();
+            var names = CommandTable.Commands.Concat(CommandTable.MetaCommands).Select(c => c.Name.Split(' ')[0]).Distinct().ToList();
             var list = string.Join(", ", names);
             if (name.StartsWith("-", StringComparison.Ordinal))
                 return Error(ErrorIds.UnknownCommand, "Expected a command, not an option: vectorops COMMAND [options]. Commands: " + list + ".", null);
@@ -408,9 +435,10 @@ namespace VectorOps.Cli
 
             public override int Invoke(ParseResult parseResult)
             {
-                var text = _syntax._commands.TryGetValue(parseResult.CommandResult.Command, out var spec)
-                    ? CommandTable.CommandHelp(spec)
-                    : CommandTable.GeneralHelp();
+                var command = parseResult.CommandResult.Command;
+                var text = _syntax._commands.TryGetValue(command, out var spec) ? CommandTable.CommandHelp(spec)
+                    : ReferenceEquals(command, _syntax.Root) ? CommandTable.GeneralHelp()
+                    : CommandTable.GroupHelp(command.Name);
                 parseResult.InvocationConfiguration.Output.Write(text);
                 return CliApp.ExitOk;
             }

@@ -67,6 +67,9 @@ namespace VectorOps.Cli
 
         /// <summary>The words it accepts: offered by Tab, and anything else is refused by the command.</summary>
         public Func<IEnumerable<string>> Completions { get; }
+
+        /// <summary>True when it may be several words, read as one (help's COMMAND: "profile save").</summary>
+        public bool Words { get; set; }
     }
 
     /// <summary>A command: its name, help, the options it accepts, and (help, completion) its one argument.</summary>

@@ -173,7 +173,10 @@ namespace VectorOps.Cli
                 Array.Empty<OptionSpec>(), Array.Empty<OptionSpec>(), new[] { "vectorops help remove" })
             {
                 Argument = new ArgumentSpec("COMMAND", "The command to explain.",
-                    () => operations.Select(c => c.Name).Concat(new[] { "help", "completion" })),
+                    () => operations.Select(c => c.Name.Split(' ')[0]).Distinct().Concat(new[] { "help", "completion" }))
+                {
+                    Words = true,
+                },
             },
             new CommandSpec("completion", "Print the script that makes bash, zsh or pwsh complete vectorops (Tab).",
                 "vectorops completion bash|zsh|pwsh",
@@ -419,6 +422,20 @@ namespace VectorOps.Cli
             sb.AppendLine($"  {"--version",-28}Print the version and exit.");
             sb.AppendLine();
             AppendFooter(sb);
+            return sb.ToString();
+        }
+
+        /// <summary>The page of a command group ("profile"): its subcommands, each with its summary.</summary>
+        public static string GroupHelp(string group)
+        {
+            var subs = Commands.Where(c => c.Name.StartsWith(group + " ", StringComparison.Ordinal)).ToList();
+            var sb = new StringBuilder();
+            sb.AppendLine($"vectorops {group}: {string.Join(", ", subs.Select(c => c.Name.Substring(group.Length + 1)))}.");
+            sb.AppendLine();
+            sb.AppendLine($"Usage: vectorops {group} {string.Join("|", subs.Select(c => c.Name.Substring(group.Length + 1)))} [options]");
+            sb.AppendLine($"       vectorops help {group} SUBCOMMAND   (or: vectorops {group} SUBCOMMAND --help)");
+            sb.AppendLine();
+            foreach (var c in subs) sb.AppendLine($"  {c.Name,-16}{c.Summary}");
             return sb.ToString();
         }
 

@@ -70,7 +70,7 @@ namespace VectorOps.Tests.Cli
             { ErrorIds.InvalidArgument, new[] { "get", "--ids-only=yes" } },
             { ErrorIds.InvalidArgument, new[] { "get", "--ids-only", "stray" } },
             { ErrorIds.InvalidArgument, new[] { "get", "--", "--first" } },
-            { ErrorIds.InvalidArgument, new[] { "help", "get", "remove" } },
+            { ErrorIds.InvalidArgument, new[] { "completion", "bash", "zsh" } },
         };
 
         [Theory]
