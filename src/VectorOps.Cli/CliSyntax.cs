@@ -174,7 +174,7 @@ namespace VectorOps.Cli
             // Options before the command first (in the order given), each under the command's name for it.
             foreach (var r in OptionResults(result.RootCommandResult))
             {
-                if (!_specs.TryGetValue(r.Option, out var option)) continue;
+                if (r.Implicit || !_specs.TryGetValue(r.Option, out var option)) continue;
                 if (CommandTable.MetaCommands.Contains(spec)) continue; // help and completion take no connection
                 Add(spec, parsed, counts, Target(spec, option), r);
             }

@@ -415,7 +415,9 @@ namespace VectorOps.Cli
             sb.AppendLine("       vectorops help COMMAND   (or: vectorops COMMAND --help)");
             sb.AppendLine();
             sb.AppendLine("Commands:");
-            foreach (var c in Commands.Concat(MetaCommands)) sb.AppendLine($"  {c.Name,-12}{c.Summary}");
+            var all = Commands.Concat(MetaCommands).ToList();
+            var width = Math.Max(12, all.Max(c => c.Name.Length) + 2);
+            foreach (var c in all) sb.AppendLine("  " + c.Name.PadRight(width) + c.Summary);
             sb.AppendLine();
             sb.AppendLine("Options every command takes (before or after the command; before it, --path is the store):");
             AppendOptions(sb, Global.CommonOptions);
