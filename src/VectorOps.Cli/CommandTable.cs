@@ -366,29 +366,11 @@ namespace VectorOps.Cli
         }
 
 
-        /// <summary>The profile commands: "profile" and a subcommand, joined into one name by <see cref="JoinSubcommand"/>.</summary>
-        public const string ProfileSave = "profile save", ProfileList = "profile list", ProfileRemove = "profile remove";
-
         /// <summary>
-        /// Joins "profile SUB" into the one command name the table knows, where the command stands: first, after the
-        /// connection and output options that may precede it, or after "help".
+        /// The profile commands: a name of two words is a subcommand of a command group (CliSyntax builds "profile"
+        /// with its subcommands save, list and remove).
         /// </summary>
-        public static string[] JoinSubcommand(string[] args)
-        {
-            var i = 0;
-            while (i < args.Length && args[i].StartsWith("--", StringComparison.Ordinal) && args[i].Length > 2)
-            {
-                var arg = args[i];
-                var eq = arg.IndexOf('=');
-                var option = Global.Find(eq < 0 ? arg.Substring(2) : arg.Substring(2, eq - 2));
-                i += option != null && !option.IsFlag && eq < 0 ? 2 : 1;
-            }
-            if (i < args.Length && args[i] == "help") i++;
-            if (i + 1 >= args.Length || args[i] != "profile") return args;
-            var joined = "profile " + args[i + 1];
-            if (Find(joined) is null) return args;
-            return args.Take(i).Concat(new[] { joined }).Concat(args.Skip(i + 2)).ToArray();
-        }
+        public const string ProfileSave = "profile save", ProfileList = "profile list", ProfileRemove = "profile remove";
 
         public static CommandSpec? Find(string name) => Commands.FirstOrDefault(c => c.Name == name);
 
