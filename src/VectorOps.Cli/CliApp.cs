@@ -34,65 +34,50 @@ namespace VectorOps.Cli
 
         private static int RunCore(string[] args, CliConsole console)
         {
-            if (args.Length == 0)
-            {
-                console.Error.Write(CommandTable.GeneralHelp());
-                return Fail(console, ErrorIds.UnknownCommand, "No command given. Run 'vectorops help'.");
-            }
+            // System.CommandLine parses (CliSyntax, built from CommandTable); help, --version and the [suggest]
+            // directive are its actions; everything else is checked against the CLI's rules and run here.
+            var syntax = CliSyntax.Current;
+            var result = syntax.Parse(args);
+            if (CliSyntax.HasOwnAction(result)) return result.Invoke(CliSyntax.Invocation(console));
 
-            args = CommandTable.JoinSubcommand(args);
-            if (args[0].StartsWith("--", StringComparison.Ordinal) && args[0] != "--help" && args[0] != "--version")
-            {
-                try
-                {
-                    var moved = ArgumentParser.HoistGlobalOptions(args, CommandTable.Global, CommandTable.Find);
-                    if (moved.Count == 0)
-                        return Fail(console, ErrorIds.UnknownCommand, "No command given after the options. Run 'vectorops help'.");
-                    args = moved.ToArray();
-                }
-                catch (VectorOpsException ex)
-                {
-                    return Fail(console, ex.ErrorId, ex.Message);
-                }
-            }
-
-            var first = args[0];
-            if (first == "help" || first == "--help" || first == "-h" || first == "-?")
-            {
-                if (args.Length > 1)
-                {
-                    var about = CommandTable.Find(args[1]);
-                    if (about is null) return UnknownCommand(console, args[1]);
-                    console.Out.Write(CommandTable.CommandHelp(about));
-                    return ExitOk;
-                }
-                console.Out.Write(CommandTable.GeneralHelp());
-                return ExitOk;
-            }
-            if (first == "--version")
-            {
-                console.Out.WriteLine("vectorops " + CommandTable.Version);
-                return ExitOk;
-            }
-
-            var spec = CommandTable.Find(first);
-            if (spec is null) return UnknownCommand(console, first);
-            var rest = args.Skip(1).ToList();
-            if (ArgumentParser.WantsHelp(spec, rest))
-            {
-                console.Out.Write(CommandTable.CommandHelp(spec));
-                return ExitOk;
-            }
-
-            ParsedOptions options;
+            if (args.Length == 0) console.Error.Write(CommandTable.GeneralHelp());
+            ParsedCommand command;
             try
             {
-                options = ArgumentParser.Parse(spec, rest, CommandTable.Commands);
+                command = syntax.Read(result, args);
             }
             catch (VectorOpsException ex)
             {
                 return Fail(console, ex.ErrorId, ex.Message);
             }
+
+            var spec = command.Spec;
+            if (spec.Name == "help")
+            {
+                if (command.Argument is null)
+                {
+                    console.Out.Write(CommandTable.GeneralHelp());
+                    return ExitOk;
+                }
+                var about = CommandTable.FindAny(command.Argument);
+                if (about != null)
+                    console.Out.Write(CommandTable.CommandHelp(about));
+                else if (CommandTable.Commands.Any(c => c.Name.StartsWith(command.Argument + " ", StringComparison.Ordinal)))
+                    console.Out.Write(CommandTable.GroupHelp(command.Argument));
+                else
+                    return Fail(console, CliSyntax.UnknownCommand(command.Argument));
+                return ExitOk;
+            }
+            if (spec.Name == "completion")
+            {
+                var script = command.Argument is null ? null : CompletionScripts.For(command.Argument);
+                if (script is null)
+                    return Fail(console, ErrorIds.InvalidArgument,
+                        $"Name the shell: vectorops completion {string.Join("|", CompletionScripts.Shells)}.");
+                console.Out.Write(script);
+                return ExitOk;
+            }
+            var options = command.Options;
 
             var settings = new HostSettings
             {
@@ -196,19 +181,7 @@ namespace VectorOps.Cli
         private static bool IsBrokenPipe(IOException ex) =>
             ex.Message.IndexOf("pipe", StringComparison.OrdinalIgnoreCase) >= 0;
 
-        private static int UnknownCommand(CliConsole console, string name)
-        {
-            if (name == "profile")
-                return Fail(console, ErrorIds.UnknownCommand, "'profile' takes a subcommand: vectorops profile save|list|remove [options]. Run 'vectorops help profile save'.");
-            if (name.StartsWith("-", StringComparison.Ordinal))
-                return Fail(console, ErrorIds.UnknownCommand,
-                    "Expected a command, not an option: vectorops COMMAND [options]. Commands: " + string.Join(", ", CommandTable.Commands.Select(c => c.Name)) + ", help.");
-            var suggestion = ArgumentParser.Closest(name, CommandTable.Commands.Select(c => c.Name).Concat(new[] { "help" }));
-            var hint = suggestion is null ? "" : $" Did you mean '{suggestion}'?";
-            var shown = name.Length > 40 ? "" : $" '{name}'";
-            return Fail(console, ErrorIds.UnknownCommand,
-                $"Unknown command{shown}.{hint} Commands: {string.Join(", ", CommandTable.Commands.Select(c => c.Name))}, help.");
-        }
+        private static int Fail(CliConsole console, VectorOpsException ex) => Fail(console, ex.ErrorId, ex.Message);
 
         private static int Fail(CliConsole console, string errorId, string message)
         {

@@ -7,7 +7,11 @@ using VectorOps.Providers;
 
 namespace VectorOps.Cli
 {
-    /// <summary>The commands, their options and their help text.</summary>
+    /// <summary>
+    /// The one declaration of the commands, their options and their help text. System.CommandLine's command tree is
+    /// built from it (<see cref="CliSyntax"/>), and so are the help pages and the completions: a new option or
+    /// command is added here only.
+    /// </summary>
     internal static class CommandTable
     {
         // Connection and output options, accepted by every command. The provider settings among them are not named
@@ -87,7 +91,13 @@ namespace VectorOps.Cli
                     help = first.FullHelp + " (" + string.Join(", ", takers.Select(t => t.Provider.Name)) + ")";
                 else
                     help = string.Join(" ", takers.Select(t => t.Provider.Name + ": " + t.Setting.FullHelp));
-                options.Add(new OptionSpec(name, valueName, help) { Settings = takers.Select(t => (t.Provider, t.Setting)).ToList() });
+                // Tab offers the value sets the descriptors declare (every taker's, once).
+                var values = takers.SelectMany(t => t.Setting.SuggestedValues).Distinct(StringComparer.Ordinal).ToList();
+                options.Add(new OptionSpec(name, valueName, help)
+                {
+                    Settings = takers.Select(t => (t.Provider, t.Setting)).ToList(),
+                    Completions = values.Count == 0 ? null : () => values,
+                });
             }
             return options;
         }
@@ -104,7 +114,10 @@ namespace VectorOps.Cli
         private static OptionSpec[] Common(IReadOnlyList<ProviderDescriptor> providers, IEnumerable<OptionSpec>? own = null)
         {
             var shadowed = new HashSet<string>((own ?? Array.Empty<OptionSpec>()).Select(o => o.Name), StringComparer.Ordinal);
-            var provider = new OptionSpec(Provider.Name, Provider.ValueName, ProviderHelp(providers));
+            var provider = new OptionSpec(Provider.Name, Provider.ValueName, ProviderHelp(providers))
+            {
+                Completions = () => providers.Select(p => p.Name),
+            };
             return new[] { provider }.Concat(ProviderSettingOptions(providers)).Concat(SharedOptions)
                 .Where(o => !shadowed.Contains(o.Name)).ToArray();
         }
@@ -113,23 +126,74 @@ namespace VectorOps.Cli
             OptionSpec[] options, string[] examples) =>
             new CommandSpec(name, summary, usage, description, options, Common(providers, options), examples);
 
-        private static (IReadOnlyList<ProviderDescriptor> Providers, IReadOnlyList<CommandSpec> Commands, CommandSpec Global)? _built;
+        private sealed class Table
+        {
+            public Table(IReadOnlyList<ProviderDescriptor> providers)
+            {
+                Providers = providers;
+                Commands = Build(providers);
+                Meta = BuildMeta(Commands);
+                Global = new CommandSpec("vectorops", "", "", "", Array.Empty<OptionSpec>(), Common(providers), Array.Empty<string>());
+            }
 
-        /// <summary>The commands, built from the registry as it is now (rebuilt when a provider is registered).</summary>
+            public IReadOnlyList<ProviderDescriptor> Providers { get; }
+            public IReadOnlyList<CommandSpec> Commands { get; }
+            public IReadOnlyList<CommandSpec> Meta { get; }
+            public CommandSpec Global { get; }
+        }
+
+        private static Table? _built;
+
+        /// <summary>The operations (one core command each), built from the registry as it is now (rebuilt when a provider is registered).</summary>
         public static IReadOnlyList<CommandSpec> Commands => Built().Commands;
+
+        /// <summary>The commands about vectorops itself: help and completion.</summary>
+        public static IReadOnlyList<CommandSpec> MetaCommands => Built().Meta;
 
         /// <summary>The options that may come before the command (connection and output).</summary>
         public static CommandSpec Global => Built().Global;
 
-        private static (IReadOnlyList<ProviderDescriptor> Providers, IReadOnlyList<CommandSpec> Commands, CommandSpec Global) Built()
+        /// <summary>The registry the table was built from (the parser is rebuilt with it).</summary>
+        internal static object Generation => Built();
+
+        private static Table Built()
         {
             var providers = ProviderRegistry.Providers;
             var built = _built;
-            if (built is { } b && ReferenceEquals(b.Providers, providers)) return b;
-            var fresh = (providers, Build(providers), new CommandSpec("vectorops", "", "", "", Array.Empty<OptionSpec>(), Common(providers), Array.Empty<string>()));
+            if (built != null && ReferenceEquals(built.Providers, providers)) return built;
+            var fresh = new Table(providers);
             _built = fresh;
             return fresh;
         }
+
+        private static IReadOnlyList<CommandSpec> BuildMeta(IReadOnlyList<CommandSpec> operations) => new[]
+        {
+            new CommandSpec("help", "This text, or a command's.", "vectorops help [COMMAND]",
+                "Writes the help of COMMAND (the same as 'vectorops COMMAND --help'), or without one this overview.",
+                Array.Empty<OptionSpec>(), Array.Empty<OptionSpec>(), new[] { "vectorops help remove" })
+            {
+                Argument = new ArgumentSpec("COMMAND", "The command to explain.",
+                    () => operations.Select(c => c.Name.Split(' ')[0]).Distinct().Concat(new[] { "help", "completion" }))
+                {
+                    Words = true,
+                },
+            },
+            new CommandSpec("completion", "Print the script that makes bash, zsh or pwsh complete vectorops (Tab).",
+                "vectorops completion bash|zsh|pwsh",
+                "Writes a script for the shell that asks vectorops itself what can come next (System.CommandLine's\n" +
+                "[suggest] directive): commands, options, --provider names and the values a provider's setting accepts.\n" +
+                "Load it from the shell's start-up file (the examples); it runs whichever vectorops is first on the PATH.",
+                Array.Empty<OptionSpec>(), Array.Empty<OptionSpec>(),
+                new[]
+                {
+                    "source <(vectorops completion bash)                         (bash: in ~/.bashrc)",
+                    "source <(vectorops completion zsh)                          (zsh: in ~/.zshrc, after compinit)",
+                    "vectorops completion pwsh | Out-String | Invoke-Expression   (PowerShell: in $PROFILE)",
+                })
+            {
+                Argument = new ArgumentSpec("SHELL", "bash, zsh or pwsh.", () => CompletionScripts.Shells),
+            },
+        };
 
         /// <summary>A provider's name for the examples: the first that takes a credential (a service), read at run time.</summary>
         private static string RemoteExample(IReadOnlyList<ProviderDescriptor> providers) =>
@@ -302,31 +366,16 @@ namespace VectorOps.Cli
         }
 
 
-        /// <summary>The profile commands: "profile" and a subcommand, joined into one name by <see cref="JoinSubcommand"/>.</summary>
+        /// <summary>
+        /// The profile commands: a name of two words is a subcommand of a command group (CliSyntax builds "profile"
+        /// with its subcommands save, list and remove).
+        /// </summary>
         public const string ProfileSave = "profile save", ProfileList = "profile list", ProfileRemove = "profile remove";
 
-        /// <summary>
-        /// Joins "profile SUB" into the one command name the table knows, where the command stands: first, after the
-        /// connection and output options that may precede it, or after "help".
-        /// </summary>
-        public static string[] JoinSubcommand(string[] args)
-        {
-            var i = 0;
-            while (i < args.Length && args[i].StartsWith("--", StringComparison.Ordinal) && args[i].Length > 2)
-            {
-                var arg = args[i];
-                var eq = arg.IndexOf('=');
-                var option = Global.Find(eq < 0 ? arg.Substring(2) : arg.Substring(2, eq - 2));
-                i += option != null && !option.IsFlag && eq < 0 ? 2 : 1;
-            }
-            if (i < args.Length && args[i] == "help") i++;
-            if (i + 1 >= args.Length || args[i] != "profile") return args;
-            var joined = "profile " + args[i + 1];
-            if (Find(joined) is null) return args;
-            return args.Take(i).Concat(new[] { joined }).Concat(args.Skip(i + 2)).ToArray();
-        }
-
         public static CommandSpec? Find(string name) => Commands.FirstOrDefault(c => c.Name == name);
+
+        /// <summary>An operation or a meta command (help, completion) by name.</summary>
+        public static CommandSpec? FindAny(string name) => Find(name) ?? MetaCommands.FirstOrDefault(c => c.Name == name);
 
         public static string Version
         {
@@ -348,13 +397,29 @@ namespace VectorOps.Cli
             sb.AppendLine("       vectorops help COMMAND   (or: vectorops COMMAND --help)");
             sb.AppendLine();
             sb.AppendLine("Commands:");
-            foreach (var c in Commands) sb.AppendLine($"  {c.Name,-12}{c.Summary}");
-            sb.AppendLine($"  {"help",-12}This text, or a command's.");
+            var all = Commands.Concat(MetaCommands).ToList();
+            var width = Math.Max(12, all.Max(c => c.Name.Length) + 2);
+            foreach (var c in all) sb.AppendLine("  " + c.Name.PadRight(width) + c.Summary);
             sb.AppendLine();
             sb.AppendLine("Options every command takes (before or after the command; before it, --path is the store):");
             AppendOptions(sb, Global.CommonOptions);
+            sb.AppendLine($"  {"--version",-28}Print the version and exit.");
             sb.AppendLine();
             AppendFooter(sb);
+            return sb.ToString();
+        }
+
+        /// <summary>The page of a command group ("profile"): its subcommands, each with its summary.</summary>
+        public static string GroupHelp(string group)
+        {
+            var subs = Commands.Where(c => c.Name.StartsWith(group + " ", StringComparison.Ordinal)).ToList();
+            var sb = new StringBuilder();
+            sb.AppendLine($"vectorops {group}: {string.Join(", ", subs.Select(c => c.Name.Substring(group.Length + 1)))}.");
+            sb.AppendLine();
+            sb.AppendLine($"Usage: vectorops {group} {string.Join("|", subs.Select(c => c.Name.Substring(group.Length + 1)))} [options]");
+            sb.AppendLine($"       vectorops help {group} SUBCOMMAND   (or: vectorops {group} SUBCOMMAND --help)");
+            sb.AppendLine();
+            foreach (var c in subs) sb.AppendLine($"  {c.Name,-16}{c.Summary}");
             return sb.ToString();
         }
 
@@ -367,15 +432,24 @@ namespace VectorOps.Cli
             sb.AppendLine();
             foreach (var line in c.Description.Split('\n')) sb.AppendLine(line);
             sb.AppendLine();
+            if (c.Argument != null)
+            {
+                sb.AppendLine("Argument:");
+                sb.AppendLine($"  {c.Argument.Name,-28}{c.Argument.Help}");
+                sb.AppendLine();
+            }
             if (c.Options.Count > 0)
             {
                 sb.AppendLine("Options:");
                 AppendOptions(sb, c.Options);
                 sb.AppendLine();
             }
-            sb.AppendLine("Connection and output:");
-            AppendOptions(sb, c.CommonOptions);
-            sb.AppendLine();
+            if (c.CommonOptions.Count > 0)
+            {
+                sb.AppendLine("Connection and output:");
+                AppendOptions(sb, c.CommonOptions);
+                sb.AppendLine();
+            }
             sb.AppendLine("Examples:");
             foreach (var e in c.Examples) sb.AppendLine("  " + e);
             sb.AppendLine();

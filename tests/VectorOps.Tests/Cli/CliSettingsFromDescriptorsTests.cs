@@ -24,8 +24,8 @@ namespace VectorOps.Tests.Cli
 
         private static ConnectionSettings Build(params string[] args)
         {
-            var spec = CommandTable.Find("namespaces")!; // takes every connection option and --namespace
-            var parsed = ArgumentParser.Parse(spec, args, CommandTable.Commands);
+            // namespaces takes every connection option and --namespace.
+            var parsed = CliSyntax.Current.Read(new[] { "namespaces" }.Concat(args).ToArray()).Options;
             return new CommandContext(null!, null!, parsed).BuildSettings();
         }
 
@@ -160,13 +160,15 @@ namespace VectorOps.Tests.Cli
         public void Before_a_command_with_its_own_option_of_that_name_a_setting_goes_by_another_of_its_names()
         {
             // add's --path is its record file: before the command, --path means the store's setting.
-            var moved = ArgumentParser.HoistGlobalOptions(new[] { "--path", "s.db", "add", "--path", "r.jsonl" }, CommandTable.Global, CommandTable.Find);
+            var read = CliSyntax.Current.Read(new[] { "--path", "s.db", "add", "--path", "r.jsonl" });
             var add = CommandTable.Find("add")!;
-            Assert.Equal("add", moved[0]);
-            var other = add.CommonOptions.Single(o => o.Name == moved[1].Substring(2));
-            Assert.True(other.SameSetting(CommandTable.Global.Find("path")!));
-            Assert.Equal("s.db", moved[2]);
-            Assert.Equal(new[] { "--path", "r.jsonl" }, moved.Skip(3));
+            Assert.Same(add, read.Spec);
+            Assert.Equal(new[] { "r.jsonl" }, read.Options.Values("path"));
+            var other = add.CommonOptions.Single(o => o.SameSetting(CommandTable.Global.Find("path")!) && read.Options.Has(o.Name));
+            Assert.Equal("s.db", read.Options.Value(other.Name));
+            var settings = new CommandContext(null!, null!, read.Options).BuildSettings();
+            var path = ProviderRegistry.Get(ProviderRegistry.DefaultProvider).FindSetting("path")!;
+            Assert.Equal("s.db", settings[path.Name]);
         }
 
         [Fact]
