@@ -9,7 +9,7 @@
     GUID                   = '5d0f3c52-6a43-4b8e-9d2a-7f1e2c9b4a61'
     Author                 = 'VectorOps contributors'
     CompanyName            = 'VectorOps contributors'
-    Copyright              = '(c) 2026 VectorOps contributors. MIT License (the LICENSE file in this folder).'
+    Copyright              = '(c) 2026 VectorOps contributors. MIT License.'
     # No list of providers here (it would go stale): Connect-VectorIndex -Provider <Tab> lists them, as does the README.
     Description            = 'Delete and maintain records in vector databases safely and fast: an embedded local store and vector database services behind one set of cmdlets (and the vectorops CLI), with previews (-WhatIf), a count and a question before filter and prefix deletes, backups before deletes, batching, and a mutation object for every batch that failed batches can be retried from.'
     PowerShellVersion      = '5.1'
