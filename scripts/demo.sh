@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job, end to end on the embedded local store (no account needed):
-#   build, load the sample data, preview a delete (-WhatIf), run it, show the mutations and what is left.
+#   build the CLI, load the sample data, preview a delete (-WhatIf), run it, show the mutations and what is left.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -12,8 +12,9 @@ rm -f "$store" "$store-wal" "$store-shm" "$backup"
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-step "Build (module folder and CLI)"
-dotnet build VectorOps.sln -nologo -v q -clp:ErrorsOnly
+# Only what this script runs: the CLI (and the core and providers it references), not the module or the tests.
+step "Build the CLI"
+dotnet build src/VectorOps.Cli/VectorOps.Cli.csproj -c Debug -nologo -v q -clp:ErrorsOnly
 cli=(dotnet "$root/src/VectorOps.Cli/bin/Debug/net10.0/vectorops.dll" --path "$store" --index demo)
 
 step "Load the sample data (samples/records.jsonl) into a new index 'demo' of $store (--create: made here, never by a typo)"

@@ -2,9 +2,13 @@
 # Runs every test this machine can run and ends with one line: "N passed, N failed".
 #   xunit (command layer, providers against loopback emulators behind Prism, CLI as a process, module folder)
 #   and the Pester suite against the built module, on PowerShell 7.6 (a pinned .NET tool, restored here).
+# CI runs this (.ci/run), and so does `./build.ps1 -Task Test`: one list of steps, one result line.
+# VECTOROPS_CONFIGURATION=Release builds and tests the Release configuration (default Debug).
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+config="${VECTOROPS_CONFIGURATION:-Debug}"
+case "$config" in Debug|Release) ;; *) echo "VECTOROPS_CONFIGURATION must be Debug or Release, not '$config'"; echo "0 passed, 1 failed"; exit 1;; esac
 results="$root/artifacts/test-results"
 rm -rf "$results" && mkdir -p "$results"
 
@@ -14,7 +18,7 @@ if [ ! -x tools/node_modules/.bin/prism ] || [ ! -x tools/node_modules/.bin/pgli
   (cd tools && npm ci --no-audit --no-fund --loglevel=error) || { echo "npm ci in tools/ failed"; echo "0 passed, 1 failed"; exit 1; }
 fi
 
-dotnet build VectorOps.sln -nologo -v q -clp:ErrorsOnly || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
+dotnet build VectorOps.sln -c "$config" -nologo -v q -clp:ErrorsOnly || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
 
 # ONE PGlite server (PostgreSQL 18 + pgvector) for the whole run, on 127.0.0.1 and a free port: xunit
 # (PgLiteServer.Shared) and Pester (Get-TestPgConnectionString) find it through VECTOROPS_TEST_PG_PORT. Stopped by
@@ -86,7 +90,7 @@ if [ -n "$chroma_port" ] && [ -x tools/node_modules/.bin/chroma ]; then
   done
   [ -n "${VECTOROPS_TEST_CHROMA_PORT:-}" ] || echo "chroma did not start (see $results/chroma.log): the tests start their own"
 fi
-dotnet test VectorOps.sln --no-build -nologo --blame-hang-timeout 5m \
+dotnet test VectorOps.sln -c "$config" --no-build -nologo --blame-hang-timeout 5m \
   --logger "trx;LogFilePrefix=xunit" --logger "console;verbosity=minimal" --results-directory "$results"
 test_rc=$?
 
@@ -111,7 +115,7 @@ if dotnet tool restore >"$results/pwsh-restore.txt" 2>&1 &&
   rm -rf "$modules" && mkdir -p "$modules/Pester"
   cp -R "${packages%/}/pester/$pester_version/tools" "$modules/Pester/$pester_version"
   PSModulePath="$modules${PSModulePath:+:$PSModulePath}" \
-    dotnet tool run pwsh -- -NoProfile -NonInteractive -File ./build.ps1 -Task Pester 2>&1 | tee "$pester_out"
+    dotnet tool run pwsh -- -NoProfile -NonInteractive -File ./build.ps1 -Task Pester -Configuration "$config" 2>&1 | tee "$pester_out"
   pp=$(sed -n 's/^Pester: \([0-9]*\) passed, \([0-9]*\) failed.*/\1/p' "$pester_out" | tail -n 1)
   pf=$(sed -n 's/^Pester: \([0-9]*\) passed, \([0-9]*\) failed.*/\2/p' "$pester_out" | tail -n 1)
   if [ -z "$pp" ]; then pf=1; pp=0; echo "Pester did not report"; fi

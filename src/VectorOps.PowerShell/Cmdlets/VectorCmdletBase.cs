@@ -40,7 +40,8 @@ namespace VectorOps.PowerShell.Cmdlets
         protected CancellationToken StopToken => _stop.Token;
 
         /// <summary>The pipeline is stopping (Ctrl+C): StopProcessing was called, or the engine refused a write.</summary>
-        protected bool Stopping => _stop.IsCancellationRequested || (_host?.Halted ?? false);
+        /// <remarks>Hides <c>Cmdlet.Stopping</c> on purpose: the engine's flag misses a write it refused.</remarks>
+        protected new bool Stopping => _stop.IsCancellationRequested || (_host?.Halted ?? false);
 
         /// <summary>
         /// A [string] namespace parameter (not taken from the pipeline) as the core takes it: null only when it was

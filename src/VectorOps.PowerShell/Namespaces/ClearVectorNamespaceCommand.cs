@@ -75,7 +75,7 @@ namespace VectorOps.PowerShell.Cmdlets
                 if (Stopping) break;
                 var ns = names[i];
                 Guard(() => command.Clear(ns));
-                if (!string.IsNullOrEmpty(ns)) _handed.Add(ns);
+                if (ns is { Length: > 0 }) _handed.Add(ns);
                 _next = i + 1;
             }
         });

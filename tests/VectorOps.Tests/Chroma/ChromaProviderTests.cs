@@ -371,7 +371,7 @@ namespace VectorOps.Tests.Chroma
         }
 
         [Fact]
-        public void Records_round_trip_with_their_documents_into_a_collection_made_on_first_write_and_lists_are_refused_before_any_write()
+        public async Task Records_round_trip_with_their_documents_into_a_collection_made_on_first_write_and_lists_are_refused_before_any_write()
         {
             var c = Connect();
             var records = Enumerable.Range(0, 7).Select(i => new VectorRecord("r" + i)
@@ -386,7 +386,7 @@ namespace VectorOps.Tests.Chroma
             foreach (var r in records) command.Add(r);
             command.Complete();
             Assert.Empty(add.Errors.Select(e => e.ToString()));
-            var back = c.ProviderInstance.FetchAsync("docs-rt", records.Select(r => r.Id).ToList(), CancellationToken.None).GetAwaiter().GetResult();
+            var back = await c.ProviderInstance.FetchAsync("docs-rt", records.Select(r => r.Id).ToList(), CancellationToken.None);
             Assert.Equal(7, back.Count);
             foreach (var r in back)
             {

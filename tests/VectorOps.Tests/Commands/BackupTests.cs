@@ -9,6 +9,7 @@ using VectorOps.Hosting;
 using VectorOps.Model;
 using VectorOps.Providers;
 using VectorOps.Serialization;
+using System.Threading.Tasks;
 using Xunit;
 
 namespace VectorOps.Tests.Commands
@@ -123,7 +124,7 @@ namespace VectorOps.Tests.Commands
         }
 
         [Fact]
-        public void Clear_with_a_backup_then_restore_brings_back_every_record_unchanged()
+        public async Task Clear_with_a_backup_then_restore_brings_back_every_record_unchanged()
         {
             var originals = Ids(0, 50).ToDictionary(id => id, id => RecordJson.ToLine(Provider.FetchAsync("default", new[] { id }, default).Result.Single()));
             var clear = new ClearNamespaceCommand(Host, Connection, backupPath: BackupFile);
@@ -139,7 +140,7 @@ namespace VectorOps.Tests.Commands
 
             Assert.Equal(50, Provider.Count("default"));
             foreach (var pair in originals)
-                Assert.Equal(pair.Value, RecordJson.ToLine(Provider.FetchAsync("default", new[] { pair.Key }, default).Result.Single()));
+                Assert.Equal(pair.Value, RecordJson.ToLine((await Provider.FetchAsync("default", new[] { pair.Key }, default)).Single()));
             Assert.All(restoreHost.Mutations, m => Assert.Equal(MutationStatus.Completed, m.Status));
         }
     }

@@ -48,7 +48,7 @@ namespace VectorOps.Tests.Commands
         }
 
         [Fact]
-        public void A_listing_that_does_not_answer_in_time_offers_nothing_and_is_cancelled()
+        public async Task A_listing_that_does_not_answer_in_time_offers_nothing_and_is_cancelled()
         {
             var provider = Provider(cheap: true);
             var cancelled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -60,7 +60,7 @@ namespace VectorOps.Tests.Commands
             var clock = Stopwatch.StartNew();
             Assert.Empty(NamespaceCompletion.Complete(connection, "", TimeSpan.FromMilliseconds(200)));
             Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));
-            Assert.True(cancelled.Task.Wait(TimeSpan.FromSeconds(5)), "the late listing was not cancelled");
+            Assert.True(await cancelled.Task.WaitAsync(TimeSpan.FromSeconds(5)), "the late listing was not cancelled");
         }
 
         [Fact]

@@ -13,6 +13,7 @@ using VectorOps.Providers.Local;
 using VectorOps.Security;
 using VectorOps.Tests.Local;
 using VectorOps.Tests.Support;
+using System.Threading.Tasks;
 using Xunit;
 
 namespace VectorOps.Tests.Commands
@@ -154,7 +155,7 @@ namespace VectorOps.Tests.Commands
         }
 
         [Fact]
-        public void Add_ARecordWhoseNamespaceIsEmpty_IsRefused_ARecordWithoutOne_GoesToTheDefault()
+        public async Task Add_ARecordWhoseNamespaceIsEmpty_IsRefused_ARecordWithoutOne_GoesToTheDefault()
         {
             var host = new RecordingHost();
             var add = new AddRecordsCommand(host, _connection);
@@ -164,7 +165,7 @@ namespace VectorOps.Tests.Commands
 
             Assert.Equal(ErrorIds.EmptyNamespace, Assert.Single(host.Errors).ErrorId);
             Assert.Equal(6, Count("default"));
-            Assert.Contains("new-2", _store.Provider.AllIdsAsync("default").GetAwaiter().GetResult());
+            Assert.Contains("new-2", await _store.Provider.AllIdsAsync("default"));
 
             Assert.Equal(ErrorIds.EmptyNamespace, Assert.Throws<VectorOpsException>(() => new AddRecordsCommand(new RecordingHost(), _connection) { Namespace = " " }).ErrorId);
         }

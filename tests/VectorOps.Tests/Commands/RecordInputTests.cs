@@ -10,6 +10,7 @@ using VectorOps.Providers;
 using VectorOps.Serialization;
 using VectorOps.Tests.Local;
 using VectorOps.Tests.Support;
+using System.Threading.Tasks;
 using Xunit;
 
 namespace VectorOps.Tests.Commands
@@ -43,7 +44,7 @@ namespace VectorOps.Tests.Commands
         // ---- item 10: records ---------------------------------------------------------------------------------
 
         [Fact]
-        public void The_sample_file_loads_into_the_local_store_with_its_nulls_kept()
+        public async Task The_sample_file_loads_into_the_local_store_with_its_nulls_kept()
         {
             using var store = new TestStore("samples");
             using var connection = new VectorConnection(store.Provider, null, null);
@@ -56,13 +57,13 @@ namespace VectorOps.Tests.Commands
             Assert.DoesNotContain(_host.Warnings, w => w.Contains("null", StringComparison.Ordinal)); // Local keeps null: nothing to say
             var nulls = SampleData.All.Where(r => r.Metadata!.TryGetValue("rating", out var v) && v is null).ToList();
             Assert.Equal(39, nulls.Count);
-            var back = store.Provider.FetchAsync(nulls[0].Namespace!, new[] { nulls[0].Id }, default).GetAwaiter().GetResult().Single();
+            var back = (await store.Provider.FetchAsync(nulls[0].Namespace!, new[] { nulls[0].Id }, default)).Single();
             Assert.True(back.Metadata!.ContainsKey("rating"));
             Assert.Null(back.Metadata["rating"]);
         }
 
         [Fact]
-        public void A_file_with_one_bad_record_writes_nothing_and_names_the_line_and_the_field()
+        public async Task A_file_with_one_bad_record_writes_nothing_and_names_the_line_and_the_field()
         {
             using var store = new TestStore();
             using var connection = new VectorConnection(store.Provider, null, null);
@@ -78,11 +79,11 @@ namespace VectorOps.Tests.Commands
             Assert.StartsWith($"Line 17 of '{path}' (record 'r-17'): 5 values, but record 'r-1', the first of this write, has 3", _host.Errors[0].Exception.Message);
             Assert.StartsWith($"Line 22 of '{path}'", _host.Errors[1].Exception.Message);
             Assert.Empty(_host.Mutations);
-            Assert.Equal(0, store.Provider.GetStatsAsync(default).GetAwaiter().GetResult().TotalRecordCount);
+            Assert.Equal(0, (await store.Provider.GetStatsAsync(default)).TotalRecordCount);
         }
 
         [Fact]
-        public void Several_files_are_all_checked_before_the_first_is_sent()
+        public async Task Several_files_are_all_checked_before_the_first_is_sent()
         {
             using var store = new TestStore();
             using var connection = new VectorConnection(store.Provider, null, null);
@@ -94,13 +95,13 @@ namespace VectorOps.Tests.Commands
             Assert.Contains("nothing of either file was written", ex.Message);
             var line = Assert.Single(_host.Errors); // the local store takes any JSON metadata: only the line that is not JSON
             Assert.StartsWith($"Line 3 of '{bad}' is not a valid record", line.Exception.Message);
-            Assert.Equal(0, store.Provider.GetStatsAsync(default).GetAwaiter().GetResult().TotalRecordCount);
+            Assert.Equal(0, (await store.Provider.GetStatsAsync(default)).TotalRecordCount);
 
             var fine = new AddRecordsCommand(new RecordingHost(), connection);
             var summaries = fine.AddFiles(new[] { good, File("more.jsonl", new[] { Line("m-1", metadata: "{\"k\":[1,{\"deep\":[]}],\"none\":null}") }) });
             fine.Complete();
             Assert.Equal(new long[] { 5, 1 }, summaries.Select(x => x.Sent).ToArray());
-            Assert.Equal(6, store.Provider.GetStatsAsync(default).GetAwaiter().GetResult().TotalRecordCount);
+            Assert.Equal(6, (await store.Provider.GetStatsAsync(default)).TotalRecordCount);
         }
 
         [Theory]
@@ -116,21 +117,21 @@ namespace VectorOps.Tests.Commands
         }
 
         [Fact]
-        public void A_file_is_checked_against_the_dimension_the_index_already_has()
+        public async Task A_file_is_checked_against_the_dimension_the_index_already_has()
         {
             using var store = new TestStore();
-            store.Provider.UpsertAllAsync(new[] { new VectorRecord("old") { Values = new[] { 1f, 2f, 3f, 4f } } }).GetAwaiter().GetResult();
+            await store.Provider.UpsertAllAsync(new[] { new VectorRecord("old") { Values = new[] { 1f, 2f, 3f, 4f } } });
             using var connection = new VectorConnection(store.Provider, null, null);
             var path = File("records.jsonl", new[] { Line("a"), Line("b") });
             var add = new AddRecordsCommand(_host, connection);
             Assert.Throws<VectorOpsException>(() => add.AddFromFile(path));
             Assert.Equal(2, _host.Errors.Count);
             Assert.All(_host.Errors, e => Assert.Contains("3 values, but Local index 'test' has dimension 4", e.Exception.Message));
-            Assert.Equal(1, store.Provider.GetStatsAsync(default).GetAwaiter().GetResult().TotalRecordCount);
+            Assert.Equal(1, (await store.Provider.GetStatsAsync(default)).TotalRecordCount);
         }
 
         [Fact]
-        public void Piped_records_are_checked_one_by_one_a_bad_one_refused_the_others_written()
+        public async Task Piped_records_are_checked_one_by_one_a_bad_one_refused_the_others_written()
         {
             using var store = new TestStore();
             using var connection = new VectorConnection(store.Provider, null, null);
@@ -145,7 +146,7 @@ namespace VectorOps.Tests.Commands
             Assert.Equal(new[] { ErrorIds.InvalidRecord, ErrorIds.InvalidRecord, ErrorIds.InvalidId }, _host.Errors.Select(e => e.ErrorId).ToArray());
             Assert.Contains("Record 'nan': values[1] is NaN, not a finite number", _host.Errors[0].Exception.Message);
             Assert.Equal(new[] { "a", "b" }, _host.Mutations.SelectMany(m => m.Ids!).OrderBy(x => x).ToArray());
-            Assert.Equal(2, store.Provider.GetStatsAsync(default).GetAwaiter().GetResult().TotalRecordCount);
+            Assert.Equal(2, (await store.Provider.GetStatsAsync(default)).TotalRecordCount);
         }
 
         [Fact]

@@ -169,7 +169,7 @@ namespace VectorOps.Tests.Conformance
 
         [Theory]
         [MemberData(nameof(KillData))]
-        public void C03_KilledBetweenABackupWriteAndItsDelete_TheBackupIsWhole_NothingIsDeletedWithoutIt_AndRestoreBringsEverythingBack(string provider, bool straightToTheEmulator)
+        public async Task C03_KilledBetweenABackupWriteAndItsDelete_TheBackupIsWhole_NothingIsDeletedWithoutIt_AndRestoreBringsEverythingBack(string provider, bool straightToTheEmulator)
         {
             Open(provider);
             Target.Seed(Requested.Concat(Untouched));
@@ -188,7 +188,7 @@ namespace VectorOps.Tests.Conformance
             var until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
             while (CompleteLines(backup) < 10 || Target.Deletes().Count == 0)
             {
-                Assert.True(DateTime.UtcNow < until && !process.HasExited, "no backup line and delete in flight: " + (process.HasExited ? stderr.Result : ""));
+                Assert.True(DateTime.UtcNow < until && !process.HasExited, "no backup line and delete in flight: " + (process.HasExited ? await stderr : ""));
                 Thread.Sleep(10);
             }
             // The first batch is on disk and its delete is sent but not answered: kill the process now.

@@ -7,6 +7,7 @@ using System.Text.Json;
 using VectorOps.Errors;
 using VectorOps.Providers.Kit;
 using VectorOps.Transport;
+using System.Threading.Tasks;
 using Xunit;
 
 namespace VectorOps.Tests.Kit
@@ -54,7 +55,7 @@ namespace VectorOps.Tests.Kit
         }
 
         [Fact]
-        public void Request_content_is_rebuilt_for_every_attempt_with_the_same_bytes()
+        public async Task Request_content_is_rebuilt_for_every_attempt_with_the_same_bytes()
         {
             var body = ProviderJson.Write(w => { w.WriteStartObject(); w.WriteString("namespace", "ns\"1"); w.WriteEndObject(); });
             Assert.Equal("{\"namespace\":\"ns\\u00221\"}", Encoding.UTF8.GetString(body.Array!, body.Offset, body.Count));
@@ -63,7 +64,7 @@ namespace VectorOps.Tests.Kit
             using var second = content()!;
             Assert.NotSame(first, second);
             Assert.Equal("application/json", first.Headers.ContentType!.MediaType);
-            Assert.Equal(first.ReadAsByteArrayAsync().Result, second.ReadAsByteArrayAsync().Result);
+            Assert.Equal(await first.ReadAsByteArrayAsync(), await second.ReadAsByteArrayAsync());
             Assert.Equal("application/x-ndjson", ProviderJson.Content(new byte[] { 1 }, "application/x-ndjson")()!.Headers.ContentType!.MediaType);
         }
     }

@@ -58,11 +58,13 @@ namespace VectorOps.Tests.Module
                 Assert.True(File.Exists(Path.Combine(RepoPaths.Root, f)), f);
 
             // The module folder's manifest is written by the build from it: the same text, with paths relative to the
-            // folder and the binary as its RootModule. No second copy of anything.
+            // folder, the binary as its RootModule and CHANGELOG.md's newest section as its release notes. No second
+            // copy of anything.
             var folder = File.ReadAllText(Path.Combine(RepoPaths.ModuleDir, "VectorOps.psd1")).Replace("\r\n", "\n").TrimEnd();
             var expected = Text.Replace("\r\n", "\n").TrimEnd()
                 .Replace("NestedModules          = @('module/VectorOps/VectorOps.PowerShell.dll')", "RootModule             = 'VectorOps.PowerShell.dll'")
-                .Replace("module/VectorOps/", "");
+                .Replace("module/VectorOps/", "")
+                .Replace("ReleaseNotes = ''", "ReleaseNotes = '" + NewestChangelogSection().Replace("'", "''") + "'");
             Assert.Equal(expected, folder);
             Assert.Matches(@"(?m)^\s*RootModule\s*=\s*'VectorOps.PowerShell.dll'", folder);
             Assert.True(File.Exists(Path.Combine(RepoPaths.ModuleDir, "VectorOps.PowerShell.dll")));
@@ -91,7 +93,50 @@ namespace VectorOps.Tests.Module
             Assert.True(File.Exists(Path.Combine(RepoPaths.DependencyDir, "runtimes", "linux-x64", "native", "libe_sqlite3.so")));
             Assert.True(File.Exists(Path.Combine(RepoPaths.DependencyDir, "runtimes", "win-x64", "native", "e_sqlite3.dll")));
             Assert.True(File.Exists(Path.Combine(RepoPaths.DependencyDir, "runtimes", "osx-arm64", "native", "libe_sqlite3.dylib")));
-            Assert.False(Directory.Exists(Path.Combine(RepoPaths.DependencyDir, "runtimes", "android-arm64")));
+            // The licence travels with the module (and so in its package).
+            Assert.Equal(File.ReadAllText(Path.Combine(RepoPaths.Root, "LICENSE")), File.ReadAllText(Path.Combine(RepoPaths.ModuleDir, "LICENSE")));
+        }
+
+        [Fact]
+        public void The_module_ships_e_sqlite3_for_exactly_the_platforms_PowerShell_7_runs_on()
+        {
+            // PowerShell 7.6 ships its own native library for win-x64/x86/arm64, linux-x64/arm/arm64, linux-musl-x64 and
+            // osx (both architectures); Alpine packages it for linux-musl-arm64. SQLitePCLRaw's other builds (android,
+            // ios, browser, s390x, mips64, riscv64, ...) would only make the package bigger.
+            var expected = new[]
+            {
+                "linux-arm", "linux-arm64", "linux-musl-arm64", "linux-musl-x64", "linux-x64", "osx-arm64", "osx-x64",
+                "win-arm64", "win-x64", "win-x86",
+            };
+            var shipped = Directory.GetDirectories(Path.Combine(RepoPaths.DependencyDir, "runtimes")).Select(Path.GetFileName)
+                .OrderBy(n => n, StringComparer.Ordinal).ToArray();
+            Assert.Equal(expected, shipped);
+            foreach (var rid in expected)
+                Assert.Single(Directory.GetFiles(Path.Combine(RepoPaths.DependencyDir, "runtimes", rid, "native"), "*e_sqlite3*"));
+        }
+
+        [Fact]
+        public void The_manifest_is_gallery_ready_without_invented_urls()
+        {
+            // No URL that does not exist: the licence is the LICENSE file, not a LicenseUri.
+            Assert.DoesNotMatch(@"(?m)^\s*(ProjectUri|LicenseUri|IconUri|HelpInfoURI)\s*=", Text);
+            Assert.DoesNotContain("example.invalid", Text, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("MIT License", File.ReadAllText(Path.Combine(RepoPaths.Root, "LICENSE")), StringComparison.Ordinal);
+            Assert.Contains("VectorOps contributors", Scalar("Copyright"), StringComparison.Ordinal);
+            Assert.Equal(new[] { "Core", "Desktop" }, List("CompatiblePSEditions"));
+            Assert.Contains("Vector", List("Tags"));
+            Assert.Matches(@"(?m)^\s*ReleaseNotes\s*=\s*''\s*$", Text);
+            // CHANGELOG.md's newest section is for this version.
+            Assert.StartsWith("## " + Scalar("ModuleVersion"), NewestChangelogSection(), StringComparison.Ordinal);
+        }
+
+        /// <summary>CHANGELOG.md's newest section, from its first '## ' heading to the next: the release notes.</summary>
+        private static string NewestChangelogSection()
+        {
+            var text = File.ReadAllText(Path.Combine(RepoPaths.Root, "CHANGELOG.md")).Replace("\r\n", "\n");
+            var m = Regex.Match(text, @"(?ms)^## .*?(?=^## |\z)");
+            Assert.True(m.Success, "CHANGELOG.md has no '## version' section");
+            return m.Value.Trim();
         }
     }
 }

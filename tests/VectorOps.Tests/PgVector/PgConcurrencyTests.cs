@@ -157,7 +157,7 @@ namespace VectorOps.Tests.PgVector
             await using (var c = await Open(server.ConnectionString))
             {
                 var rows = await Rows(c, table);
-                Assert.Empty(rows.Keys.Where(id => id.StartsWith("a-", StringComparison.Ordinal)));
+                Assert.DoesNotContain(rows.Keys, id => id.StartsWith("a-", StringComparison.Ordinal));
                 writes.AssertKept(rows);
             }
         }
@@ -248,7 +248,7 @@ namespace VectorOps.Tests.PgVector
             await using (var c = await Open(server.ConnectionString))
             {
                 var rows = await Rows(c, table);
-                Assert.Empty(rows.Keys.Where(id => id.StartsWith("d-", StringComparison.Ordinal)));
+                Assert.DoesNotContain(rows.Keys, id => id.StartsWith("d-", StringComparison.Ordinal));
                 writes.AssertKept(rows);
             }
         }
@@ -304,7 +304,7 @@ namespace VectorOps.Tests.PgVector
             await using (var c = await Open(PgTables.ConnectionString))
             {
                 var rows = await Rows(c, qualified);
-                Assert.Empty(rows.Keys.Where(id => id.StartsWith("a-", StringComparison.Ordinal)));
+                Assert.DoesNotContain(rows.Keys, id => id.StartsWith("a-", StringComparison.Ordinal));
                 Assert.Equal(doomed.Count, rows.Keys.Count(id => id.StartsWith("d-", StringComparison.Ordinal)));
                 writes.AssertKept(rows);
             }
@@ -330,7 +330,7 @@ namespace VectorOps.Tests.PgVector
             await using (var c = await Open(PgTables.ConnectionString))
             {
                 var rows = await Rows(c, qualified);
-                Assert.Empty(rows.Keys.Where(id => id.StartsWith("d-", StringComparison.Ordinal)));
+                Assert.DoesNotContain(rows.Keys, id => id.StartsWith("d-", StringComparison.Ordinal));
                 filterWrites.AssertKept(rows);
             }
         }

@@ -164,12 +164,12 @@ namespace VectorOps.Tests.Pinecone
         }
 
         [Fact]
-        public void Stats_ReportDimensionTotalsAndNamespaces()
+        public async Task Stats_ReportDimensionTotalsAndNamespaces()
         {
             Emulator.Store.Seed("a", Records("r-", 7));
             Emulator.Store.Seed("__default__", Records("r-", 3));
             using var connection = Fixture.Connect();
-            var stats = connection.ProviderInstance.GetStatsAsync(default).GetAwaiter().GetResult();
+            var stats = await connection.ProviderInstance.GetStatsAsync(default);
             Assert.Equal(PineconeFixture.Dimension, stats.Dimension);
             Assert.Equal(10, stats.TotalRecordCount);
             Assert.Equal(7, stats.Namespaces.Single(n => n.Name == "a").RecordCount);
@@ -178,13 +178,13 @@ namespace VectorOps.Tests.Pinecone
         }
 
         [Fact]
-        public void CountFilterMatches_IsADryRunUpdate_ThatChangesNothing()
+        public async Task CountFilterMatches_IsADryRunUpdate_ThatChangesNothing()
         {
             Emulator.Store.Seed("docs", Records("d-", 50, i => new Dictionary<string, object?> { ["k"] = i % 5 == 0 }));
             using var connection = Fixture.Connect();
-            var n = connection.ProviderInstance.CountAsync("docs", MetadataFilter.Parse("{\"k\": true}"), default).GetAwaiter().GetResult();
+            var n = await connection.ProviderInstance.CountAsync("docs", MetadataFilter.Parse("{\"k\": true}"), default);
             Assert.Equal(10, n);
-            var none = connection.ProviderInstance.CountAsync("docs", MetadataFilter.Parse("{\"k\": {\"$eq\": \"nothing\"}}"), default).GetAwaiter().GetResult();
+            var none = await connection.ProviderInstance.CountAsync("docs", MetadataFilter.Parse("{\"k\": {\"$eq\": \"nothing\"}}"), default);
             Assert.Equal(0, none);
             Assert.Equal(0, Journal.MutatingCalls);
             Assert.All(Journal.Of("update"), u => Assert.Equal("dryRun", u.Detail));
@@ -192,7 +192,7 @@ namespace VectorOps.Tests.Pinecone
         }
 
         [Fact]
-        public void WaitMutation_ReturnsOnlyAfterMaxIndexedLsnReachesTheMutation()
+        public async Task WaitMutation_ReturnsOnlyAfterMaxIndexedLsnReachesTheMutation()
         {
             Emulator.Store.Seed("docs", Records("d-", 10));
             Emulator.Store.Seed("other", Records("o-", 10));
@@ -222,7 +222,7 @@ namespace VectorOps.Tests.Pinecone
             Assert.All(mutations, m => Assert.Equal(MutationStatus.Acknowledged, m.Status));
 
             Emulator.Store.ReleaseIndexing();
-            Assert.True(wait.Wait(TimeSpan.FromSeconds(30)));
+            await wait.WaitAsync(TimeSpan.FromSeconds(30));
             Assert.Empty(waitHost!.Errors);
             Assert.All(mutations, m => Assert.Equal(MutationStatus.Completed, m.Status));
             Assert.Equal(2, waitHost.Mutations.Count());

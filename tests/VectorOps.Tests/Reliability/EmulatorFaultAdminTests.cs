@@ -7,6 +7,7 @@ using System.Text.Json;
 using VectorOps.Emulators.Infrastructure;
 using VectorOps.Emulators.Pinecone;
 using VectorOps.Tests.Pinecone;
+using System.Threading.Tasks;
 using Xunit;
 
 namespace VectorOps.Tests.Reliability
@@ -49,7 +50,7 @@ namespace VectorOps.Tests.Reliability
         }
 
         [Fact]
-        public void A_fault_set_over_http_on_a_body_fails_only_the_requests_carrying_that_id_until_cleared()
+        public async Task A_fault_set_over_http_on_a_body_fails_only_the_requests_carrying_that_id_until_cleared()
         {
             var set = Admin(HttpMethod.Post, "/_emulator/faults", "{\"kind\":\"status\",\"status\":500,\"path\":\"/vectors/delete\",\"bodyContains\":\"\\\"d-3\\\"\"}");
             Assert.Equal(HttpStatusCode.NoContent, set.StatusCode);
@@ -64,7 +65,7 @@ namespace VectorOps.Tests.Reliability
             Assert.False(Emulator.Faults.InspectsBodies);
             Assert.Equal(HttpStatusCode.OK, Delete("d-3", "d-4"));
 
-            using var deleted = JsonDocument.Parse(Admin(HttpMethod.Get, "/_emulator/deleted?scope=docs").Content.ReadAsStringAsync().Result);
+            using var deleted = JsonDocument.Parse(await Admin(HttpMethod.Get, "/_emulator/deleted?scope=docs").Content.ReadAsStringAsync());
             Assert.Equal(new[] { "d-1", "d-2", "d-3", "d-4", "d-5" }, deleted.RootElement.GetProperty("ids").EnumerateArray().Select(e => e.GetString()).ToArray());
             Assert.Empty(deleted.RootElement.GetProperty("deletedMoreThanOnce").EnumerateArray());
         }
@@ -84,11 +85,11 @@ namespace VectorOps.Tests.Reliability
         [InlineData("{\"status\":500,\"times\":0}")]
         [InlineData("[1]")]
         [InlineData("{not json")]
-        public void A_bad_fault_description_is_refused_and_changes_nothing(string json)
+        public async Task A_bad_fault_description_is_refused_and_changes_nothing(string json)
         {
             var r = Admin(HttpMethod.Post, "/_emulator/faults", json);
             Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
-            Assert.False(string.IsNullOrWhiteSpace(r.Content.ReadAsStringAsync().Result));
+            Assert.False(string.IsNullOrWhiteSpace(await r.Content.ReadAsStringAsync()));
             Assert.Equal(HttpStatusCode.OK, Delete("d-1"));
         }
 

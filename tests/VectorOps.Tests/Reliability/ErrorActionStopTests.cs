@@ -9,6 +9,7 @@ using VectorOps.Hosting;
 using VectorOps.Model;
 using VectorOps.Providers;
 using VectorOps.Tests.Support;
+using System.Threading.Tasks;
 using Xunit;
 
 namespace VectorOps.Tests.Reliability
@@ -96,7 +97,7 @@ namespace VectorOps.Tests.Reliability
         public ErrorActionStopPineconeTests(VectorOps.Tests.Pinecone.PineconeFixture fixture) { _fixture = fixture; }
 
         [Fact]
-        public void One_batch_at_a_time_the_stop_comes_after_four_batches_and_the_sixth_is_never_sent()
+        public async Task One_batch_at_a_time_the_stop_comes_after_four_batches_and_the_sixth_is_never_sent()
         {
             var target = new PineconeProviderFixture(_fixture);
             var ids = ProviderFixture.Ids("doc-", 60);
@@ -105,7 +106,7 @@ namespace VectorOps.Tests.Reliability
             {
                 var body = new System.Net.Http.StringContent("{\"kind\":\"status\",\"status\":500,\"path\":\"/vectors/delete\",\"bodyContains\":\"\\\"doc-00042\\\"\"}",
                     System.Text.Encoding.UTF8, "application/json");
-                Assert.Equal(System.Net.HttpStatusCode.NoContent, http.PostAsync(new Uri(target.Emulator.BaseUri, "/_emulator/faults"), body).Result.StatusCode);
+                Assert.Equal(System.Net.HttpStatusCode.NoContent, (await http.PostAsync(new Uri(target.Emulator.BaseUri, "/_emulator/faults"), body)).StatusCode);
             }
             var host = new ErrorActionStopTests.StoppingHost();
             using (var connection = target.Connect(maxAttempts: 2))

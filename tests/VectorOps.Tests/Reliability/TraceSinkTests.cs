@@ -39,9 +39,8 @@ namespace VectorOps.Tests.Reliability
         }
 
         [Fact]
-        public void Lines_written_on_pool_threads_are_queued_and_drained_on_the_hosts_thread()
+        public async Task Lines_written_on_pool_threads_are_queued_and_drained_on_the_hosts_thread()
         {
-            var host = new RecordingHost();
             var trace = new CommandTrace();
             Task work;
             using (trace.Enter())
@@ -52,8 +51,10 @@ namespace VectorOps.Tests.Reliability
                     CommandTrace.WriteDebug("detail");
                 });
             Assert.Null(CommandTrace.Current); // the scope is left on this thread...
-            work.GetAwaiter().GetResult();      // ...but the work started inside it still wrote to it
+            await work;                         // ...but the work started inside it still wrote to it
             Assert.Equal(2, trace.Pending);
+            // The host's thread is the one the test continues on after the await (the host checks every call's thread).
+            var host = new RecordingHost();
             trace.Drain(host);
             Assert.Equal(new[] { "from the pool" }, host.Verbose);
             Assert.Equal(new[] { "detail" }, host.Debug);
@@ -62,7 +63,7 @@ namespace VectorOps.Tests.Reliability
         }
 
         [Fact]
-        public void Two_runs_on_one_thread_keep_their_own_lines()
+        public async Task Two_runs_on_one_thread_keep_their_own_lines()
         {
             // As in Get-VectorRecord | Remove-VectorRecord: both commands run on the pipeline thread.
             var a = new CommandTrace();
@@ -70,7 +71,7 @@ namespace VectorOps.Tests.Reliability
             Task fromA, fromB;
             using (a.Enter()) fromA = Task.Run(async () => { await Task.Delay(20); CommandTrace.Write("a"); });
             using (b.Enter()) fromB = Task.Run(() => CommandTrace.Write("b"));
-            Task.WaitAll(fromA, fromB);
+            await Task.WhenAll(fromA, fromB);
             var hostA = new RecordingHost();
             var hostB = new RecordingHost();
             a.Drain(hostA);
@@ -109,7 +110,7 @@ namespace VectorOps.Tests.Reliability
         }
 
         [Fact]
-        public void The_transport_traces_each_request_and_its_retry_decision_scrubbed_into_the_run_in_scope()
+        public async Task The_transport_traces_each_request_and_its_retry_decision_scrubbed_into_the_run_in_scope()
         {
             var handler = new Echo();
             var options = new TransportOptions
@@ -124,7 +125,7 @@ namespace VectorOps.Tests.Reliability
             Task<TransportResponse> call;
             // The key in the path stands for any echo of it (a misconfigured id, a proxy): it must not show.
             using (trace.Enter()) call = Task.Run(() => transport.SendAsync(HttpMethod.Get, "/items/" + Key, null, CancellationToken.None));
-            Assert.Equal(2, call.GetAwaiter().GetResult().Attempts);
+            Assert.Equal(2, (await call).Attempts);
             var host = new RecordingHost();
             trace.Drain(host);
             Assert.Contains(host.Verbose, v => v.StartsWith("GET /items/********", StringComparison.Ordinal) && v.Contains("-> 503", StringComparison.Ordinal));
