@@ -69,7 +69,7 @@ namespace VectorOps.Errors
         public const string ProviderProtocolError = "ProviderProtocolError";
 
         /// <summary>
-        /// The service answered a batch with some of its objects not deleted (Weaviate's results.failed): the
+        /// The service answered a batch with some of its objects not deleted (a per-object failure count): the
         /// mutation's Ids are exactly those, so piping it back retries them.
         /// </summary>
         public const string ProviderObjectsFailed = "ProviderObjectsFailed";

@@ -109,7 +109,7 @@ namespace VectorOps.Providers
 
         /// <summary>
         /// True when a native filter delete or namespace clear removed as many records as one request may (the
-        /// service's cap, such as Weaviate's results.limit): more may still match, so the command sends the same
+        /// service's cap, such as a query-results limit): more may still match, so the command sends the same
         /// request again, as a new mutation, until a round says false (or removed nothing).
         /// </summary>
         public bool MoreMayMatch { get; set; }
