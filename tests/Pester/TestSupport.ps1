@@ -300,3 +300,27 @@ function Invoke-ChromaApi {
     if ($null -ne $Body) { $arguments.Body = ($Body | ConvertTo-Json -Depth 10 -Compress); $arguments.ContentType = 'application/json' }
     Invoke-RestMethod @arguments
 }
+
+# Starts the Weaviate emulator (one class, multi-tenant with the given tenants, properties genre/n/tags) as a program,
+# stopped by its process (Stop-Emulator -Process). Returns Process, Uri and the class name.
+function Start-WeaviateTestEmulator {
+    param(
+        [Parameter(Mandatory)] [string] $ApiKey,
+        [string] $Class = 'Movies',
+        [string[]] $Tenants = @('alpha', 'beta'),
+        [int] $QueryMaximumResults = 10000
+    )
+    $e = Start-Emulator -Name weaviate -ArgumentList '--api-key', $ApiKey, '--class', $Class, '--multi-tenant', '--tenants', ($Tenants -join ','),
+        '--query-maximum-results', $QueryMaximumResults
+    $e | Add-Member -NotePropertyName Class -NotePropertyValue $Class -PassThru
+}
+
+# A test name as a UUID (Weaviate ids are UUIDs): the name's ASCII in hex, padded with zeros (as UuidIds in the xunit suite).
+function ConvertTo-TestUuid {
+    param([Parameter(Mandatory, ValueFromPipeline)] [string] $Name)
+    process {
+        $hex = -join ($Name.ToCharArray() | ForEach-Object { '{0:x2}' -f [int] $_ })
+        $hex = $hex.PadRight(32, '0')
+        '{0}-{1}-{2}-{3}-{4}' -f $hex.Substring(0, 8), $hex.Substring(8, 4), $hex.Substring(12, 4), $hex.Substring(16, 4), $hex.Substring(20, 12)
+    }
+}

@@ -97,6 +97,36 @@ namespace VectorOps.Commands
             using (_trace.Enter()) Task.Run(() => ExecuteAndQueue(mutation, send));
         }
 
+        /// <summary>
+        /// A native request that may have to be sent in rounds (a service that removes at most a cap a request and
+        /// says so with <see cref="ProviderWriteResult.MoreMayMatch"/>): one mutation per round, each round sent
+        /// after the previous one is written, until a round says no more may match, removes nothing, fails, or the
+        /// run is stopped. <paramref name="expected"/> (the count read before, if any) sets each later round's
+        /// RequestedCount to what is left of it.
+        /// </summary>
+        public void RunRounds(Func<VectorMutation> newMutation, Func<CancellationToken, Task<ProviderWriteResult>> send, long? expected)
+        {
+            long removed = 0;
+            for (var round = 0; ; round++)
+            {
+                var m = newMutation();
+                if (round > 0) m.RequestedCount = expected is long e ? Math.Max(0, e - removed) : 0;
+                ProviderWriteResult? last = null;
+                Run(m, async ct =>
+                {
+                    var r = await send(ct).ConfigureAwait(false);
+                    last = r;
+                    return r;
+                });
+                Complete();
+                if (last is null || !last.MoreMayMatch || Stopped) return;
+                if ((last.AffectedCount ?? 0) <= 0) return; // a round that removed nothing is not repeated
+                removed += last.AffectedCount ?? 0;
+                _trace.Drain(_host);
+                _host.WriteVerbose($"Round {round + 1} removed {last.AffectedCount:N0} record(s), as many as one request may: sending round {round + 2}.");
+            }
+        }
+
         /// <summary>Reports a batch that is not sent, as a Skipped mutation.</summary>
         public void Skip(VectorMutation mutation, string reason, string errorId)
         {
@@ -169,6 +199,12 @@ namespace VectorOps.Commands
                 m.Status = MutationStatus.Failed;
                 m.Error = voe.Message;
                 m.ErrorId = voe.ErrorId;
+                if (voe.FailedIds != null && voe.FailedIds.Count > 0)
+                {
+                    // Part of the batch was done: the mutation names exactly what was not, for a retry.
+                    m.Ids = voe.FailedIds;
+                    m.AffectedCount = voe.AffectedCount;
+                }
                 m.Attempts = Math.Max(1, voe.Attempts ?? 1);
                 m.CompletedAt = DateTimeOffset.Now;
                 return new Outcome(m, voe);

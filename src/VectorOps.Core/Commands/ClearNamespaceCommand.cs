@@ -118,7 +118,19 @@ namespace VectorOps.Commands
             if (count is long known) _runner.ExpectRecords(known);
             var provider = Provider;
             var remove = RemoveNamespace;
-            _runner.Run(m, ct => provider.ClearNamespaceAsync(ns, remove, ct));
+            // One request, or rounds of it where a request clears at most a cap (MoreMayMatch): a mutation each.
+            var first = true;
+            _runner.RunRounds(() =>
+            {
+                if (first)
+                {
+                    first = false;
+                    return m;
+                }
+                var next = NewMutation(ns, MutationOperation.ClearNamespace);
+                next.RequestedCount = m.RequestedCount;
+                return next;
+            }, ct => provider.ClearNamespaceAsync(ns, remove, ct), count);
             _runner.Complete();
             // The provider's own count where it gives one (local store), else the count read before.
             if (m.Status == MutationStatus.Completed || m.Status == MutationStatus.Acknowledged)

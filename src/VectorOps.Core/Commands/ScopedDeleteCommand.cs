@@ -157,9 +157,14 @@ namespace VectorOps.Commands
             var native = _backup is null ? NativeDelete(ns) : null;
             if (native != null)
             {
-                var m = Template(ns, null);
-                m.RequestedCount = count ?? 0;
-                _runner.Run(m, native);
+                // One mutation per request; a provider whose request removes at most a cap (MoreMayMatch) is sent
+                // the same request again until a round removes fewer.
+                _runner.RunRounds(() =>
+                {
+                    var m = Template(ns, null);
+                    m.RequestedCount = count ?? 0;
+                    return m;
+                }, native, count);
                 return;
             }
 

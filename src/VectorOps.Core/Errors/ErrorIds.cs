@@ -67,6 +67,12 @@ namespace VectorOps.Errors
         public const string ProviderUnreachable = "ProviderUnreachable";
         public const string ProviderTimeout = "ProviderTimeout";
         public const string ProviderProtocolError = "ProviderProtocolError";
+
+        /// <summary>
+        /// The service answered a batch with some of its objects not deleted (a per-object failure count): the
+        /// mutation's Ids are exactly those, so piping it back retries them.
+        /// </summary>
+        public const string ProviderObjectsFailed = "ProviderObjectsFailed";
         public const string NotSupported = "NotSupportedByProvider";
         public const string RecordNotFound = "RecordNotFound";
 

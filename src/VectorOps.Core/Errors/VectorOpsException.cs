@@ -36,6 +36,16 @@ namespace VectorOps.Errors
 
         /// <summary>Requests made before giving up, retries included.</summary>
         public int? Attempts { get; set; }
+
+        /// <summary>
+        /// Where a service answered a batch with some of its records not written or not deleted (and the rest
+        /// done): exactly the ids not done. The batch's mutation then carries these ids, so sending it back
+        /// retries them and nothing else.
+        /// </summary>
+        public System.Collections.Generic.IReadOnlyList<string>? FailedIds { get; set; }
+
+        /// <summary>Records the failed batch did change before it failed (with <see cref="FailedIds"/>).</summary>
+        public long? AffectedCount { get; set; }
     }
 
     /// <summary>A non-terminating error as the host receives it: id, category, target, exception.</summary>

@@ -106,5 +106,12 @@ namespace VectorOps.Providers
 
         /// <summary>True when the change is already visible (synchronous store); false when merely acknowledged.</summary>
         public bool Applied { get; set; }
+
+        /// <summary>
+        /// True when a native filter delete or namespace clear removed as many records as one request may (the
+        /// service's cap, such as a query-results limit): more may still match, so the command sends the same
+        /// request again, as a new mutation, until a round says false (or removed nothing).
+        /// </summary>
+        public bool MoreMayMatch { get; set; }
     }
 }

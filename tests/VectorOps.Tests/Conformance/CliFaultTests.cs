@@ -37,8 +37,6 @@ namespace VectorOps.Tests.Conformance
             _servers = servers;
             _output = output;
             Dir = Directory.CreateTempSubdirectory("vectorops-reliability-cli-").FullName;
-            Requested = ProviderFixture.Ids("doc-", 60);
-            Untouched = ProviderFixture.Ids("keep-", 20);
         }
 
         public static TheoryData<string> Data()
@@ -62,12 +60,17 @@ namespace VectorOps.Tests.Conformance
             return data;
         }
 
-        private void Open(string provider) => _target = ProviderFixtures.Get(provider).Create(_servers);
+        private void Open(string provider)
+        {
+            _target = ProviderFixtures.Get(provider).Create(_servers);
+            Requested = Target.MakeIds("doc-", 60);
+            Untouched = Target.MakeIds("keep-", 20);
+        }
 
         private ProviderFixture Target => _target ?? throw new InvalidOperationException("Open(provider) first.");
         private string Dir { get; }
-        private List<string> Requested { get; }
-        private List<string> Untouched { get; }
+        private List<string> Requested { get; set; } = new List<string>();
+        private List<string> Untouched { get; set; } = new List<string>();
 
         private static readonly JsonSerializerOptions Json = new JsonSerializerOptions
         {
@@ -115,7 +118,7 @@ namespace VectorOps.Tests.Conformance
         {
             Open(provider);
             Target.Seed(Requested.Concat(Untouched));
-            Target.Faults.OnBodyContaining("\"doc-00042\"", Fault.ServerError(), pathPrefix: Target.DeletePath);
+            Target.Faults.OnBodyContaining("\"" + Target.Id("doc-00042") + "\"", Fault.ServerError(), pathPrefix: Target.DeletePath);
             var r = Cli(Target.CliArgs("remove", true, "--ids-from", IdFile(Requested), "--namespace", Target.Namespace,
                 "--batch-size", "10", "--throttle", "3", "--max-attempts", "2", "--yes", "--json"));
             Assert.True(r.ExitCode == 1, r.ToString());
@@ -134,7 +137,7 @@ namespace VectorOps.Tests.Conformance
         public async Task C02_CtrlC_InA50BatchRun_StopsNewBatches_ReportsEveryIdOnce_AndTheRestIsRetried(string provider)
         {
             Open(provider);
-            var requested = ProviderFixture.Ids("doc-", 100);
+            var requested = Target.MakeIds("doc-", 100);
             Requested.Clear();
             Requested.AddRange(requested);
             Target.Seed(Requested.Concat(Untouched));

@@ -39,8 +39,8 @@ namespace VectorOps.Tests.Conformance
         private void Open(string provider)
         {
             _target = ProviderFixtures.Get(provider).Create(_servers);
-            Requested = ProviderFixture.Ids("doc-", 60);
-            Untouched = ProviderFixture.Ids("keep-", 20);
+            Requested = Target.MakeIds("doc-", 60);
+            Untouched = Target.MakeIds("keep-", 20);
             Target.Seed(Requested.Concat(Untouched));
         }
 
@@ -49,7 +49,7 @@ namespace VectorOps.Tests.Conformance
         private List<string> Untouched { get; set; } = new List<string>();
 
         /// <summary>The batch holding doc-00042 (the 5th of 6).</summary>
-        private const string MarkedId = "doc-00042";
+        private string MarkedId => Target.Id("doc-00042");
 
         private (RecordingHost Host, LedgerResult Ledger) Run(string caseId, bool throughPrism = true, int maxAttempts = 4,
             TimeSpan? requestTimeout = null, Action<RecordingHost>? prepare = null, int? ids = null, int batchSize = BatchSize, int throttle = 3, Func<IDisposable>? whileConnected = null)
@@ -225,7 +225,7 @@ namespace VectorOps.Tests.Conformance
             Open(provider);
             // 100 ids in batches of 2: 50 batches. The host is stopped (what Ctrl+C / StopProcessing does) when
             // the 10th mutation is written; batches in flight finish, the rest are Skipped.
-            Requested.AddRange(ProviderFixture.Ids("doc-", 40, from: 60));
+            Requested.AddRange(Target.MakeIds("doc-", 40, from: 60));
             Target.Seed(Requested.Skip(60));
             Target.Faults.AddedLatency = TimeSpan.FromMilliseconds(15);
             if (Target is Throwaway.ThrowawayProviderFixture mem) mem.Store.DeleteDelay = TimeSpan.FromMilliseconds(15);

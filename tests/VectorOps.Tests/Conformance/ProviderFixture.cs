@@ -149,10 +149,72 @@ namespace VectorOps.Tests.Conformance
 
         public virtual void Dispose() { }
 
+        /// <summary>
+        /// The provider's id for a test's id name ("doc-00042"): the name itself, unless the provider takes ids of one
+        /// form only (UUIDs: <see cref="UuidIds"/>). The suite writes every id through this, and every prefix through
+        /// <see cref="IdPrefix"/>, so a prefix of names stays a prefix of ids.
+        /// </summary>
+        public virtual string Id(string name) => name;
+
+        /// <summary>The id prefix shared by the ids of names with this prefix.</summary>
+        public virtual string IdPrefix(string namePrefix) => namePrefix;
+
+        /// <summary><see cref="Ids"/> as this provider's ids.</summary>
+        public List<string> MakeIds(string prefix, int count, int from = 0) => Ids(prefix, count, from).Select(Id).ToList();
+
         /// <summary>"doc-00042"-style ids.</summary>
         public static List<string> Ids(string prefix, int count, int from = 0) =>
             Enumerable.Range(from, count).Select(i => prefix + i.ToString("D5", CultureInfo.InvariantCulture)).ToList();
 
         public override string ToString() => Name;
+    }
+
+    /// <summary>
+    /// Test names as UUIDs, for providers whose ids are UUIDs (Weaviate): the name's ASCII bytes in hex, padded with
+    /// zeros to 32 digits, in the 8-4-4-4-12 form ("doc-00042" is 646f632d-3030-3034-3200-000000000000). A prefix of
+    /// names maps to a prefix of their UUIDs, so prefix deletes keep their meaning. Names of at most 16 ASCII characters.
+    /// </summary>
+    public static class UuidIds
+    {
+        public static string Of(string name)
+        {
+            var hex = Hex(name);
+            if (hex.Length > 32) throw new ArgumentException($"'{name}' is longer than 16 characters: it does not fit a UUID.", nameof(name));
+            return Dashed(hex.PadRight(32, '0'));
+        }
+
+        public static string Prefix(string namePrefix) => Dashed(Hex(namePrefix));
+
+        /// <summary>The name a UUID of <see cref="Of"/> was made from (for messages).</summary>
+        public static string NameOf(string uuid)
+        {
+            var hex = uuid.Replace("-", "").TrimEnd('0');
+            if (hex.Length % 2 == 1) hex += "0";
+            var bytes = new byte[hex.Length / 2];
+            for (var i = 0; i < bytes.Length; i++) bytes[i] = Convert.ToByte(hex.Substring(i * 2, 2), 16);
+            return System.Text.Encoding.ASCII.GetString(bytes);
+        }
+
+        private static string Hex(string s)
+        {
+            var sb = new System.Text.StringBuilder(s.Length * 2);
+            foreach (var c in s)
+            {
+                if (c > 127) throw new ArgumentException($"'{s}' is not ASCII.", nameof(s));
+                sb.Append(((int)c).ToString("x2", CultureInfo.InvariantCulture));
+            }
+            return sb.ToString();
+        }
+
+        private static string Dashed(string hex)
+        {
+            var sb = new System.Text.StringBuilder(hex.Length + 4);
+            for (var i = 0; i < hex.Length; i++)
+            {
+                if (i == 8 || i == 12 || i == 16 || i == 20) sb.Append('-');
+                sb.Append(hex[i]);
+            }
+            return sb.ToString();
+        }
     }
 }
