@@ -84,7 +84,7 @@ namespace VectorOps.Tests.Conformance
             {
                 for (var i = 0; i < count; i++)
                 {
-                    var r = new VectorRecord($"{ns}-r{i:D3}")
+                    var r = new VectorRecord(F.Id($"{ns}-r{i:D3}"))
                     {
                         Namespace = ns,
                         Values = new[] { 0.5f + i, -0.25f * i - 0.125f, 1f / (i + 3), 3.1415927f },

@@ -62,7 +62,17 @@ namespace VectorOps.Tests.Conformance
             return data;
         }
 
-        private void Open(string provider) => _target = ProviderFixtures.Get(provider).Create(_servers);
+        private void Open(string provider)
+        {
+            _target = ProviderFixtures.Get(provider).Create(_servers);
+            // The suite's ids as this provider takes them.
+            var requested = Requested.Select(Target.Id).ToList();
+            var untouched = Untouched.Select(Target.Id).ToList();
+            Requested.Clear();
+            Requested.AddRange(requested);
+            Untouched.Clear();
+            Untouched.AddRange(untouched);
+        }
 
         private ProviderFixture Target => _target ?? throw new InvalidOperationException("Open(provider) first.");
         private string Dir { get; }
@@ -115,7 +125,7 @@ namespace VectorOps.Tests.Conformance
         {
             Open(provider);
             Target.Seed(Requested.Concat(Untouched));
-            Target.Faults.OnBodyContaining("\"doc-00042\"", Fault.ServerError(), pathPrefix: Target.DeletePath);
+            Target.Faults.OnBodyContaining("\"" + Target.Id("doc-00042") + "\"", Fault.ServerError(), pathPrefix: Target.DeletePath);
             var r = Cli(Target.CliArgs("remove", true, "--ids-from", IdFile(Requested), "--namespace", Target.Namespace,
                 "--batch-size", "10", "--throttle", "3", "--max-attempts", "2", "--yes", "--json"));
             Assert.True(r.ExitCode == 1, r.ToString());
@@ -134,7 +144,7 @@ namespace VectorOps.Tests.Conformance
         public async Task C02_CtrlC_InA50BatchRun_StopsNewBatches_ReportsEveryIdOnce_AndTheRestIsRetried(string provider)
         {
             Open(provider);
-            var requested = ProviderFixture.Ids("doc-", 100);
+            var requested = Target.MakeIds("doc-", 100);
             Requested.Clear();
             Requested.AddRange(requested);
             Target.Seed(Requested.Concat(Untouched));

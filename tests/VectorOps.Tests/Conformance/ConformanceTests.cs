@@ -85,8 +85,8 @@ namespace VectorOps.Tests.Conformance
         {
             var f = Open(provider);
             var cap = f.DeleteCap;
-            var ids = ProviderFixture.Ids("doc-", cap + 1);
-            var keep = ProviderFixture.Ids("keep-", 5);
+            var ids = f.MakeIds("doc-", cap + 1);
+            var keep = f.MakeIds("keep-", 5);
             f.Seed(ids.Concat(keep));
             var host = new RecordingHost();
             RemoveIds(host, Connect(f), ids, f.Namespace);
@@ -106,7 +106,7 @@ namespace VectorOps.Tests.Conformance
         public void Delete_by_filter_removes_exactly_the_matches(string provider)
         {
             var f = Open(provider);
-            var ids = ProviderFixture.Ids("doc-", 30);
+            var ids = f.MakeIds("doc-", 30);
             f.Seed(ids);
             var drama = ids.Where((_, i) => i % 3 == 0).ToList();
             var host = new RecordingHost();
@@ -122,11 +122,11 @@ namespace VectorOps.Tests.Conformance
         public void Delete_by_prefix_removes_exactly_the_ids_with_it(string provider)
         {
             var f = Open(provider);
-            var doomed = ProviderFixture.Ids("old-", 25);
-            var keep = ProviderFixture.Ids("new-", 10).Concat(ProviderFixture.Ids("ol-", 3)).ToList();
+            var doomed = f.MakeIds("old-", 25);
+            var keep = f.MakeIds("new-", 10).Concat(f.MakeIds("ol-", 3)).ToList();
             f.Seed(doomed.Concat(keep));
             var host = new RecordingHost();
-            Scoped(new RemoveByPrefixCommand(host, Connect(f), "old-", new RemoveOptions { Force = true }), f.Namespace);
+            Scoped(new RemoveByPrefixCommand(host, Connect(f), f.Prefix("old-"), new RemoveOptions { Force = true }), f.Namespace);
             f.Settle();
             AllDone(host);
             Assert.Equal(doomed.Count, host.Mutations.Sum(m => m.RequestedCount));
@@ -139,9 +139,9 @@ namespace VectorOps.Tests.Conformance
         public void Clearing_a_namespace_empties_it_and_no_other(string provider)
         {
             var f = Open(provider);
-            var ids = ProviderFixture.Ids("doc-", 40);
+            var ids = f.MakeIds("doc-", 40);
             f.Seed(ids);
-            var others = ProviderFixture.Ids("other-", 5);
+            var others = f.MakeIds("other-", 5);
             if (f.OtherNamespace != null) f.Seed(f.OtherNamespace, others);
             var host = new RecordingHost();
             var clear = new ClearNamespaceCommand(host, Connect(f));
@@ -158,7 +158,7 @@ namespace VectorOps.Tests.Conformance
         /// <summary>Every kind of delete, run under a host that answers <paramref name="decision"/>.</summary>
         private (RecordingHost Host, List<string> Ids, int CallsBefore) EveryDeleteUnder(ProviderFixture f, ShouldProcessDecision decision, bool continueAnswer)
         {
-            var ids = ProviderFixture.Ids("doc-", 30);
+            var ids = f.MakeIds("doc-", 30);
             f.Seed(ids);
             var c = Connect(f);
             var before = f.MutatingCalls(); // what connecting wrote (the local store's schema check) is not the delete's
@@ -166,7 +166,7 @@ namespace VectorOps.Tests.Conformance
             if (decision == ShouldProcessDecision.Declined) host.Mode = ShouldProcessMode.Prompts;
             RemoveIds(host, c, ids.Take(12), f.Namespace, new RemoveOptions { BatchSize = 5 });
             Scoped(new RemoveByFilterCommand(host, c, MetadataFilter.ParseJson(Drama)), f.Namespace);
-            Scoped(new RemoveByPrefixCommand(host, c, "doc-000"), f.Namespace);
+            Scoped(new RemoveByPrefixCommand(host, c, f.Prefix("doc-000")), f.Namespace);
             var clear = new ClearNamespaceCommand(host, c);
             clear.Clear(f.Namespace);
             clear.Complete();
@@ -208,7 +208,7 @@ namespace VectorOps.Tests.Conformance
         public void A_misspelt_namespace_is_NamespaceNotFound_with_a_suggestion_or_where_namespaces_are_not_listed_deletes_nothing_and_warns(string provider)
         {
             var f = Open(provider);
-            var ids = ProviderFixture.Ids("doc-", 10);
+            var ids = f.MakeIds("doc-", 10);
             f.Seed(ids);
             var misspelt = f.Namespace + "s";
             var c = Connect(f);
@@ -216,7 +216,7 @@ namespace VectorOps.Tests.Conformance
             var lists = c.ProviderInstance.Capabilities.ListsNamespacesCheaply;
             var runs = new List<Action<RecordingHost>>
             {
-                h => Scoped(new RemoveByPrefixCommand(h, c, "doc-", new RemoveOptions { Force = true }), misspelt),
+                h => Scoped(new RemoveByPrefixCommand(h, c, f.Prefix("doc-"), new RemoveOptions { Force = true }), misspelt),
                 h => { var clear = new ClearNamespaceCommand(h, c); clear.Clear(misspelt); clear.Complete(); },
             };
             // An id delete names no records to look for: only a provider that lists namespaces can refuse it.
@@ -266,15 +266,15 @@ namespace VectorOps.Tests.Conformance
         public static readonly IReadOnlyList<(string Name, string ErrorId, Action<RecordingHost, VectorConnection, ProviderFixture, string> Run)> BadInputs =
             new (string, string, Action<RecordingHost, VectorConnection, ProviderFixture, string>)[]
             {
-                ("whitespace id", ErrorIds.InvalidId, (h, c, f, d) => RemoveIds(h, c, new[] { "doc-00001", "   " }, f.Namespace)),
+                ("whitespace id", ErrorIds.InvalidId, (h, c, f, d) => RemoveIds(h, c, new[] { f.Id("doc-00001"), "   " }, f.Namespace)),
                 ("empty id", ErrorIds.InvalidId, (h, c, f, d) => RemoveIds(h, c, new[] { "" }, f.Namespace)),
-                ("blank namespace", ErrorIds.EmptyNamespace, (h, c, f, d) => RemoveIds(h, c, new[] { "doc-00001" }, "")),
+                ("blank namespace", ErrorIds.EmptyNamespace, (h, c, f, d) => RemoveIds(h, c, new[] { f.Id("doc-00001") }, "")),
                 ("empty filter {}", ErrorIds.EmptyFilter, (h, c, f, d) => Scoped(new RemoveByFilterCommand(h, c, MetadataFilter.ParseJson("{}"), new RemoveOptions { Force = true }), f.Namespace)),
                 ("unknown filter operator", ErrorIds.UnknownFilterOperator, (h, c, f, d) => Scoped(new RemoveByFilterCommand(h, c, MetadataFilter.ParseJson("{\"genre\":{\"$regex\":\"d.*\"}}"), new RemoveOptions { Force = true }), f.Namespace)),
                 ("whitespace prefix", ErrorIds.InvalidPrefix, (h, c, f, d) => Scoped(new RemoveByPrefixCommand(h, c, "  ", new RemoveOptions { Force = true }), f.Namespace)),
-                ("batch size over the cap", ErrorIds.InvalidArgument, (h, c, f, d) => RemoveIds(h, c, new[] { "doc-00001" }, f.Namespace, new RemoveOptions { BatchSize = c.ProviderInstance.Capabilities.MaxIdsPerDelete + 1 })),
-                ("throttle limit 0", ErrorIds.InvalidArgument, (h, c, f, d) => RemoveIds(h, c, new[] { "doc-00001" }, f.Namespace, new RemoveOptions { ThrottleLimit = 0 })),
-                ("backup path in a folder that does not exist", ErrorIds.BackupPathNotWritable, (h, c, f, d) => RemoveIds(h, c, new[] { "doc-00001" }, f.Namespace, new RemoveOptions { BackupPath = Path.Combine(d, "no-such-folder", "b.jsonl") })),
+                ("batch size over the cap", ErrorIds.InvalidArgument, (h, c, f, d) => RemoveIds(h, c, new[] { f.Id("doc-00001") }, f.Namespace, new RemoveOptions { BatchSize = c.ProviderInstance.Capabilities.MaxIdsPerDelete + 1 })),
+                ("throttle limit 0", ErrorIds.InvalidArgument, (h, c, f, d) => RemoveIds(h, c, new[] { f.Id("doc-00001") }, f.Namespace, new RemoveOptions { ThrottleLimit = 0 })),
+                ("backup path in a folder that does not exist", ErrorIds.BackupPathNotWritable, (h, c, f, d) => RemoveIds(h, c, new[] { f.Id("doc-00001") }, f.Namespace, new RemoveOptions { BackupPath = Path.Combine(d, "no-such-folder", "b.jsonl") })),
                 ("unknown provider name", ErrorIds.UnknownProvider, (h, c, f, d) => { var s = f.Settings(); s.Provider = f.DescriptorName + "x"; ConnectCommand.Connect(s, makeDefault: false).Dispose(); }),
             };
 
@@ -291,7 +291,7 @@ namespace VectorOps.Tests.Conformance
         public void Bad_input_is_refused_with_its_error_id_before_any_mutating_call(string provider, string input)
         {
             var f = Open(provider);
-            var ids = ProviderFixture.Ids("doc-", 5);
+            var ids = f.MakeIds("doc-", 5);
             f.Seed(ids);
             var c = Connect(f);
             var before = f.MutatingCalls();
@@ -313,7 +313,7 @@ namespace VectorOps.Tests.Conformance
         public void No_output_trace_error_or_file_holds_the_credential(string provider)
         {
             var f = Open(provider);
-            var ids = ProviderFixture.Ids("doc-", 30);
+            var ids = f.MakeIds("doc-", 30);
             f.Seed(ids);
             var scan = new SecretScan();
             var trace = new List<string>();
@@ -328,7 +328,7 @@ namespace VectorOps.Tests.Conformance
             scan.AddHost("what-if", preview);
             var delete = new RecordingHost();
             RemoveIds(delete, c, ids.Skip(5).Take(10), f.Namespace, new RemoveOptions { BackupPath = backup, BatchSize = 3 });
-            Scoped(new RemoveByPrefixCommand(delete, c, "doc-0002", new RemoveOptions { Force = true }), f.Namespace);
+            Scoped(new RemoveByPrefixCommand(delete, c, f.Prefix("doc-0002"), new RemoveOptions { Force = true }), f.Namespace);
             new RestoreRecordsCommand(delete, c).Restore(backup);
             scan.AddHost("delete", delete);
             scan.AddFile("backup", backup);
@@ -364,8 +364,8 @@ namespace VectorOps.Tests.Conformance
         {
             var f = Open(provider);
             var cap = Math.Min(f.DeleteCap, 4);
-            var ids = ProviderFixture.Ids("doc-", cap * 12);
-            var keep = ProviderFixture.Ids("keep-", 5);
+            var ids = f.MakeIds("doc-", cap * 12);
+            var keep = f.MakeIds("keep-", 5);
             f.Seed(ids.Concat(keep));
             var host = new RecordingHost();
             var written = 0;
@@ -374,7 +374,7 @@ namespace VectorOps.Tests.Conformance
             {
                 if (o is VectorMutation && ++written == 3) { h.Cancel(); requestsAtStop = f.DeleteRequests(); }
             };
-            var command = new RemoveByPrefixCommand(host, Connect(f), "doc-", new RemoveOptions { Force = true, BatchSize = cap, ThrottleLimit = 1 });
+            var command = new RemoveByPrefixCommand(host, Connect(f), f.Prefix("doc-"), new RemoveOptions { Force = true, BatchSize = cap, ThrottleLimit = 1 });
             try
             {
                 Scoped(command, f.Namespace);
@@ -404,8 +404,8 @@ namespace VectorOps.Tests.Conformance
         {
             var f = Open(provider);
             var cap = f.DeleteCap;
-            var ids = ProviderFixture.Ids("doc-", cap + 1);
-            var keep = ProviderFixture.Ids("keep-", 5);
+            var ids = f.MakeIds("doc-", cap + 1);
+            var keep = f.MakeIds("keep-", 5);
             f.Seed(ids.Concat(keep));
             using (Connect(f)) { } // what connecting writes (the local store's schema check) is not the delete's
             var before = f.MutatingCalls();

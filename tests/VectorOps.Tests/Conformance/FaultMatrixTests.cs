@@ -39,8 +39,8 @@ namespace VectorOps.Tests.Conformance
         private void Open(string provider)
         {
             _target = ProviderFixtures.Get(provider).Create(_servers);
-            Requested = ProviderFixture.Ids("doc-", 60);
-            Untouched = ProviderFixture.Ids("keep-", 20);
+            Requested = Target.MakeIds("doc-", 60);
+            Untouched = Target.MakeIds("keep-", 20);
             Target.Seed(Requested.Concat(Untouched));
         }
 
@@ -165,13 +165,13 @@ namespace VectorOps.Tests.Conformance
         public void F05_OneBatchFailsPermanently_TheOthersSucceed_AndTheRetryDeletesExactlyItsIds(string provider)
         {
             Open(provider);
-            Target.Faults.OnBodyContaining("\"" + MarkedId + "\"", Fault.ServerError(), pathPrefix: Target.DeletePath);
+            Target.Faults.OnBodyContaining("\"" + Target.Id(MarkedId) + "\"", Fault.ServerError(), pathPrefix: Target.DeletePath);
             var (_, ledger) = Run("F05", maxAttempts: 3);
             var failed = Assert.Single(ledger.ToRetry);
             Assert.Equal(MutationStatus.Failed, failed.Status);
             Assert.Equal(ErrorIds.ProviderServerError, failed.ErrorId);
             Assert.Equal(3, failed.Attempts);
-            Assert.Contains(MarkedId, failed.Ids!);
+            Assert.Contains(Target.Id(MarkedId), failed.Ids!);
             Assert.Equal(5, ledger.Done);
             RetryFailed("F05", ledger);
             Target.AssertNoViolations();
@@ -182,7 +182,7 @@ namespace VectorOps.Tests.Conformance
         public void F06_OneBatchRefusedWith400_IsNotRetried_AndFailsAlone(string provider)
         {
             Open(provider);
-            Target.Faults.OnBodyContaining("\"" + MarkedId + "\"", Fault.Status(400), pathPrefix: Target.DeletePath);
+            Target.Faults.OnBodyContaining("\"" + Target.Id(MarkedId) + "\"", Fault.Status(400), pathPrefix: Target.DeletePath);
             var (_, ledger) = Run("F06");
             var failed = Assert.Single(ledger.ToRetry);
             Assert.Equal(ErrorIds.ProviderBadRequest, failed.ErrorId);
@@ -196,7 +196,7 @@ namespace VectorOps.Tests.Conformance
         public void F07_OneBatchResetEveryTime_FailsAsUnreachable_StraightToTheEmulator(string provider)
         {
             Open(provider);
-            Target.Faults.OnBodyContaining("\"" + MarkedId + "\"", Fault.Reset(), pathPrefix: Target.DeletePath);
+            Target.Faults.OnBodyContaining("\"" + Target.Id(MarkedId) + "\"", Fault.Reset(), pathPrefix: Target.DeletePath);
             var (_, ledger) = Run("F07", throughPrism: false, maxAttempts: 2);
             var failed = Assert.Single(ledger.ToRetry);
             Assert.Equal(ErrorIds.ProviderUnreachable, failed.ErrorId);
@@ -209,7 +209,7 @@ namespace VectorOps.Tests.Conformance
         public void F08_OneBatchTimesOutEveryTime_FailsAsTimeout(string provider)
         {
             Open(provider);
-            Target.Faults.OnBodyContaining("\"" + MarkedId + "\"", Fault.Hang(TimeSpan.FromSeconds(3)), pathPrefix: Target.DeletePath);
+            Target.Faults.OnBodyContaining("\"" + Target.Id(MarkedId) + "\"", Fault.Hang(TimeSpan.FromSeconds(3)), pathPrefix: Target.DeletePath);
             var (_, ledger) = Run("F08", maxAttempts: 2, requestTimeout: TimeSpan.FromMilliseconds(600));
             var failed = Assert.Single(ledger.ToRetry);
             Assert.Equal(ErrorIds.ProviderTimeout, failed.ErrorId);
@@ -225,7 +225,7 @@ namespace VectorOps.Tests.Conformance
             Open(provider);
             // 100 ids in batches of 2: 50 batches. The host is stopped (what Ctrl+C / StopProcessing does) when
             // the 10th mutation is written; batches in flight finish, the rest are Skipped.
-            Requested.AddRange(ProviderFixture.Ids("doc-", 40, from: 60));
+            Requested.AddRange(Target.MakeIds("doc-", 40, from: 60));
             Target.Seed(Requested.Skip(60));
             Target.Faults.AddedLatency = TimeSpan.FromMilliseconds(15);
             if (Target is Throwaway.ThrowawayProviderFixture mem) mem.Store.DeleteDelay = TimeSpan.FromMilliseconds(15);

@@ -149,6 +149,18 @@ namespace VectorOps.Tests.Conformance
 
         public virtual void Dispose() { }
 
+        /// <summary>
+        /// The suite's text id as this provider takes ids (itself for most; a prefix-keeping UUID where ids must be
+        /// UUIDs or integers). Every id, prefix and body text of the suite goes through <see cref="Id"/> / <see cref="Prefix"/>.
+        /// </summary>
+        public virtual string Id(string plain) => plain;
+
+        /// <summary>The prefix of every <see cref="Id"/> of an id that starts with <paramref name="plain"/>.</summary>
+        public virtual string Prefix(string plain) => plain;
+
+        /// <summary><see cref="Ids"/> as this provider takes them (<see cref="Id"/>).</summary>
+        public List<string> MakeIds(string prefix, int count, int from = 0) => Ids(prefix, count, from).Select(Id).ToList();
+
         /// <summary>"doc-00042"-style ids.</summary>
         public static List<string> Ids(string prefix, int count, int from = 0) =>
             Enumerable.Range(from, count).Select(i => prefix + i.ToString("D5", CultureInfo.InvariantCulture)).ToList();

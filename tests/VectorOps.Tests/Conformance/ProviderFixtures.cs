@@ -5,6 +5,7 @@ using VectorOps.Tests.Chroma;
 using VectorOps.Tests.Conformance.Throwaway;
 using VectorOps.Tests.PgVector;
 using VectorOps.Tests.Pinecone;
+using VectorOps.Tests.Qdrant;
 using VectorOps.Tests.Vectorize;
 using Xunit;
 
@@ -19,16 +20,19 @@ namespace VectorOps.Tests.Conformance
         private readonly Lazy<PineconeFixture> _pinecone = new Lazy<PineconeFixture>(() => new PineconeFixture());
         private readonly Lazy<VectorizeFixture> _vectorize = new Lazy<VectorizeFixture>(() => new VectorizeFixture());
         private readonly Lazy<ChromaFixture> _chroma = new Lazy<ChromaFixture>(() => new ChromaFixture());
+        private readonly Lazy<QdrantFixture> _qdrant = new Lazy<QdrantFixture>(() => new QdrantFixture());
 
         public PineconeFixture Pinecone => _pinecone.Value;
         public VectorizeFixture Vectorize => _vectorize.Value;
         public ChromaFixture Chroma => _chroma.Value;
+        public QdrantFixture Qdrant => _qdrant.Value;
 
         public void Dispose()
         {
             if (_pinecone.IsValueCreated) _pinecone.Value.Dispose();
             if (_vectorize.IsValueCreated) _vectorize.Value.Dispose();
             if (_chroma.IsValueCreated) _chroma.Value.Dispose();
+            if (_qdrant.IsValueCreated) _qdrant.Value.Dispose();
         }
     }
 
@@ -72,6 +76,7 @@ namespace VectorOps.Tests.Conformance
             new FixtureEntry("Pinecone", "Pinecone", s => new PineconeProviderFixture(s.Pinecone), PineconeProviderFixture.Gaps),
             new FixtureEntry("Vectorize", "CloudflareVectorize", s => new VectorizeProviderFixture(s.Vectorize), VectorizeProviderFixture.Gaps),
             new FixtureEntry("Chroma", "Chroma", s => new ChromaProviderFixture(s.Chroma), ChromaProviderFixture.Gaps),
+            new FixtureEntry("Qdrant", "Qdrant", s => new QdrantProviderFixture(s.Qdrant), QdrantProviderFixture.Gaps),
             new FixtureEntry("Throwaway", ThrowawayDescriptor.Name, _ => new ThrowawayProviderFixture(), ThrowawayProviderFixture.Gaps),
             // PostgreSQL + pgvector on the shared PGlite server, once per table layout.
             new FixtureEntry("PgVector-VectorOps", "PgVector", _ => new PgVectorProviderFixture(PgTableLayout.VectorOps), PgVectorProviderFixture.GapsOf(PgTableLayout.VectorOps)),

@@ -116,7 +116,7 @@ namespace VectorOps.Tests.Conformance
         private void Open(string provider)
         {
             _target = ProviderFixtures.Get(provider).Create(_servers);
-            Target.Seed(ProviderFixture.Ids("doc-", 60));
+            Target.Seed(Target.MakeIds("doc-", 60));
         }
 
         private ProviderFixture Target => _target ?? throw new InvalidOperationException("Open(provider) first.");
@@ -166,15 +166,15 @@ namespace VectorOps.Tests.Conformance
                 // A preview, then deletes with a backup: a 429 on the first delete, the batch of doc-00042 failing.
                 var preview = new RecordingHost { Decision = ShouldProcessDecision.WhatIf };
                 var p = new RemoveByIdsCommand(preview, connection, new RemoveOptions { BatchSize = 10, BackupPath = backup });
-                p.Add(ProviderFixture.Ids("doc-", 20), Target.Namespace);
+                p.Add(Target.MakeIds("doc-", 20), Target.Namespace);
                 p.Complete();
                 scan.AddHost("whatif", preview);
 
                 Target.Faults.OnPath(Target.DeletePath, Fault.TooManyRequests(TimeSpan.FromSeconds(1)), times: 1);
-                Target.Faults.OnBodyContaining("\"doc-00042\"", Fault.ServerError(), pathPrefix: Target.DeletePath);
+                Target.Faults.OnBodyContaining("\"" + Target.Id("doc-00042") + "\"", Fault.ServerError(), pathPrefix: Target.DeletePath);
                 var delete = new RecordingHost();
                 var d = new RemoveByIdsCommand(delete, connection, new RemoveOptions { BatchSize = 10, ThrottleLimit = 2, BackupPath = backup });
-                d.Add(ProviderFixture.Ids("doc-", 50), Target.Namespace);
+                d.Add(Target.MakeIds("doc-", 50), Target.Namespace);
                 d.Add(new[] { "" }, Target.Namespace); // bad input
                 d.Complete();
                 Target.Faults.Clear();
@@ -190,9 +190,9 @@ namespace VectorOps.Tests.Conformance
 
                 var read = new RecordingHost();
                 var g = new GetRecordsCommand(read, connection);
-                g.AddIds(new[] { "doc-00055", "nope" }, Target.Namespace);
+                g.AddIds(new[] { Target.Id("doc-00055"), Target.Id("nope") }, Target.Namespace);
                 g.Complete();
-                g.ByPrefix("doc-005", Target.Namespace);
+                g.ByPrefix(Target.Prefix("doc-005"), Target.Namespace);
                 scan.AddHost("get", read);
 
                 var bad = new RecordingHost();
@@ -224,7 +224,7 @@ namespace VectorOps.Tests.Conformance
                 {
                     scan.AddObject("wrong connection", wrong);
                     var d = new RemoveByIdsCommand(wrongHost, wrong);
-                    d.Add(new[] { "doc-00058" }, Target.Namespace);
+                    d.Add(new[] { Target.Id("doc-00058") }, Target.Namespace);
                     d.Complete();
                     Assert.Equal(ErrorIds.ProviderAuthenticationFailed, Assert.Single(wrongHost.Errors).ErrorId);
                 }
@@ -248,7 +248,7 @@ namespace VectorOps.Tests.Conformance
             var scan = new SecretScan();
             var backup = Path.Combine(Dir, "cli-backup.jsonl");
             var ids = Path.Combine(Dir, "ids.txt");
-            File.WriteAllLines(ids, ProviderFixture.Ids("doc-", 40));
+            File.WriteAllLines(ids, Target.MakeIds("doc-", 40));
             var env = Target.CliEnvironment();
             CliResult Run(string what, List<string> args, Dictionary<string, string>? e = null)
             {
@@ -264,7 +264,7 @@ namespace VectorOps.Tests.Conformance
             Assert.Contains("credential ********", preview.Stderr);
 
             Target.Faults.OnPath(Target.DeletePath, Fault.TooManyRequests(TimeSpan.FromSeconds(1)), times: 1);
-            Target.Faults.OnBodyContaining("\"doc-00012\"", Fault.ServerError(), pathPrefix: Target.DeletePath);
+            Target.Faults.OnBodyContaining("\"" + Target.Id("doc-00012") + "\"", Fault.ServerError(), pathPrefix: Target.DeletePath);
             var remove = Run("remove", Target.CliArgs("remove", true, Loud("--ids-from", ids, "--namespace", Target.Namespace, "--batch-size", "10",
                 "--max-attempts", "2", "--backup", backup, "--yes")));
             Target.Faults.Clear();
@@ -278,7 +278,7 @@ namespace VectorOps.Tests.Conformance
             Assert.True(wait.ExitCode == 0 || wait.ExitCode == 1, wait.ToString());
             var retry = Run("retry", Target.CliArgs("remove", true, Loud("--retry-from", run, "--yes")));
             Assert.True(retry.ExitCode == 0, retry.ToString());
-            var get = Run("get", Target.CliArgs("get", true, Loud("--id", "doc-00050", "--namespace", Target.Namespace)));
+            var get = Run("get", Target.CliArgs("get", true, Loud("--id", Target.Id("doc-00050"), "--namespace", Target.Namespace)));
             Assert.True(get.ExitCode == 0, get.ToString());
             var bad = Run("bad input", Target.CliArgs("remove", true, Loud("--filter", "{\"genre\":{\"$regex\":\"x\"}}", "--namespace", Target.Namespace, "--yes")));
             Assert.Equal(2, bad.ExitCode);
@@ -286,14 +286,14 @@ namespace VectorOps.Tests.Conformance
             Assert.True(restore.ExitCode == 0, restore.ToString());
 
             var wrongEnv = EnvironmentWith(WrongSecret);
-            var unauthorized = Run("401", Target.CliArgs("remove", true, Loud("--id", "doc-00059", "--namespace", Target.Namespace, "--yes", "--max-attempts", "1")), wrongEnv);
+            var unauthorized = Run("401", Target.CliArgs("remove", true, Loud("--id", Target.Id("doc-00059"), "--namespace", Target.Namespace, "--yes", "--max-attempts", "1")), wrongEnv);
             Assert.Contains("vectorops: ProviderAuthenticationFailed: ", unauthorized.Stderr);
 
             // The key read from a file, too.
             var keyFile = Path.Combine(Dir, "key.txt");
             File.WriteAllText(keyFile, Target.Secret + "\n");
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            var fromFile = Run("key file", Target.CliArgs("get", true, Loud("--api-key-file", keyFile, "--id", "doc-00051", "--namespace", Target.Namespace)), new Dictionary<string, string>());
+            var fromFile = Run("key file", Target.CliArgs("get", true, Loud("--api-key-file", keyFile, "--id", Target.Id("doc-00051"), "--namespace", Target.Namespace)), new Dictionary<string, string>());
             Assert.True(fromFile.ExitCode == 0, fromFile.ToString());
             scan.AddFile("backup", backup);
 
