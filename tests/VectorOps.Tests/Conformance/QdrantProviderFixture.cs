@@ -13,15 +13,20 @@ namespace VectorOps.Tests.Conformance
     /// indexed, so namespaces are listed by facet): namespaces "docs" and "docs-other". Qdrant ids are integers or
     /// UUIDs, so the suite's text ids and prefixes are written as prefix-keeping UUIDs (<see cref="QdrantFixture.HexId"/>).
     /// Deletes go with wait=false and the emulator applies them after a short delay: <see cref="Settle"/> waits.
+    /// "Qdrant-OneNamespace" connects without -NamespaceKey: the collection is the one namespace 'default' (clearing it
+    /// lists the ids and deletes them: an unscoped delete is never sent).
     /// </summary>
     public sealed class QdrantProviderFixture : ProviderFixture
     {
         private readonly QdrantFixture _fixture;
         private readonly int _mark;
 
-        public QdrantProviderFixture(QdrantFixture fixture)
+        private readonly bool _namespaced;
+
+        public QdrantProviderFixture(QdrantFixture fixture, bool namespaced = true)
         {
             _fixture = fixture;
+            _namespaced = namespaced;
             fixture.Reset();
             _mark = fixture.Prism.Mark();
             Collection = fixture.NewCollection();
@@ -29,10 +34,10 @@ namespace VectorOps.Tests.Conformance
 
         public QdrantCollection Collection { get; }
         public QdrantEmulator Emulator => _fixture.Emulator;
-        public override string Name => "Qdrant";
+        public override string Name => _namespaced ? "Qdrant" : "Qdrant-OneNamespace";
         public override string DescriptorName => "Qdrant";
-        public override string Namespace => "docs";
-        public override string? OtherNamespace => "docs-other";
+        public override string Namespace => _namespaced ? "docs" : "default";
+        public override string? OtherNamespace => _namespaced ? "docs-other" : null;
         public override FaultSwitchboard Faults => Emulator.Faults;
         public override string DeletePath => "/collections/" + Collection.Name + "/points/delete";
         public override string Secret => QdrantFixture.Key;
@@ -41,15 +46,17 @@ namespace VectorOps.Tests.Conformance
         public override string Id(string plain) => QdrantFixture.HexId(plain);
         public override string Prefix(string plain) => QdrantFixture.HexPrefix(plain);
 
-        public override void Seed(string @namespace, IEnumerable<string> ids) => QdrantFixture.Seed(Collection, @namespace, ids);
+        public override void Seed(string @namespace, IEnumerable<string> ids) => QdrantFixture.Seed(Collection, _namespaced ? @namespace : null, ids);
 
         public override bool Exists(string @namespace, string id)
         {
             var p = Collection.Get(id);
-            return p != null && p.Payload.TryGetProperty(QdrantFixture.NamespaceKey, out var ns) && ns.GetString() == @namespace;
+            if (p is null) return false;
+            if (!_namespaced) return true;
+            return p.Payload.TryGetProperty(QdrantFixture.NamespaceKey, out var ns) && ns.GetString() == @namespace;
         }
 
-        private string Scope(string ns) => Collection.Name + "/" + ns;
+        private string Scope(string ns) => _namespaced ? Collection.Name + "/" + ns : Collection.Name;
 
         public override IReadOnlyCollection<string> DeletedIds() => Emulator.Journal.DeletedIds(Scope(Namespace));
         public override IReadOnlyCollection<string>? DeletedIdsIn(params string[] namespaces) => namespaces.SelectMany(ns => Emulator.Journal.DeletedIds(Scope(ns))).ToList();
@@ -59,7 +66,7 @@ namespace VectorOps.Tests.Conformance
 
         public override Providers.ConnectionSettings Settings(bool throughPrism = true, int maxAttempts = 3, TimeSpan? requestTimeout = null)
         {
-            var s = _fixture.Settings(Collection.Name);
+            var s = _fixture.Settings(Collection.Name, _namespaced);
             if (!throughPrism) s["Endpoint"] = Emulator.BaseUri;
             s.MaxAttempts = maxAttempts;
             s.RequestTimeout = requestTimeout ?? TimeSpan.FromSeconds(10);
@@ -72,9 +79,10 @@ namespace VectorOps.Tests.Conformance
         {
             var args = new List<string>
             {
-                command, "--provider", DescriptorName, "--index", Collection.Name, "--namespace-key", QdrantFixture.NamespaceKey,
+                command, "--provider", DescriptorName, "--index", Collection.Name,
                 "--endpoint", (throughPrism ? _fixture.Prism.Uri : Emulator.BaseUri).ToString(),
             };
+            if (_namespaced) args.InsertRange(5, new[] { "--namespace-key", QdrantFixture.NamespaceKey });
             args.AddRange(rest);
             return args;
         }
