@@ -36,7 +36,7 @@ namespace VectorOps.Providers.Qdrant
         public const string ApiKeyEnvironmentVariable = "QDRANT_API_KEY";
         public const string ApiKeyHeader = "api-key";
 
-        /// <summary>The one namespace of a collection without a namespace key (the name PgVector's single-namespace tables use).</summary>
+        /// <summary>The one namespace of a collection without a namespace key (the name the other single-namespace stores use).</summary>
         public const string SingleNamespace = "default";
 
         public static readonly Uri DefaultEndpoint = new Uri("http://localhost:6333/");
