@@ -300,3 +300,22 @@ function Invoke-ChromaApi {
     if ($null -ne $Body) { $arguments.Body = ($Body | ConvertTo-Json -Depth 10 -Compress); $arguments.ContentType = 'application/json' }
     Invoke-RestMethod @arguments
 }
+
+# The Qdrant emulator (tests/VectorOps.Emulators/Qdrant) as a program on a free port, with one collection holding
+# vectors of 4 and a keyword index on the namespace key; stop it with Stop-QdrantTestEmulator (by its process id).
+function Start-QdrantTestEmulator {
+    param(
+        [Parameter(Mandatory)] [string] $ApiKey,
+        [string] $Collection = 'docs',
+        [string] $NamespaceKey = 'group_id'
+    )
+    $e = Start-Emulator -Name qdrant -ArgumentList '--api-key', $ApiKey, '--collection', $Collection, '--namespace-key', $NamespaceKey, '--dimension', '4'
+    [pscustomobject]@{ Process = $e.Process; ProcessId = $e.Process.Id; Uri = $e.Uri; Collection = $Collection; NamespaceKey = $NamespaceKey }
+}
+
+function Stop-QdrantTestEmulator {
+    param($Emulator)
+    if (-not $Emulator) { return }
+    $process = Get-Process -Id $Emulator.ProcessId -ErrorAction Ignore
+    if ($process -and -not $process.HasExited) { Stop-Emulator -Process $Emulator.Process }
+}
