@@ -687,8 +687,9 @@ namespace VectorOps.Providers.Qdrant
         /// Qdrant has no call that reports an operation_id's progress (the document offers none): each acknowledged
         /// delete is confirmed by reading, scoped to its namespace with the payload key it was written with (its
         /// ProviderState) — an id delete once none of its ids can be retrieved (points/count with has_id, exact), a
-        /// filter delete once its filter counts 0, a namespace clear once the namespace counts 0. A point written
-        /// again meanwhile keeps its mutation pending (the wait times out and says so), never the reverse.
+        /// filter delete once its filter counts 0, a namespace clear once the namespace counts 0; an upsert (sent with
+        /// wait=true, so pending only after a wait_timeout) once every id reads back. A point written again meanwhile
+        /// keeps its delete pending (the wait times out and says so), never the reverse.
         /// </summary>
         public async Task<IReadOnlyList<VectorMutation>> GetAppliedAsync(IReadOnlyList<VectorMutation> pending, CancellationToken cancellationToken)
         {
@@ -696,16 +697,19 @@ namespace VectorOps.Providers.Qdrant
             if (pending is null) return applied;
             foreach (var m in pending)
             {
-                if (m.Operation == MutationOperation.Upsert)
-                {
-                    applied.Add(m); // written with wait=true: applied when answered
-                    continue;
-                }
                 var key = m.ProviderState != null && m.ProviderState.StartsWith(StatePrefix, StringComparison.Ordinal)
                     ? m.ProviderState.Substring(StatePrefix.Length) : _namespaceKey ?? "";
                 var scopeKey = key.Length == 0 ? null : key;
                 var scope = scopeKey is null ? null : m.Namespace ?? SingleNamespace;
                 long left;
+                if (m.Operation == MutationOperation.Upsert)
+                {
+                    // Sent with wait=true, so acknowledged only after a wait_timeout: applied once every id reads back in its namespace.
+                    var written = m.Ids?.Where(QdrantIds.IsValid).Distinct(StringComparer.Ordinal).ToList();
+                    if (written is null || written.Count == 0) continue;
+                    if (await CountScopedAsync(scopeKey, scope, written, null, cancellationToken).ConfigureAwait(false) == written.Count) applied.Add(m);
+                    continue;
+                }
                 if (m.Ids != null && m.Ids.Count > 0)
                 {
                     var ids = m.Ids.Where(QdrantIds.IsValid).Distinct(StringComparer.Ordinal).ToList();
