@@ -323,4 +323,21 @@ function ConvertTo-TestUuid {
         $hex = $hex.PadRight(32, '0')
         '{0}-{1}-{2}-{3}-{4}' -f $hex.Substring(0, 8), $hex.Substring(8, 4), $hex.Substring(12, 4), $hex.Substring(16, 4), $hex.Substring(20, 12)
     }
+# The Qdrant emulator (tests/VectorOps.Emulators/Qdrant) as a program on a free port, with one collection holding
+# vectors of 4 and a keyword index on the namespace key; stop it with Stop-QdrantTestEmulator (by its process id).
+function Start-QdrantTestEmulator {
+    param(
+        [Parameter(Mandatory)] [string] $ApiKey,
+        [string] $Collection = 'docs',
+        [string] $NamespaceKey = 'group_id'
+    )
+    $e = Start-Emulator -Name qdrant -ArgumentList '--api-key', $ApiKey, '--collection', $Collection, '--namespace-key', $NamespaceKey, '--dimension', '4'
+    [pscustomobject]@{ Process = $e.Process; ProcessId = $e.Process.Id; Uri = $e.Uri; Collection = $Collection; NamespaceKey = $NamespaceKey }
+}
+
+function Stop-QdrantTestEmulator {
+    param($Emulator)
+    if (-not $Emulator) { return }
+    $process = Get-Process -Id $Emulator.ProcessId -ErrorAction Ignore
+    if ($process -and -not $process.HasExited) { Stop-Emulator -Process $Emulator.Process }
 }

@@ -24,6 +24,7 @@ namespace VectorOps.Providers
             Register(Vectorize.VectorizeDescriptor.Descriptor);
             Register(Chroma.ChromaDescriptor.Descriptor);
             Register(Weaviate.WeaviateDescriptor.Descriptor);
+            Register(Qdrant.QdrantDescriptor.Descriptor);
             // Providers in assemblies of their own (their drivers need .NET 8): loaded by name where this process can.
             RegisterAssembly("VectorOps.Providers.PgVector");
         }

@@ -5,6 +5,7 @@ using VectorOps.Tests.Chroma;
 using VectorOps.Tests.Conformance.Throwaway;
 using VectorOps.Tests.PgVector;
 using VectorOps.Tests.Pinecone;
+using VectorOps.Tests.Qdrant;
 using VectorOps.Tests.Vectorize;
 using VectorOps.Tests.Weaviate;
 using Xunit;
@@ -21,11 +22,13 @@ namespace VectorOps.Tests.Conformance
         private readonly Lazy<VectorizeFixture> _vectorize = new Lazy<VectorizeFixture>(() => new VectorizeFixture());
         private readonly Lazy<ChromaFixture> _chroma = new Lazy<ChromaFixture>(() => new ChromaFixture());
         private readonly Lazy<WeaviateFixture> _weaviate = new Lazy<WeaviateFixture>(() => new WeaviateFixture());
+        private readonly Lazy<QdrantFixture> _qdrant = new Lazy<QdrantFixture>(() => new QdrantFixture());
 
         public PineconeFixture Pinecone => _pinecone.Value;
         public VectorizeFixture Vectorize => _vectorize.Value;
         public ChromaFixture Chroma => _chroma.Value;
         public WeaviateFixture Weaviate => _weaviate.Value;
+        public QdrantFixture Qdrant => _qdrant.Value;
 
         public void Dispose()
         {
@@ -33,6 +36,7 @@ namespace VectorOps.Tests.Conformance
             if (_vectorize.IsValueCreated) _vectorize.Value.Dispose();
             if (_chroma.IsValueCreated) _chroma.Value.Dispose();
             if (_weaviate.IsValueCreated) _weaviate.Value.Dispose();
+            if (_qdrant.IsValueCreated) _qdrant.Value.Dispose();
         }
     }
 
@@ -77,6 +81,7 @@ namespace VectorOps.Tests.Conformance
             new FixtureEntry("Vectorize", "CloudflareVectorize", s => new VectorizeProviderFixture(s.Vectorize), VectorizeProviderFixture.Gaps),
             new FixtureEntry("Chroma", "Chroma", s => new ChromaProviderFixture(s.Chroma), ChromaProviderFixture.Gaps),
             new FixtureEntry("Weaviate", "Weaviate", s => new WeaviateProviderFixture(s.Weaviate), WeaviateProviderFixture.Gaps),
+            new FixtureEntry("Qdrant", "Qdrant", s => new QdrantProviderFixture(s.Qdrant), QdrantProviderFixture.Gaps),
             new FixtureEntry("Throwaway", ThrowawayDescriptor.Name, _ => new ThrowawayProviderFixture(), ThrowawayProviderFixture.Gaps),
             // PostgreSQL + pgvector on the shared PGlite server, once per table layout.
             new FixtureEntry("PgVector-VectorOps", "PgVector", _ => new PgVectorProviderFixture(PgTableLayout.VectorOps), PgVectorProviderFixture.GapsOf(PgTableLayout.VectorOps)),

@@ -1,0 +1,46 @@
+namespace VectorOps.Providers.Qdrant
+{
+    /// <summary>Qdrant's entry in the registry: its settings, its API key, and help.</summary>
+    public static class QdrantDescriptor
+    {
+        public const string Endpoint = "Endpoint";
+        public const string NamespaceKey = "NamespaceKey";
+        public const string WaitForApply = "WaitForApply";
+
+        public static readonly ProviderDescriptor Descriptor = new ProviderDescriptor(QdrantProvider.ProviderName,
+            "Qdrant servers and Qdrant Cloud (REST API): -Index names the collection; a namespace is a payload key's value, or the whole collection.", QdrantProvider.Open)
+        {
+            IndexesCreatedElsewhere = "with Qdrant's own client, its dashboard, or PUT /collections/{name}",
+            Credential = new CredentialDescriptor("ApiKey", "API key",
+                "The key the server (service.api_key) or Qdrant Cloud expects, sent as the api-key header; a server without authentication needs none.")
+            {
+                EnvironmentVariables = new[] { QdrantProvider.ApiKeyEnvironmentVariable },
+                Required = false,
+                // A stray VECTOROPS_API_KEY meant for another service is not sent to whatever server -Endpoint names.
+                ReadsGenericVariable = false,
+            },
+            Settings = new[]
+            {
+                new SettingDescriptor(Endpoint, SettingKind.Uri,
+                    "The Qdrant server's REST base URI (port 6333 by default); https unless loopback: an API key never crosses the network in plain http.")
+                {
+                    Aliases = new[] { "Url" },
+                    EnvironmentVariables = new[] { "QDRANT_URL" },
+                    DefaultText = QdrantProvider.DefaultEndpoint.AbsoluteUri,
+                },
+                new SettingDescriptor(NamespaceKey, SettingKind.Text,
+                    "The payload key whose value is a point's namespace (Qdrant's multitenancy by payload, e.g. group_id). " +
+                    "Clearing a namespace deletes its points by filter; the collection is never dropped. Without it the collection is one namespace, 'default'.")
+                {
+                    Aliases = new[] { "TenantKey" },
+                },
+                new SettingDescriptor(WaitForApply, SettingKind.Switch,
+                    "Send deletes with wait=true: each answers once applied (status completed). Without it they are sent with wait=false " +
+                    "and answer acknowledged with Qdrant's operation_id; Wait-VectorMutation confirms them by reading.")
+                {
+                    DefaultText = "off (wait=false)",
+                },
+            },
+        };
+    }
+}
