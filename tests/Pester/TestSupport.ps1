@@ -323,6 +323,8 @@ function ConvertTo-TestUuid {
         $hex = $hex.PadRight(32, '0')
         '{0}-{1}-{2}-{3}-{4}' -f $hex.Substring(0, 8), $hex.Substring(8, 4), $hex.Substring(12, 4), $hex.Substring(16, 4), $hex.Substring(20, 12)
     }
+}
+
 # The Qdrant emulator (tests/VectorOps.Emulators/Qdrant) as a program on a free port, with one collection holding
 # vectors of 4 and a keyword index on the namespace key; stop it with Stop-QdrantTestEmulator (by its process id).
 function Start-QdrantTestEmulator {

@@ -165,13 +165,13 @@ namespace VectorOps.Tests.Conformance
         public void F05_OneBatchFailsPermanently_TheOthersSucceed_AndTheRetryDeletesExactlyItsIds(string provider)
         {
             Open(provider);
-            Target.Faults.OnBodyContaining("\"" + Target.Id(MarkedId) + "\"", Fault.ServerError(), pathPrefix: Target.DeletePath);
+            Target.Faults.OnBodyContaining("\"" + MarkedId + "\"", Fault.ServerError(), pathPrefix: Target.DeletePath);
             var (_, ledger) = Run("F05", maxAttempts: 3);
             var failed = Assert.Single(ledger.ToRetry);
             Assert.Equal(MutationStatus.Failed, failed.Status);
             Assert.Equal(ErrorIds.ProviderServerError, failed.ErrorId);
             Assert.Equal(3, failed.Attempts);
-            Assert.Contains(Target.Id(MarkedId), failed.Ids!);
+            Assert.Contains(MarkedId, failed.Ids!);
             Assert.Equal(5, ledger.Done);
             RetryFailed("F05", ledger);
             Target.AssertNoViolations();
@@ -182,7 +182,7 @@ namespace VectorOps.Tests.Conformance
         public void F06_OneBatchRefusedWith400_IsNotRetried_AndFailsAlone(string provider)
         {
             Open(provider);
-            Target.Faults.OnBodyContaining("\"" + Target.Id(MarkedId) + "\"", Fault.Status(400), pathPrefix: Target.DeletePath);
+            Target.Faults.OnBodyContaining("\"" + MarkedId + "\"", Fault.Status(400), pathPrefix: Target.DeletePath);
             var (_, ledger) = Run("F06");
             var failed = Assert.Single(ledger.ToRetry);
             Assert.Equal(ErrorIds.ProviderBadRequest, failed.ErrorId);
@@ -196,7 +196,7 @@ namespace VectorOps.Tests.Conformance
         public void F07_OneBatchResetEveryTime_FailsAsUnreachable_StraightToTheEmulator(string provider)
         {
             Open(provider);
-            Target.Faults.OnBodyContaining("\"" + Target.Id(MarkedId) + "\"", Fault.Reset(), pathPrefix: Target.DeletePath);
+            Target.Faults.OnBodyContaining("\"" + MarkedId + "\"", Fault.Reset(), pathPrefix: Target.DeletePath);
             var (_, ledger) = Run("F07", throughPrism: false, maxAttempts: 2);
             var failed = Assert.Single(ledger.ToRetry);
             Assert.Equal(ErrorIds.ProviderUnreachable, failed.ErrorId);
@@ -209,7 +209,7 @@ namespace VectorOps.Tests.Conformance
         public void F08_OneBatchTimesOutEveryTime_FailsAsTimeout(string provider)
         {
             Open(provider);
-            Target.Faults.OnBodyContaining("\"" + Target.Id(MarkedId) + "\"", Fault.Hang(TimeSpan.FromSeconds(3)), pathPrefix: Target.DeletePath);
+            Target.Faults.OnBodyContaining("\"" + MarkedId + "\"", Fault.Hang(TimeSpan.FromSeconds(3)), pathPrefix: Target.DeletePath);
             var (_, ledger) = Run("F08", maxAttempts: 2, requestTimeout: TimeSpan.FromMilliseconds(600));
             var failed = Assert.Single(ledger.ToRetry);
             Assert.Equal(ErrorIds.ProviderTimeout, failed.ErrorId);
