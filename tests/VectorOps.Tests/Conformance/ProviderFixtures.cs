@@ -82,6 +82,7 @@ namespace VectorOps.Tests.Conformance
             new FixtureEntry("Chroma", "Chroma", s => new ChromaProviderFixture(s.Chroma), ChromaProviderFixture.Gaps),
             new FixtureEntry("Weaviate", "Weaviate", s => new WeaviateProviderFixture(s.Weaviate), WeaviateProviderFixture.Gaps),
             new FixtureEntry("Qdrant", "Qdrant", s => new QdrantProviderFixture(s.Qdrant), QdrantProviderFixture.Gaps),
+            new FixtureEntry("Qdrant-OneNamespace", "Qdrant", s => new QdrantProviderFixture(s.Qdrant, namespaced: false), QdrantProviderFixture.Gaps),
             new FixtureEntry("Throwaway", ThrowawayDescriptor.Name, _ => new ThrowawayProviderFixture(), ThrowawayProviderFixture.Gaps),
             // PostgreSQL + pgvector on the shared PGlite server, once per table layout.
             new FixtureEntry("PgVector-VectorOps", "PgVector", _ => new PgVectorProviderFixture(PgTableLayout.VectorOps), PgVectorProviderFixture.GapsOf(PgTableLayout.VectorOps)),

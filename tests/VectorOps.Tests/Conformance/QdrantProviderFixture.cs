@@ -59,7 +59,7 @@ namespace VectorOps.Tests.Conformance
         private string Scope(string ns) => _namespaced ? Collection.Name + "/" + ns : Collection.Name;
 
         public override IReadOnlyCollection<string> DeletedIds() => Emulator.Journal.DeletedIds(Scope(Namespace));
-        public override IReadOnlyCollection<string>? DeletedIdsIn(params string[] namespaces) => namespaces.SelectMany(ns => Emulator.Journal.DeletedIds(Scope(ns))).ToList();
+        public override IReadOnlyCollection<string>? DeletedIdsIn(params string[] namespaces) => namespaces.Select(Scope).Distinct().SelectMany(scope => Emulator.Journal.DeletedIds(scope)).ToList(); // one scope when not namespaced
         public override IReadOnlyCollection<string> DeletedTwice() => Emulator.Journal.DeletedMoreThanOnce(Scope(Namespace));
         public override IReadOnlyList<JournalEntry> Deletes() => _fixture.Calls(Collection.Name, "delete");
         public override int MutatingCalls() => _fixture.MutatingCalls(Collection.Name);

@@ -124,7 +124,7 @@ namespace VectorOps.Tests.Qdrant
             Assert.False(p.Capabilities.SupportsNamespaces);
             Assert.Equal(new[] { "default:2" }, Namespaces(p).Select(n => n.Name + ":" + n.RecordCount));
             var ex = Assert.Throws<VectorOpsException>(() => p.ValidateNamespace("other"));
-            Assert.Equal(ErrorIds.InvalidNamespace, ex.ErrorId);
+            Assert.Equal(ErrorIds.NamespaceNotFound, ex.ErrorId);
             Assert.Contains("-NamespaceKey", ex.Message);
         }
 

@@ -246,8 +246,10 @@ namespace VectorOps.Providers.Qdrant
             if (string.IsNullOrWhiteSpace(@namespace))
                 throw new VectorOpsException(ErrorIds.InvalidNamespace, VectorOpsErrorCategory.InvalidArgument,
                     "A Qdrant namespace is a non-blank payload value.", @namespace);
+            // Without a key every point is in the one namespace, so another name must never reach a delete: it is
+            // refused here, as a namespace this collection does not have (the error names the setting that makes more).
             if (_namespaceKey is null && !string.Equals(@namespace, SingleNamespace, StringComparison.Ordinal))
-                throw new VectorOpsException(ErrorIds.InvalidNamespace, VectorOpsErrorCategory.InvalidArgument,
+                throw new VectorOpsException(ErrorIds.NamespaceNotFound, VectorOpsErrorCategory.ObjectNotFound,
                     $"Qdrant collection '{Index}' is one namespace, '{SingleNamespace}', as connected: give {_settings.Names.Option(QdrantDescriptor.Descriptor.FindSetting(QdrantDescriptor.NamespaceKey)!)} " +
                     $"to read namespaces from a payload key, not '{Show(@namespace)}'.", @namespace);
         }
