@@ -11,7 +11,7 @@ namespace VectorOps.Tests.Conformance
     /// <summary>
     /// A fresh collection on the Qdrant emulator behind Prism, namespaced by the payload key group_id (keyword
     /// indexed, so namespaces are listed by facet): namespaces "docs" and "docs-other". Qdrant ids are integers or
-    /// UUIDs, so the suite's text ids and prefixes are written as prefix-keeping UUIDs (<see cref="QdrantFixture.HexId"/>).
+    /// UUIDs, so the suite's text ids and prefixes are written as prefix-keeping UUIDs (<see cref="UuidIds"/>, as for Weaviate).
     /// Deletes go with wait=false and the emulator applies them after a short delay: <see cref="Settle"/> waits.
     /// "Qdrant-OneNamespace" connects without -NamespaceKey: the collection is the one namespace 'default' (clearing it
     /// lists the ids and deletes them: an unscoped delete is never sent).
@@ -43,8 +43,8 @@ namespace VectorOps.Tests.Conformance
         public override string Secret => QdrantFixture.Key;
         public override string WrongSecret => "qdr_WRONGkey_0a1b2c3d4e5f6a7b8c9d";
 
-        public override string Id(string plain) => QdrantFixture.HexId(plain);
-        public override string IdPrefix(string plain) => QdrantFixture.HexPrefix(plain);
+        public override string Id(string plain) => UuidIds.Of(plain);
+        public override string IdPrefix(string plain) => UuidIds.Prefix(plain);
 
         public override void Seed(string @namespace, IEnumerable<string> ids) => QdrantFixture.Seed(Collection, _namespaced ? @namespace : null, ids);
 

@@ -115,40 +115,6 @@ namespace VectorOps.Tests.Qdrant
             Prism.Dispose();
             Emulator.Dispose();
         }
-
-        /// <summary>
-        /// A text id as a Qdrant UUID that keeps prefixes: its ASCII bytes in hexadecimal, padded with zeros to 32
-        /// digits and hyphenated 8-4-4-4-12 ("doc-00042" -> "646f632d-3030-3034-3200-000000000000"). Ids of at most
-        /// 16 characters. The conformance suite's ids and prefixes go through it, so "doc-" still selects exactly
-        /// the doc- ids and a body holding "doc-00042" still holds its UUID.
-        /// </summary>
-        public static string HexId(string plain)
-        {
-            var hex = Hex(plain);
-            if (hex.Length > 32) throw new ArgumentException($"'{plain}' is longer than 16 characters.", nameof(plain));
-            return Hyphenate(hex.PadRight(32, '0'));
-        }
-
-        /// <summary>The prefix of every <see cref="HexId"/> of an id starting with <paramref name="plain"/>.</summary>
-        public static string HexPrefix(string plain) => Hyphenate(Hex(plain));
-
-        private static string Hex(string plain)
-        {
-            var sb = new StringBuilder();
-            foreach (var b in Encoding.ASCII.GetBytes(plain)) sb.Append(b.ToString("x2", CultureInfo.InvariantCulture));
-            return sb.ToString();
-        }
-
-        private static string Hyphenate(string hex)
-        {
-            var sb = new StringBuilder();
-            for (var i = 0; i < hex.Length; i++)
-            {
-                if (i == 8 || i == 12 || i == 16 || i == 20) sb.Append('-');
-                sb.Append(hex[i]);
-            }
-            return sb.ToString();
-        }
     }
 
     [CollectionDefinition(Name)]

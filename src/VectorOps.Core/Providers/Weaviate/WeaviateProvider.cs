@@ -585,8 +585,7 @@ namespace VectorOps.Providers.Weaviate
             var where = WeaviateWhere.Translate(filter, schema.Properties, schema.IndexNullState);
             if (where is WeaviateWhere.Constant c && !c.Value) yield break;
             var node = where is WeaviateWhere.Constant ? WeaviateWhere.Everything : where;
-            var seen = new List<string>();
-            var seenSet = new HashSet<string>(StringComparer.Ordinal);
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -606,12 +605,8 @@ namespace VectorOps.Providers.Weaviate
                     w.WriteEndArray();
                     w.WriteEndObject();
                 }, true, true, cancellationToken).ConfigureAwait(false);
-                var fresh = r.Ids.Concat(r.Failures.Select(f => f.Id)).Where(seenSet.Add).ToList();
-                if (fresh.Count > 0)
-                {
-                    seen.AddRange(fresh);
-                    yield return fresh;
-                }
+                var fresh = r.Ids.Concat(r.Failures.Select(f => f.Id)).Where(seen.Add).ToList();
+                if (fresh.Count > 0) yield return fresh;
                 if (r.Limit <= 0 || r.Matches < r.Limit || fresh.Count == 0) yield break;
             }
         }
