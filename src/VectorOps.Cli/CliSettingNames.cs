@@ -17,6 +17,8 @@ namespace VectorOps.Cli
 
         public override string Option(SettingDescriptor setting) => "--" + setting.OptionName;
 
+        public override string Option(string settingName) => "--" + SettingDescriptor.Kebab(settingName);
+
         // Secrets never go on the command line: a file, or the environment.
         public override string Credential(CredentialDescriptor credential) => "--api-key-file FILE";
 

@@ -162,7 +162,7 @@ namespace VectorOps.Providers
                 var setting = FindSetting(pair.Key);
                 if (setting is null)
                     throw new VectorOpsException(ErrorIds.InvalidSetting, VectorOpsErrorCategory.InvalidArgument,
-                        $"{Name} has no setting '{pair.Key}'." + (Settings.Count == 0 ? " It takes none beyond the shared ones." :
+                        $"{Name} has no setting {names.Option(pair.Key)}." + (Settings.Count == 0 ? " It takes none beyond the shared ones." :
                             " Its settings: " + string.Join(", ", Settings.Select(s => names.Option(s))) + "."),
                         pair.Key);
                 if (pair.Value is null) continue;

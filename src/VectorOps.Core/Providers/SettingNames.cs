@@ -40,6 +40,9 @@ namespace VectorOps.Providers
         /// <summary>How the user gives a provider's own setting, e.g. "-IndexHost", "--index-host URI".</summary>
         public abstract string Option(SettingDescriptor setting);
 
+        /// <summary>How the user spells a setting known only by its name (one no provider descriptor declares), e.g. "-Path", "--path".</summary>
+        public abstract string Option(string settingName);
+
         /// <summary>How the user gives the provider's credential, e.g. "-ApiKey (a SecureString) or -Credential", "--api-key-file FILE".</summary>
         public abstract string Credential(CredentialDescriptor credential);
 
@@ -60,6 +63,8 @@ namespace VectorOps.Providers
             };
 
             public override string Option(SettingDescriptor setting) => "-" + setting.Name;
+
+            public override string Option(string settingName) => "-" + settingName;
 
             public override string Credential(CredentialDescriptor credential) => $"-{credential.Name} (a SecureString) or -Credential";
 

@@ -118,6 +118,21 @@ namespace VectorOps.Tests.Cli
         }
 
         [Fact]
+        public void A_provider_that_takes_no_settings_names_the_refused_one_as_the_CLI_spells_it()
+        {
+            // Not registered: another test's registration must not decide what this one sees (CI once ran the loop
+            // above with such a provider registered, and the message said 'Path' where the user typed --path).
+            var bare = new ProviderDescriptor("SettinglessSample", "A descriptor of the tests.", _ => throw new InvalidOperationException("not connected"));
+            var foreign = ProviderRegistry.Providers.SelectMany(o => o.Settings).First(s => s.Name.Length > 4 && s.Name.Any(char.IsUpper) && s.Name.Skip(1).Any(char.IsUpper));
+            var (text, _) = Sample(foreign);
+            var settings = Build("--provider", ProviderRegistry.DefaultProvider, "--" + foreign.OptionName, text);
+            var ex = Assert.Throws<VectorOpsException>(() => bare.Prepare(settings));
+            Assert.Equal(ErrorIds.InvalidSetting, ex.ErrorId);
+            Assert.Contains("--" + foreign.OptionName, ex.Message);
+            Assert.Contains("takes none beyond the shared ones", ex.Message);
+        }
+
+        [Fact]
         public void Two_names_of_one_setting_are_refused_together()
         {
             var s = ProviderRegistry.Providers.SelectMany(p => p.Settings.Select(x => (p, x)))

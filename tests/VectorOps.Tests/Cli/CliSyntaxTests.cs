@@ -188,7 +188,7 @@ namespace VectorOps.Tests.Cli
             var bin = Directory.CreateDirectory(Path.Combine(store.Folder, "bin")).FullName;
             var shim = Path.Combine(bin, "vectorops");
             File.WriteAllText(shim, "#!/bin/sh\nexec dotnet \"" + CliRunner.DllPath + "\" \"$@\"\n");
-            File.SetUnixFileMode(shim, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(shim, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
             string Complete(string line)
             {

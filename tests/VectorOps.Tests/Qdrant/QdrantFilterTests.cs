@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Text.Json;
 using System.Threading;
+using System.Threading.Tasks;
 using VectorOps.Errors;
 using VectorOps.Filtering;
 using VectorOps.Model;
@@ -96,7 +97,7 @@ namespace VectorOps.Tests.Qdrant
         }
 
         [Fact]
-        public void Random_filters_find_through_Qdrant_exactly_what_the_filter_language_finds_in_memory()
+        public async Task Random_filters_find_through_Qdrant_exactly_what_the_filter_language_finds_in_memory()
         {
             var r = new Random(1616);
             var collection = Fixture.NewCollection();
@@ -121,11 +122,10 @@ namespace VectorOps.Tests.Qdrant
                 var filter = MetadataFilter.Parse(RandomCondition(r, 0));
                 var expected = records.Where(x => filter.Matches(x.Metadata)).Select(x => x.Id).OrderBy(x => x, StringComparer.Ordinal).ToList();
                 var found = new List<string>();
-                var e = p.FindIdsAsync("ns", filter, CancellationToken.None).GetAsyncEnumerator();
-                while (e.MoveNextAsync().AsTask().GetAwaiter().GetResult()) found.AddRange(e.Current);
+                await foreach (var page in p.FindIdsAsync("ns", filter, CancellationToken.None)) found.AddRange(page);
                 Assert.True(expected.SequenceEqual(found.OrderBy(x => x, StringComparer.Ordinal)),
                     $"{filter.Json}: expected {string.Join(",", expected)}; Qdrant found {string.Join(",", found.OrderBy(x => x, StringComparer.Ordinal))}");
-                Assert.Equal(expected.Count, Sync(p.CountAsync("ns", filter, CancellationToken.None)));
+                Assert.Equal(expected.Count, await p.CountAsync("ns", filter, CancellationToken.None));
                 checkedFilters++;
                 if (expected.Count > 0 && expected.Count < records.Count) nonTrivial++;
             }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Threading;
+using System.Threading.Tasks;
 using VectorOps.Commands;
 using VectorOps.Connections;
 using VectorOps.Errors;
@@ -368,7 +369,7 @@ namespace VectorOps.Tests.Weaviate
         // ---- namespaces ----------------------------------------------------------------------------------
 
         [Fact]
-        public void A_class_without_multi_tenancy_is_one_namespace_named_default()
+        public async Task A_class_without_multi_tenancy_is_one_namespace_named_default()
         {
             var cls = _fixture.NewClass(false, true);
             Seed(cls, null, ProviderFixture.Ids("doc-", 6));
@@ -377,7 +378,7 @@ namespace VectorOps.Tests.Weaviate
             Assert.Equal("default", provider.DefaultNamespace);
             var e = Assert.Throws<VectorOpsException>(() => provider.ValidateNamespace("t1"));
             Assert.Equal(ErrorIds.InvalidNamespace, e.ErrorId);
-            var stats = provider.GetStatsAsync(CancellationToken.None).GetAwaiter().GetResult();
+            var stats = await provider.GetStatsAsync(CancellationToken.None);
             var ns = Assert.Single(stats.Namespaces);
             Assert.Equal("default", ns.Name);
             Assert.Equal(6, ns.RecordCount);
@@ -390,13 +391,13 @@ namespace VectorOps.Tests.Weaviate
         }
 
         [Fact]
-        public void Tenants_are_the_namespaces_an_unknown_one_is_refused_and_an_inactive_one_is_listed_without_a_count()
+        public async Task Tenants_are_the_namespaces_an_unknown_one_is_refused_and_an_inactive_one_is_listed_without_a_count()
         {
             var cls = _fixture.NewClass(true, true, "alpha", "beta");
             Emulator.AddTenant(cls, "cold", "INACTIVE");
             Seed(cls, "alpha", ProviderFixture.Ids("doc-", 5));
             var c = Connect(cls);
-            var list = c.ProviderInstance.GetStatsAsync(CancellationToken.None).GetAwaiter().GetResult().Namespaces;
+            var list = (await c.ProviderInstance.GetStatsAsync(CancellationToken.None)).Namespaces;
             Assert.Equal(new[] { "alpha", "beta", "cold" }, list.Select(n => n.Name));
             Assert.Equal(new long?[] { 5, 0, null }, list.Select(n => n.RecordCount));
 
