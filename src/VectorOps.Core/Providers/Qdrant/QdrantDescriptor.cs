@@ -1,3 +1,5 @@
+using System;
+
 namespace VectorOps.Providers.Qdrant
 {
     /// <summary>Qdrant's entry in the registry: its settings, its API key, and help.</summary>
@@ -11,6 +13,13 @@ namespace VectorOps.Providers.Qdrant
             "Qdrant servers and Qdrant Cloud (REST API): -Index names the collection; a namespace is a payload key's value, or the whole collection.", QdrantProvider.Open)
         {
             IndexesCreatedElsewhere = "with Qdrant's own client, its dashboard, or PUT /collections/{name}",
+            Limits = new[]
+            {
+                FormattableString.Invariant($"Ids are unsigned integers or UUIDs, checked before anything is sent. Up to {QdrantProvider.MaxIdsPerDelete} ids per delete request, and no request over {QdrantProvider.MaxRequestBytes / (1024 * 1024)} MB (the server's limit)."),
+                "Filter deletes count their matches first (points/count, exact), then delete by the same filter; prefix deletes scroll the ids and delete them by id. An empty filter is refused before any request (in Qdrant it would match every point).",
+                "Deletes are sent with wait=false and answer Acknowledged with Qdrant's operation_id; Qdrant has no call that reports an operation's progress, so Wait-VectorMutation confirms by reading (the ids, filter or namespace count 0). -WaitForApply sends wait=true instead.",
+                "Collections with named vectors are refused for writes (restore, add): their vectors are not one dense vector.",
+            },
             Credential = new CredentialDescriptor("ApiKey", "API key",
                 "The key the server (service.api_key) or Qdrant Cloud expects, sent as the api-key header; a server without authentication needs none.")
             {

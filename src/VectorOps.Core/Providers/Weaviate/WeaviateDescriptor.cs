@@ -1,3 +1,5 @@
+using System;
+
 namespace VectorOps.Providers.Weaviate
 {
     /// <summary>Weaviate's entry in the registry: its endpoint, its API key, and help.</summary>
@@ -10,6 +12,12 @@ namespace VectorOps.Providers.Weaviate
             WeaviateProvider.Open)
         {
             IndexesCreatedElsewhere = "with Weaviate's own client or POST /v1/schema (and its tenants with POST /v1/schema/{class}/tenants)",
+            Limits = new[]
+            {
+                FormattableString.Invariant($"Ids are UUIDs, checked before anything is sent. Every delete is DELETE /v1/batch/objects: ids as ContainsAny on id, up to {WeaviateProvider.MaxIdsPerDeleteRequest} a request; one call removes at most the server's results.limit (QUERY_MAXIMUM_RESULTS, 10,000 by default), so a delete that may match more is sent again, one mutation a round, until nothing matches."),
+                "Filters become a where checked against the class schema; what cannot be translated exactly is refused (FilterNotSupportedByProvider). -WhatIf uses the server's dryRun with verbose output, which mutates nothing.",
+                FormattableString.Invariant($"Objects the server reports as failed make the mutation Failed with exactly their ids, so piping it back retries them. Up to {WeaviateProvider.MaxUpsertObjects} objects per upsert and {WeaviateProvider.MaxFetchIds} ids per fetch."),
+            },
             Credential = new CredentialDescriptor("ApiKey", "API key",
                 "The Weaviate API key, sent as a bearer token (Authorization: Bearer); a server without authentication needs none.")
             {
