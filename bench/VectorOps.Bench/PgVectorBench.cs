@@ -100,13 +100,13 @@ namespace VectorOps.Bench
                 Report.Line("WARNING: a run was not clean (see the progress lines).");
         }
 
-        private sealed class PhaseResult
+        internal sealed class PhaseResult
         {
             public double Seconds, ClientCpu, ServerCpu;
             public long PeakWorkingSet, Allocated;
         }
 
-        private static PhaseResult Phase(Process? server, Action run)
+        internal static PhaseResult Phase(Process? server, Action run)
         {
             GC.Collect();
             GC.WaitForPendingFinalizers();

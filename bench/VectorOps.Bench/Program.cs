@@ -45,6 +45,8 @@ namespace VectorOps.Bench
                 catch (Exception ex) { Console.Error.WriteLine("pgvector case failed: " + ex); return 1; }
             }
             if (o.Chroma) ChromaBench.Run(o);
+            if (o.Local) LocalBench.Run(o);
+            if (o.PsStream) PwshStream.Run(o);
             return 0;
         }
 
@@ -340,7 +342,15 @@ namespace VectorOps.Bench
             "presets: all (every table, ~10 min), quick (small N, ~2 min), overhead, service, stream, sweep, profile, loop, pgvector,\n" +
             "         chroma (VectorOps against Chroma's own JS client on the real server, one run)";
 
-        public bool Overhead, Service, Stream, Sweep, Profile, Quick, PgVector, Chroma;
+        public bool Overhead, Service, Stream, Sweep, Profile, Quick, PgVector, Chroma, Local, PsStream;
+
+        /// <summary>The PowerShell streaming case's sizes (--psstream-n).</summary>
+        public int[] PsStreamSizes = { 1_000_000, 10_000_000 };
+
+        /// <summary>The local case's ids (--local-n), runs of each variant (--local-runs), and --no-pwsh.</summary>
+        public int LocalN = 200_000;
+        public int LocalRuns = 3;
+        public bool SkipPwsh;
 
         /// <summary>The pgvector case's ids (--pg-n).</summary>
         public int PgN = 1_000_000;
@@ -387,6 +397,8 @@ namespace VectorOps.Bench
                 case "loop": o.Loop = "a"; o.Sizes = new[] { 1_000_000 }; o.Runs = 20; break;
                 case "pgvector": o.PgVector = true; break;
                 case "chroma": o.Chroma = true; break;
+                case "local": o.Local = true; break;
+                case "psstream": o.PsStream = true; break;
                 default: throw new ArgumentException($"Unknown preset '{o.Preset}'.");
             }
             for (; i < args.Length; i++)
@@ -409,6 +421,10 @@ namespace VectorOps.Bench
                     case "--variant": o.Loop = Next() == "c" ? "c" : "a"; break;
                     case "--pg-n": o.PgN = int.Parse(Next().Replace("_", ""), CultureInfo.InvariantCulture); break;
                     case "--chroma-n": o.ChromaN = int.Parse(Next().Replace("_", ""), CultureInfo.InvariantCulture); break;
+                    case "--local-n": o.LocalN = int.Parse(Next().Replace("_", ""), CultureInfo.InvariantCulture); break;
+                    case "--local-runs": o.LocalRuns = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                    case "--no-pwsh": o.SkipPwsh = true; break;
+                    case "--psstream-n": o.PsStreamSizes = Ints(); break;
                     case "--warm-runs": o.WarmRuns = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     default: throw new ArgumentException($"Unknown option '{args[i]}'.");
                 }

@@ -70,7 +70,7 @@ namespace VectorOps.Bench
 
         private static string Mb(long bytes) => (bytes / 1024.0 / 1024.0).ToString("0", CultureInfo.InvariantCulture);
 
-        private static string IdFile(string dir, int n, bool bad)
+        internal static string IdFile(string dir, int n, bool bad)
         {
             var path = Path.Combine(dir, $"ids-{n}{(bad ? "-bad" : "")}.txt");
             if (File.Exists(path)) return path;

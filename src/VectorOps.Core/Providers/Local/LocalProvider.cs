@@ -495,23 +495,65 @@ CREATE TABLE IF NOT EXISTS vo_records (
                     using var interrupt = Interruptible(c, cancellationToken);
                     using var tx = c.BeginTransaction(deferred: false);
                     var nsId = NamespaceId(c, tx, @namespace);
-                    if (nsId != null)
-                    {
-                        using var cmd = Command(c, tx, "DELETE FROM vo_records WHERE ns_id = @ns AND id = @id;");
-                        cmd.Parameters.AddWithValue("@ns", nsId.Value);
-                        var idParam = cmd.Parameters.Add("@id", SqliteType.Text);
-                        foreach (var id in ids)
-                        {
-                            idParam.Value = id;
-                            deleted += cmd.ExecuteNonQuery();
-                        }
-                    }
+                    if (nsId != null) deleted = DeleteEach(c, nsId.Value, ids);
                     cancellationToken.ThrowIfCancellationRequested();
                     tx.Commit();
                 }
                 Trace($"Local '{Index}/{@namespace}': deleted {deleted} of {ids.Count} id(s) in {clock.ElapsedMilliseconds} ms.");
                 return Written(deleted);
             });
+
+        private const string DeleteOneSql = "DELETE FROM vo_records WHERE ns_id = ?1 AND id = ?2;";
+
+        /// <summary>
+        /// The batch's ids deleted one statement execution each, inside the caller's transaction, through SQLite's C
+        /// API on the connection's own handle: one statement prepared per batch, the namespace bound once, each id
+        /// encoded as UTF-8 into one reused buffer and bound, stepped, reset. The same statements
+        /// Microsoft.Data.Sqlite would run; what it adds per execution (a data reader, a parameter conversion and
+        /// a UTF-8 copy per id, its statement bookkeeping) was most of the local store's CPU per deleted id.
+        /// Returns the rows SQLite reports deleted (sqlite3_changes after each step), so ids that were not there
+        /// are not counted. A failing step throws the SqliteException Microsoft.Data.Sqlite would have thrown.
+        /// </summary>
+        private static long DeleteEach(SqliteConnection c, long nsId, IReadOnlyList<string> ids)
+        {
+            var db = c.Handle ?? throw new InvalidOperationException("The local store connection is not open.");
+            var rc = SQLitePCL.raw.sqlite3_prepare_v2(db, DeleteOneSql, out var stmt);
+            SqliteException.ThrowExceptionForRC(rc, db);
+            var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(4 * MaxIdLength);
+            try
+            {
+                SqliteException.ThrowExceptionForRC(SQLitePCL.raw.sqlite3_bind_int64(stmt, 1, nsId), db);
+                long deleted = 0;
+                for (var i = 0; i < ids.Count; i++)
+                {
+                    var id = ids[i];
+                    var max = Encoding.UTF8.GetMaxByteCount(id.Length);
+                    if (max > buffer.Length)
+                    {
+                        System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(max);
+                    }
+                    var length = Encoding.UTF8.GetBytes(id, 0, id.Length, buffer, 0);
+                    // Bound as transient (SQLite copies it), so the buffer is free again for the next id.
+                    SqliteException.ThrowExceptionForRC(SQLitePCL.raw.sqlite3_bind_text(stmt, 2, new ReadOnlySpan<byte>(buffer, 0, length)), db);
+                    rc = SQLitePCL.raw.sqlite3_step(stmt);
+                    if (rc != SQLitePCL.raw.SQLITE_DONE)
+                    {
+                        SQLitePCL.raw.sqlite3_reset(stmt);
+                        SqliteException.ThrowExceptionForRC(rc, db);
+                        throw new InvalidOperationException("A DELETE statement returned rows.");
+                    }
+                    deleted += SQLitePCL.raw.sqlite3_changes(db);
+                    SqliteException.ThrowExceptionForRC(SQLitePCL.raw.sqlite3_reset(stmt), db);
+                }
+                return deleted;
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+                stmt.Dispose();
+            }
+        }
 
         public Task<ProviderWriteResult> DeleteByFilterAsync(string @namespace, MetadataFilter filter, CancellationToken cancellationToken) =>
             Run(cancellationToken, "delete by filter", @namespace, () =>

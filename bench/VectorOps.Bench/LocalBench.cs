@@ -1,0 +1,387 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using SQLitePCL;
+using VectorOps.Commands;
+using VectorOps.Connections;
+using VectorOps.Providers;
+
+namespace VectorOps.Bench
+{
+    /// <summary>
+    /// The local store against SQLite itself (issue 19, item 1). Two files in a temporary folder, each seeded (not
+    /// timed) with the same N ids in a table of the Local provider's own shape (its DDL: vo_indexes, vo_namespaces,
+    /// vo_records with UNIQUE (ns_id, id); an 8-float dense BLOB, a small metadata JSON, a timestamp per row), WAL.
+    /// (a) VectorOps: RemoveByIdsCommand fed one id per Add call (as Remove-VectorRecord's ProcessRecord), the
+    /// Local provider created from ConnectionSettings as Connect-VectorIndex does, its defaults (1,000 ids a batch,
+    /// one batch at a time). (b) SQLite itself: the same native library (SQLitePCLRaw e_sqlite3), driven through
+    /// its C API with nothing between: one connection, <c>DELETE FROM vo_records WHERE ns_id = ?1 AND id = ?2</c>
+    /// prepared once and reused (bind, step, reset), BEGIN IMMEDIATE ... COMMIT around every 1,000 ids, the same
+    /// journal (WAL) and the same synchronous level as the provider (SQLite's default, FULL). (c) the cmdlet:
+    /// <c>$ids | Remove-VectorRecord -Force</c> in PowerShell 7.6 (the repository's pwsh tool) with the built module,
+    /// timed inside PowerShell around the pipeline only (ids read into an array first, mutations assigned to $null).
+    /// Every run is checked: 0 rows left, N reported deleted.
+    /// </summary>
+    internal static class LocalBench
+    {
+        private const string IndexName = "bench";
+        private const string Ns = "default";
+
+        public static void Run(Options o)
+        {
+            var n = o.LocalN;
+            Report.Heading($"Local store: {n:N0} ids deleted by VectorOps vs SQLite itself (same table shape, 1,000-id transactions, WAL)");
+            Batteries_V2.Init();
+            var dir = Path.Combine(Path.GetTempPath(), "vectorops-bench", "local-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+            Directory.CreateDirectory(dir);
+            try
+            {
+                RunIn(o, dir, n);
+            }
+            finally
+            {
+                try { Directory.Delete(dir, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            }
+        }
+
+        /// <summary>The figures of one run of the case, for the quick preset's summary.</summary>
+        public static double LastRatio = double.NaN;
+
+        private static void RunIn(Options o, string dir, int n)
+        {
+            var w = new Workload(n, 1, 1000);
+            var storeA = Path.Combine(dir, "vectorops.db");
+            var storeB = Path.Combine(dir, "sqlite.db");
+            var settings = new ConnectionSettings { Provider = "Local", Index = IndexName, CreateIfMissing = true };
+            settings["Path"] = storeA;
+            // Create the file and index the way Connect-VectorIndex -Create does, then close it again.
+            using (ProviderRegistry.Create(settings)) { }
+            settings.CreateIfMissing = false;
+
+            // Warm-up (JIT of the command layer and provider, the native library loaded, the file cache): a small
+            // round of each, not recorded.
+            var warm = new Workload(Math.Min(n, 20_000), 1, 1000);
+            Seed(storeA, warm.Ids);
+            RunVectorOps(settings, warm);
+            CreateRaw(storeB);
+            Seed(storeB, warm.Ids);
+            RunRaw(storeB, warm.Ids);
+
+            var a = new List<(PgVectorBench.PhaseResult R, ClientOutcome O, long Left)>();
+            var b = new List<(PgVectorBench.PhaseResult R, long Deleted, long Left)>();
+            for (var run = 0; run < o.LocalRuns; run++)
+            {
+                // Alternate which goes first, so that neither always meets the other's checkpoint or page cache.
+                for (var k = 0; k < 2; k++)
+                {
+                    if ((run + k) % 2 == 0)
+                    {
+                        Seed(storeA, w.Ids);
+                        ClientOutcome? outcome = null;
+                        var r = PgVectorBench.Phase(null, () => outcome = RunVectorOps(settings, w));
+                        var left = Count(storeA);
+                        a.Add((r, outcome!, left));
+                        Report.Progress($"local (a) VectorOps run {run + 1}: {r.Seconds:0.000} s, {outcome!.Ids:N0} ids done, {outcome.Failed} failed, {left} rows left" +
+                                        (outcome.FirstError is null ? "" : ", first error: " + outcome.FirstError));
+                    }
+                    else
+                    {
+                        Seed(storeB, w.Ids);
+                        long deleted = 0;
+                        var r = PgVectorBench.Phase(null, () => deleted = RunRaw(storeB, w.Ids));
+                        var left = Count(storeB);
+                        b.Add((r, deleted, left));
+                        Report.Progress($"local (b) SQLite itself run {run + 1}: {r.Seconds:0.000} s, {deleted:N0} deleted, {left} rows left");
+                    }
+                }
+            }
+
+            CmdletResult? cmdlet = null;
+            if (!o.SkipPwsh)
+            {
+                Seed(storeA, w.Ids);
+                cmdlet = RunCmdlet(dir, storeA, w.Ids);
+                if (cmdlet != null)
+                {
+                    cmdlet.Left = Count(storeA);
+                    Report.Progress($"local (c) cmdlet: {cmdlet.Seconds:0.000} s in PowerShell, {cmdlet.Deleted:N0} reported deleted, {cmdlet.Left} rows left");
+                }
+            }
+
+            string F(double v, string f) => v.ToString(f, CultureInfo.InvariantCulture);
+            var ta = Measure.Median(a.Select(x => x.R.Seconds));
+            var tb = Measure.Median(b.Select(x => x.R.Seconds));
+            LastRatio = tb / ta;
+            var rows = new List<string[]>
+            {
+                Row("(a) VectorOps: RemoveByIdsCommand fed one id per Add, Local provider, defaults", a.Select(x => x.R).ToList(), n,
+                    a.Sum(x => x.O.Failed) + " failed", a.Max(x => x.Left)),
+                Row("(b) SQLite itself: C API, one prepared DELETE reused, BEGIN IMMEDIATE/COMMIT per 1,000 ids", b.Select(x => x.R).ToList(), n,
+                    b.All(x => x.Deleted == n) ? "all deleted" : "NOT all deleted", b.Max(x => x.Left)),
+            };
+            if (cmdlet != null)
+                rows.Add(new[]
+                {
+                    "(c) `$ids | Remove-VectorRecord -Force` in pwsh " + cmdlet.Version + " (timed inside PowerShell; its CPU and memory are the whole pwsh process)",
+                    F(cmdlet.Seconds, "0.000"), "1", F(n / cmdlet.Seconds, "N0"), F(cmdlet.CpuSeconds, "0.00"), Mb(cmdlet.PeakWorkingSet), "",
+                    cmdlet.Deleted == n ? "all deleted" : $"{cmdlet.Deleted:N0} reported", cmdlet.Left.ToString(CultureInfo.InvariantCulture),
+                });
+            Report.Table($"{n:N0} ids, 21 characters each; medians of {o.LocalRuns} run(s) of (a) and (b), alternating; SQLite {raw.sqlite3_libversion().utf8_to_string()} (e_sqlite3, both sides)",
+                new[] { "variant", "seconds (median)", "runs", "ids/s", "CPU s (median)", "peak working set (max)", "allocated (median)", "check", "rows left (max)" }, rows);
+            Report.Line($"Ratio (b)/(a) in time, VectorOps against SQLite itself: **{F(tb / ta, "0.00")}** (target >= 0.90)" +
+                        (cmdlet != null ? $"; through the cmdlet (c): {F(tb / cmdlet.Seconds, "0.00")}." : ".") +
+                        " Runs (a): " + string.Join(", ", a.Select(x => F(x.R.Seconds, "0.000"))) + " s; (b): " + string.Join(", ", b.Select(x => F(x.R.Seconds, "0.000"))) + " s. " +
+                        "Peak working set: sampled every 20 ms in this process during the phase (the N-id array of the workload included).");
+            if (a.Any(x => x.O.Failed > 0 || x.O.Ids != n || x.Left != 0) || b.Any(x => x.Deleted != n || x.Left != 0) ||
+                (cmdlet != null && (cmdlet.Deleted != n || cmdlet.Left != 0)))
+                Report.Line("WARNING: a run was not clean (see the progress lines).");
+        }
+
+        private static string[] Row(string name, List<PgVectorBench.PhaseResult> r, int n, string check, long left)
+        {
+            string F(double v, string f) => v.ToString(f, CultureInfo.InvariantCulture);
+            var t = Measure.Median(r.Select(x => x.Seconds));
+            return new[]
+            {
+                name, F(t, "0.000"), r.Count.ToString(CultureInfo.InvariantCulture), F(n / t, "N0"),
+                F(Measure.Median(r.Select(x => x.ClientCpu)), "0.00"), Mb(r.Max(x => x.PeakWorkingSet)),
+                Mb((long)Measure.Median(r.Select(x => (double)x.Allocated))), check, left.ToString(CultureInfo.InvariantCulture),
+            };
+        }
+
+        private static string Mb(long bytes) => (bytes / 1024.0 / 1024.0).ToString("N0", CultureInfo.InvariantCulture) + " MB";
+
+        private static ClientOutcome RunVectorOps(ConnectionSettings settings, Workload w)
+        {
+            using var connection = ConnectCommand.Connect(settings, makeDefault: false);
+            var host = new DiscardHost();
+            var command = new RemoveByIdsCommand(host, connection, new RemoveOptions());
+            var ids = w.Ids;
+            for (var i = 0; i < ids.Length; i++) command.Add(ids[i], Ns);
+            command.Complete();
+            return host.Outcome;
+        }
+
+        // ---- SQLite through its C API ------------------------------------------------------------------
+
+        private static sqlite3 OpenRaw(string path)
+        {
+            var rc = raw.sqlite3_open_v2(path, out var db, raw.SQLITE_OPEN_READWRITE | raw.SQLITE_OPEN_CREATE, null);
+            if (rc != raw.SQLITE_OK) throw new InvalidOperationException($"sqlite3_open_v2 {path}: {rc}");
+            Exec(db, "PRAGMA journal_mode = WAL;");
+            return db;
+        }
+
+        private static void Exec(sqlite3 db, string sql)
+        {
+            var rc = raw.sqlite3_exec(db, sql, null, null, out var err);
+            if (rc != raw.SQLITE_OK) throw new InvalidOperationException($"{sql}: {rc} {err}");
+        }
+
+        /// <summary>The provider's own tables (the same DDL), in a file of their own.</summary>
+        private static void CreateRaw(string path)
+        {
+            var db = OpenRaw(path);
+            try
+            {
+                Exec(db, @"
+CREATE TABLE IF NOT EXISTS vo_indexes (name TEXT NOT NULL PRIMARY KEY, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS vo_namespaces (ns_id INTEGER PRIMARY KEY, index_name TEXT NOT NULL REFERENCES vo_indexes(name),
+    name TEXT NOT NULL, created_at TEXT NOT NULL, UNIQUE (index_name, name));
+CREATE TABLE IF NOT EXISTS vo_records (ns_id INTEGER NOT NULL REFERENCES vo_namespaces(ns_id), id TEXT NOT NULL, dimension INTEGER,
+    dense BLOB, sparse TEXT, metadata TEXT, updated_at TEXT NOT NULL, UNIQUE (ns_id, id));");
+            }
+            finally
+            {
+                raw.sqlite3_close_v2(db);
+            }
+        }
+
+        /// <summary>Fills vo_records of the file's index 'bench', namespace 'default' with the ids (and empties it first).</summary>
+        private static void Seed(string path, string[] ids)
+        {
+            var db = OpenRaw(path);
+            try
+            {
+                var now = DateTimeOffset.UtcNow.ToString("o", CultureInfo.InvariantCulture);
+                Exec(db, "BEGIN IMMEDIATE;");
+                Exec(db, $"INSERT OR IGNORE INTO vo_indexes (name, created_at) VALUES ('{IndexName}', '{now}');");
+                Exec(db, $"INSERT OR IGNORE INTO vo_namespaces (index_name, name, created_at) VALUES ('{IndexName}', '{Ns}', '{now}');");
+                Exec(db, "DELETE FROM vo_records;");
+                var nsId = NamespaceId(db);
+                raw.sqlite3_prepare_v2(db, "INSERT INTO vo_records (ns_id, id, dimension, dense, sparse, metadata, updated_at) VALUES (?1, ?2, 8, ?3, NULL, ?4, ?5);", out var stmt);
+                var dense = new byte[32];
+                for (var i = 0; i < 8; i++) BitConverter.GetBytes((float)(i * 0.125 - 0.5)).CopyTo(dense, i * 4);
+                try
+                {
+                    for (var i = 0; i < ids.Length; i++)
+                    {
+                        raw.sqlite3_bind_int64(stmt, 1, nsId);
+                        raw.sqlite3_bind_text(stmt, 2, ids[i]);
+                        raw.sqlite3_bind_blob(stmt, 3, dense);
+                        raw.sqlite3_bind_text(stmt, 4, "{\"n\":" + i.ToString(CultureInfo.InvariantCulture) + ",\"source\":\"bench\"}");
+                        raw.sqlite3_bind_text(stmt, 5, now);
+                        var rc = raw.sqlite3_step(stmt);
+                        if (rc != raw.SQLITE_DONE) throw new InvalidOperationException("seed insert: " + rc);
+                        raw.sqlite3_reset(stmt);
+                    }
+                }
+                finally
+                {
+                    raw.sqlite3_finalize(stmt);
+                }
+                Exec(db, "COMMIT;");
+                // Start each run from the same state: the WAL folded into the file.
+                Exec(db, "PRAGMA wal_checkpoint(TRUNCATE);");
+            }
+            finally
+            {
+                raw.sqlite3_close_v2(db);
+            }
+        }
+
+        private static long NamespaceId(sqlite3 db)
+        {
+            raw.sqlite3_prepare_v2(db, $"SELECT ns_id FROM vo_namespaces WHERE index_name = '{IndexName}' AND name = '{Ns}';", out var stmt);
+            try
+            {
+                if (raw.sqlite3_step(stmt) != raw.SQLITE_ROW) throw new InvalidOperationException("no namespace row");
+                return raw.sqlite3_column_int64(stmt, 0);
+            }
+            finally
+            {
+                raw.sqlite3_finalize(stmt);
+            }
+        }
+
+        private static long Count(string path)
+        {
+            var db = OpenRaw(path);
+            try
+            {
+                raw.sqlite3_prepare_v2(db, "SELECT count(*) FROM vo_records;", out var stmt);
+                try
+                {
+                    raw.sqlite3_step(stmt);
+                    return raw.sqlite3_column_int64(stmt, 0);
+                }
+                finally
+                {
+                    raw.sqlite3_finalize(stmt);
+                }
+            }
+            finally
+            {
+                raw.sqlite3_close_v2(db);
+            }
+        }
+
+        /// <summary>(b): the ids deleted through SQLite's C API, 1,000 to a transaction; returns the rows deleted.</summary>
+        private static long RunRaw(string path, string[] ids)
+        {
+            var db = OpenRaw(path);
+            long deleted = 0;
+            try
+            {
+                var nsId = NamespaceId(db);
+                raw.sqlite3_prepare_v2(db, "DELETE FROM vo_records WHERE ns_id = ?1 AND id = ?2;", out var stmt);
+                try
+                {
+                    for (var start = 0; start < ids.Length; start += 1000)
+                    {
+                        var end = Math.Min(ids.Length, start + 1000);
+                        Exec(db, "BEGIN IMMEDIATE;");
+                        raw.sqlite3_bind_int64(stmt, 1, nsId);
+                        for (var i = start; i < end; i++)
+                        {
+                            raw.sqlite3_bind_text(stmt, 2, ids[i]);
+                            var rc = raw.sqlite3_step(stmt);
+                            if (rc != raw.SQLITE_DONE) throw new InvalidOperationException("delete: " + rc);
+                            deleted += raw.sqlite3_changes(db);
+                            raw.sqlite3_reset(stmt);
+                        }
+                        Exec(db, "COMMIT;");
+                    }
+                }
+                finally
+                {
+                    raw.sqlite3_finalize(stmt);
+                }
+            }
+            finally
+            {
+                raw.sqlite3_close_v2(db);
+            }
+            return deleted;
+        }
+
+        // ---- the cmdlet in PowerShell 7.6 ----------------------------------------------------------------
+
+        private sealed class CmdletResult
+        {
+            public double Seconds, CpuSeconds;
+            public long PeakWorkingSet, Deleted, Left;
+            public string Version = "";
+        }
+
+        /// <summary>
+        /// (c): pwsh (the repository's tool, `dotnet tool run pwsh`) imports the built module, connects to the store,
+        /// reads the ids into an array (not timed) and times <c>$null = $ids | Remove-VectorRecord -Force</c>.
+        /// </summary>
+        private static CmdletResult? RunCmdlet(string dir, string store, string[] ids)
+        {
+            var root = Paths.RepoRoot();
+            var manifest = Path.Combine(root, "module", "VectorOps", "VectorOps.psd1");
+            if (!File.Exists(manifest))
+            {
+                Report.Progress($"local (c) cmdlet skipped: {manifest} not found (build the solution first)");
+                return null;
+            }
+            var idFile = Path.Combine(dir, "ids.txt");
+            File.WriteAllLines(idFile, ids, new UTF8Encoding(false));
+            var script = Path.Combine(dir, "cmdlet.ps1");
+            File.WriteAllText(script, @"
+param([string]$Manifest, [string]$Store, [string]$IdFile, [string]$Index)
+$ErrorActionPreference = 'Stop'
+Import-Module $Manifest
+$null = Connect-VectorIndex -Provider Local -Path $Store -Index $Index
+$ids = [IO.File]::ReadAllLines($IdFile)
+$deleted = 0
+$me = [Diagnostics.Process]::GetCurrentProcess()
+$cpu0 = $me.TotalProcessorTime
+$clock = [Diagnostics.Stopwatch]::StartNew()
+$ids | Remove-VectorRecord -Force | ForEach-Object { $deleted += $_.AffectedCount }
+$clock.Stop()
+$me.Refresh()
+'RESULT {0} {1} {2} {3} {4}' -f $clock.Elapsed.TotalSeconds.ToString('R', [cultureinfo]::InvariantCulture),
+    ($me.TotalProcessorTime - $cpu0).TotalSeconds.ToString('R', [cultureinfo]::InvariantCulture), $me.PeakWorkingSet64, $deleted, $PSVersionTable.PSVersion
+");
+            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = root };
+            foreach (var a in new[] { "tool", "run", "pwsh", "--", "-NoProfile", "-NonInteractive", "-File", script, "-Manifest", manifest, "-Store", store, "-IdFile", idFile, "-Index", IndexName })
+                psi.ArgumentList.Add(a);
+            using var p = Process.Start(psi)!;
+            var errTask = p.StandardError.ReadToEndAsync();
+            var output = p.StandardOutput.ReadToEnd();
+            p.WaitForExit();
+            var line = output.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("RESULT ", StringComparison.Ordinal));
+            if (line is null)
+            {
+                Report.Progress($"local (c) cmdlet failed (exit {p.ExitCode}): {output} {errTask.Result}");
+                return null;
+            }
+            var v = line.Split(' ');
+            return new CmdletResult
+            {
+                Seconds = double.Parse(v[1], CultureInfo.InvariantCulture),
+                CpuSeconds = double.Parse(v[2], CultureInfo.InvariantCulture),
+                PeakWorkingSet = long.Parse(v[3], CultureInfo.InvariantCulture),
+                Deleted = long.Parse(v[4], CultureInfo.InvariantCulture),
+                Version = v[5],
+            };
+        }
+    }
+}
