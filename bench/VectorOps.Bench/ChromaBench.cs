@@ -101,6 +101,8 @@ namespace VectorOps.Bench
                     new[] { "(a1) VectorOps, -ThrottleLimit 1", a1.Batches.ToString(CultureInfo.InvariantCulture), F(a1.Seconds), (n / a1.Seconds).ToString("N0", CultureInfo.InvariantCulture), a1.Left.ToString(CultureInfo.InvariantCulture), a1.Removed.ToString("N0", CultureInfo.InvariantCulture) },
                     new[] { "(b) chromadb JS client, one awaited delete per chunk", jsRequests.ToString(CultureInfo.InvariantCulture), F(jsSeconds), (n / jsSeconds).ToString("N0", CultureInfo.InvariantCulture), jsLeft.ToString(CultureInfo.InvariantCulture), "not reported ({})" },
                 });
+            Summary.Add($"Chroma, {n:N0} ids", "JS client loop / VectorOps, time", jsSeconds / a.Seconds, "> 1.00, 0 errors", jsSeconds / a.Seconds > 1 && a.Failed == 0 && a.Left == 0,
+                $"{a.Failed} failed batches");
             Report.Line($"Ratio (b)/(a): {(jsSeconds / a.Seconds).ToString("0.00", CultureInfo.InvariantCulture)}, (b)/(a1): {(jsSeconds / a1.Seconds).ToString("0.00", CultureInfo.InvariantCulture)} (above 1: VectorOps is faster). Load average at the end: {Report.LoadAverage()}.");
         }
 

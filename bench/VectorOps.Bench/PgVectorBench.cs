@@ -96,6 +96,7 @@ namespace VectorOps.Bench
             Report.Line($"Ratio (a)/(b) in time: {F(a.Seconds / b.Seconds, "0.00")} (VectorOps takes {F(a.Seconds / b.Seconds, "0.00")}x as long as the one statement). " +
                         "Client peak working set: sampled every 20 ms during the phase (the process's whole working set, the " +
                         $"{n:N0}-id array of the workload included); allocated: managed bytes allocated by this process during the phase.");
+            Summary.Add($"pgvector, {n:N0} ids", "one DELETE / VectorOps, time", b.Seconds / a.Seconds, ">= 0.80", b.Seconds / a.Seconds >= 0.8 && outcome.Failed == 0 && leftA == 0);
             if (outcome.Failed > 0 || outcome.Ids != n || leftA != 0 || leftB != 0 || deletedB != n)
                 Report.Line("WARNING: a run was not clean (see the progress lines).");
         }

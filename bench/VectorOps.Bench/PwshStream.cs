@@ -107,6 +107,11 @@ namespace VectorOps.Bench
                         LastCliGrowth = Math.Max(LastCliGrowth is double g && !double.IsNaN(g) ? g : 0, (double)large / small);
                         lines.Add($"CLI from {source}: {sizes[^1]:N0} ids peak at {((double)large / small).ToString("0.00", CultureInfo.InvariantCulture)}x the peak of {sizes[0]:N0}");
                     }
+            if (!double.IsNaN(LastRatio))
+                Summary.Add($"PowerShell streaming, {sizes[^1]:N0} ids", "peak: cmdlet / ForEach-Object", LastRatio, "<= 1.30", LastRatio <= 1.3);
+            if (!double.IsNaN(LastCliGrowth))
+                Summary.Add($"CLI streaming, {sizes[0]:N0} -> {sizes[^1]:N0} ids", "peak at the larger N / peak at the smaller", LastCliGrowth, "flat (about 1)", LastCliGrowth <= 1.15,
+                    "file and stdin, the larger of the two");
             Report.Line("Ratios (target: cmdlet within 1.3x of PowerShell's own pipeline; the CLI flat in N): " + string.Join("; ", lines) + ".");
         }
 
