@@ -18,7 +18,7 @@ namespace VectorOps.Bench
         public static void Add(string store, string measure, double value, string target, bool? met, string note = "") =>
             Rows.Add(new[]
             {
-                store, measure, double.IsNaN(value) ? "not measured" : value.ToString("0.00", CultureInfo.InvariantCulture), target,
+                store, measure, double.IsNaN(value) ? "not measured" : value.ToString("0.000", CultureInfo.InvariantCulture), target,
                 met is null || double.IsNaN(value) ? "" : met.Value ? "met" : "**missed**", note,
             });
 
