@@ -37,6 +37,7 @@ namespace VectorOps.PowerShell.Cmdlets
         private const string FilterSet = "Filter";
         private const string PrefixSet = "Prefix";
         private const string IdPathSet = "IdPath";
+        private const string AgeSet = "Age";
 
         private RemoveByIdsCommand? _byIds;
         private ScopedDeleteCommand? _scoped;
@@ -77,6 +78,24 @@ namespace VectorOps.PowerShell.Cmdlets
         public string? Prefix { get; set; }
 
         /// <summary>
+        /// Deletes the records whose date field (-DateField, a Unix time number) is older than this age: sugar over
+        /// -Filter @{ FIELD = @{ '$lt' = now - age } }. A TimeSpan, or the CLI's forms '30d', '12h', '90m'.
+        /// </summary>
+        [Parameter(ParameterSetName = AgeSet, Mandatory = true)]
+        [AgeTransformation]
+        public System.TimeSpan OlderThan { get; set; }
+
+        /// <summary>The metadata field holding each record's date as a Unix time number (seconds, or see -DateUnit).</summary>
+        [Parameter(ParameterSetName = AgeSet, Mandatory = true)]
+        [AllowNull]
+        [AllowEmptyString]
+        public string? DateField { get; set; }
+
+        /// <summary>Whether -DateField holds Unix seconds (the default) or milliseconds.</summary>
+        [Parameter(ParameterSetName = AgeSet)]
+        public DateUnit DateUnit { get; set; } = DateUnit.Seconds;
+
+        /// <summary>
         /// The namespace (default: the connection's). With -Filter or -Prefix, several run one after the other;
         /// with -Id, one per input (records piped in bring their own). With -InputObject a mutation is retried in its
         /// own namespace: the same one may be given (the original command line run again on its failures), another
@@ -88,6 +107,7 @@ namespace VectorOps.PowerShell.Cmdlets
         [Parameter(ParameterSetName = FilterSet)]
         [Parameter(ParameterSetName = PrefixSet)]
         [Parameter(ParameterSetName = IdPathSet)]
+        [Parameter(ParameterSetName = AgeSet)]
         [StringIdentifierTransformation(NullIsEmpty = true)]
         [ArgumentCompleter(typeof(NamespaceCompleter))]
         public string[]? Namespace { get; set; }
@@ -134,6 +154,12 @@ namespace VectorOps.PowerShell.Cmdlets
             else if (ParameterSetName == PrefixSet)
             {
                 _scoped = Guard(() => new RemoveByPrefixCommand(CommandHost, EffectiveConnection, Prefix!, Options));
+            }
+            else if (ParameterSetName == AgeSet)
+            {
+                var age = Guard(() => AgeFilter.Create(OlderThan, DateField, DateUnit, System.DateTimeOffset.UtcNow));
+                WriteVerbose($"Deleting the records with {age.Description}: filter {age.Filter.Json}.");
+                _scoped = Guard(() => new RemoveByFilterCommand(CommandHost, EffectiveConnection, age, Options));
             }
         }
 
@@ -216,7 +242,7 @@ namespace VectorOps.PowerShell.Cmdlets
             // left to send, or that cut a -WhatIf preview short, has nothing to report.
             if (failure is null && !StoppedByUser &&
                 (CommandHost.ShouldProcessMode == ShouldProcessMode.WhatIf || StopReport.NothingToReport(summary, CommandHost.NotWritten))) return;
-            var lines = StopReport.RemoveLines(summary, CommandHost.NotWritten, ParameterSetName == FilterSet || ParameterSetName == PrefixSet,
+            var lines = StopReport.RemoveLines(summary, CommandHost.NotWritten, ParameterSetName == FilterSet || ParameterSetName == PrefixSet || ParameterSetName == AgeSet,
                 MyInvocation.ExpectingInput, _inputs, StopReport.DescribeInput(_lastInput), failure, StoppedByUser);
             foreach (var line in lines) WriteStopLine(line);
             var resume = summary is null ? new VectorMutation[0] : System.Linq.Enumerable.ToArray(summary.ToRetry);
