@@ -42,10 +42,10 @@ namespace VectorOps.Filtering
 
         public DateUnit Unit { get; }
 
-        /// <summary>"updated_at before 2026-11-06T16:07:48Z (1793981268, Unix seconds)": for messages and -WhatIf text.</summary>
+        /// <summary>"updated_at before 2026-11-06T16:07:48Z = 1793981268 Unix seconds, older than 30d": for messages and -WhatIf text.</summary>
         public string Description =>
-            $"{Field} before {Cutoff.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)} " +
-            $"({CutoffNumber.ToString(CultureInfo.InvariantCulture)}, Unix {(Unit == DateUnit.Seconds ? "seconds" : "milliseconds")}; older than {FormatAge(Age)})";
+            $"{Field} before {Cutoff.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)} = " +
+            $"{CutoffNumber.ToString(CultureInfo.InvariantCulture)} Unix {(Unit == DateUnit.Seconds ? "seconds" : "milliseconds")}, older than {FormatAge(Age)}";
 
         /// <summary>Builds the filter; refuses an age that is zero or negative and a blank field.</summary>
         public static AgeFilter Create(TimeSpan age, string? field, DateUnit unit, DateTimeOffset now)
