@@ -144,6 +144,12 @@ namespace VectorOps.PowerShell.Input
             {
                 case null: return null;
                 case TimeSpan t: return t;
+                // Typed unquoted, 30d is PowerShell's decimal literal 30 and 45s its short literal 45: the suffix
+                // the user wrote is the unit (no other number is taken; a bare 30 has no unit and is refused).
+                case decimal days when days > 0 && days < (decimal)TimeSpan.MaxValue.TotalDays:
+                    return TimeSpan.FromDays((double)days);
+                case short seconds:
+                    return TimeSpan.FromSeconds(seconds);
                 case string s:
                     try
                     {

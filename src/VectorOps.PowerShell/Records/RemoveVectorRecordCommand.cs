@@ -92,8 +92,13 @@ namespace VectorOps.PowerShell.Cmdlets
         public string? DateField { get; set; }
 
         /// <summary>Whether -DateField holds Unix seconds (the default) or milliseconds.</summary>
+        /// <remarks>
+        /// A string, not the core's DateUnit enum: a field of an enum type from the core makes the runtime load the
+        /// core while laying out this class, before the module's load context is installed, so the import fails.
+        /// </remarks>
         [Parameter(ParameterSetName = AgeSet)]
-        public DateUnit DateUnit { get; set; } = DateUnit.Seconds;
+        [ValidateSet("Seconds", "Milliseconds")]
+        public string DateUnit { get; set; } = "Seconds";
 
         /// <summary>
         /// The namespace (default: the connection's). With -Filter or -Prefix, several run one after the other;
@@ -157,7 +162,9 @@ namespace VectorOps.PowerShell.Cmdlets
             }
             else if (ParameterSetName == AgeSet)
             {
-                var age = Guard(() => AgeFilter.Create(OlderThan, DateField, DateUnit, System.DateTimeOffset.UtcNow));
+                var age = Guard(() => AgeFilter.Create(OlderThan, DateField,
+                    string.Equals(DateUnit, "Milliseconds", System.StringComparison.OrdinalIgnoreCase) ? VectorOps.Filtering.DateUnit.Milliseconds : VectorOps.Filtering.DateUnit.Seconds,
+                    System.DateTimeOffset.UtcNow));
                 WriteVerbose($"Deleting the records with {age.Description}: filter {age.Filter.Json}.");
                 _scoped = Guard(() => new RemoveByFilterCommand(CommandHost, EffectiveConnection, age, Options));
             }
