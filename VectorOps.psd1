@@ -25,6 +25,7 @@
         'Get-VectorNamespace'
         'Get-VectorRecord'
         'Remove-VectorConnection'
+        'Remove-VectorOrphan'
         'Remove-VectorRecord'
         'Restore-VectorRecord'
         'Save-VectorConnection'

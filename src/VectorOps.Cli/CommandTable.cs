@@ -53,7 +53,8 @@ namespace VectorOps.Cli
         private static readonly HashSet<string> Reserved = new HashSet<string>(
             new[] { "provider", "namespace", "help", "version", "id", "ids-from", "filter", "filter-file", "prefix", "retry-from", "first",
                     "ids-only", "remove-namespace", "from", "timeout", "poll-interval", "what-if", "yes", "force", "throttle", "batch-size", "backup",
-                    "name", "api-key-variable", "api-key-secret", "vault" }
+                    "name", "api-key-variable", "api-key-secret", "vault",
+                    "keep-id", "keep-from", "max-delete-share", "report-missing", "older-than", "date-field", "date-unit" }
                 .Concat(SharedOptions.Select(o => o.Name)), StringComparer.OrdinalIgnoreCase);
 
         /// <summary>
@@ -205,7 +206,7 @@ namespace VectorOps.Cli
             return new[]
         {
             Command(providers, "remove", "Delete records by id, id file, metadata filter or id prefix.",
-                "vectorops remove (--id ID... | --ids-from FILE|- | --filter JSON | --prefix P | --retry-from FILE) [options]",
+                "vectorops remove (--id ID... | --ids-from FILE|- | --filter JSON | --prefix P | --older-than AGE --date-field F | --retry-from FILE) [options]",
                 "Deletes in batches of the provider's cap, one mutation reported per batch. Ids are streamed: any number of\n" +
                 "them goes through in flat memory. A bad id among good ones, the same rule as Remove-VectorRecord's: the\n" +
                 "--id values are one input, and an --ids-from FILE is checked whole before the first batch is sent (one bad\n" +
@@ -214,7 +215,10 @@ namespace VectorOps.Cli
                 "refused, 2 when nothing was sent). Each batch is confirmed (--yes, or a prompt when stdin is a terminal).\n" +
                 "Filter and prefix deletes first count the matches and ask once, with the count: the prompt, or without\n" +
                 "one (--yes) the count question unless --force (without a terminal: pass both). --retry-from sends each\n" +
-                "mutation to its own namespace; a --namespace that is not its own is refused (NamespaceMismatch).",
+                "mutation to its own namespace; a --namespace that is not its own is refused (NamespaceMismatch).\n" +
+                "Age cleanup: --older-than 30d --date-field updated_at is the filter delete of {\"updated_at\":{\"$lt\":CUTOFF}},\n" +
+                "CUTOFF being now minus the age as a Unix time number (seconds, or --date-unit ms): the field must hold a\n" +
+                "Unix time number (the filter language compares numbers only); records without it are never matched.",
                 new[]
                 {
                     new OptionSpec("id", "ID", "Id to delete (repeatable).", repeatable: true),
@@ -222,6 +226,12 @@ namespace VectorOps.Cli
                     new OptionSpec("filter", "JSON", "Metadata filter ($eq, $ne, $in, $nin, $gt, $gte, $lt, $lte, $exists, $and, $or), e.g. '{\"genre\":{\"$eq\":\"drama\"}}'."),
                     new OptionSpec("filter-file", "FILE", "Read the filter JSON from FILE."),
                     new OptionSpec("prefix", "P", "Delete the records whose id starts with P (never empty)."),
+                    new OptionSpec("older-than", "AGE", "Delete the records whose --date-field is older than AGE: 30d, 12h, 90m, 45s, 2w (more than zero)."),
+                    new OptionSpec("date-field", "F", "With --older-than: the metadata field holding each record's date as a Unix time number."),
+                    new OptionSpec("date-unit", "UNIT", "With --older-than: s (seconds, the default) or ms (milliseconds) in --date-field.")
+                    {
+                        Completions = () => new[] { "s", "ms" },
+                    },
                     new OptionSpec("retry-from", "FILE", "Send again exactly the ids of the Failed and Skipped mutations in FILE (as written by --json; '-': stdin), each in its own namespace (--namespace, if given, must be it)."),
                     Namespace("Namespace (default: the provider's). Repeatable with --filter and --prefix."),
                     WhatIf, Yes, Force, Throttle, BatchSize, Backup,
@@ -233,6 +243,32 @@ namespace VectorOps.Cli
                     $"vectorops remove --provider {remote} --index docs --retry-from run.jsonl --yes",
                     "vectorops remove --index demo --filter '{\"source\":{\"$eq\":\"old\"}}' --what-if",
                     "vectorops remove --index demo --prefix tmp- --yes --force",
+                    "vectorops remove --index demo --older-than 30d --date-field updated_at --what-if",
+                }),
+            Command(providers, "sweep", "Delete the records of a namespace whose ids are not in a keep-list (orphans).",
+                "vectorops sweep (--keep-from FILE|- | --keep-id ID...) [--namespace NS] [--max-delete-share X] [--report-missing] [options]",
+                "The keep-list is the ids the source system still has: every other record of the namespace is deleted.\n" +
+                "Only the keep ids are held in memory; the namespace is listed once and its orphans are spooled to a\n" +
+                "temporary file: exactly those are previewed, counted, backed up and deleted (records added meanwhile stay).\n" +
+                "Refused, nothing deleted: an empty keep-list (EmptyKeepList), a bad keep id (InvalidKeepList, named by\n" +
+                "line), a namespace with records but none of the keep ids (KeepIdsNotInNamespace: the wrong namespace or\n" +
+                "file), and orphans that are more than --max-delete-share of the namespace (OrphanShareExceeded; default\n" +
+                "0.10 = 10%; 1 allows all and turns the previous check off). Past the guards it is confirmed like a filter\n" +
+                "delete: one question with the count (--yes, and --force for the count question without a terminal).",
+                new[]
+                {
+                    new OptionSpec("keep-from", "FILE", "File of ids to keep, one a line, blank lines skipped ('-': stdin)."),
+                    new OptionSpec("keep-id", "ID", "An id to keep (repeatable; with --keep-from, both are kept).", repeatable: true),
+                    Namespace("Namespace to sweep (default: the provider's)."),
+                    new OptionSpec("max-delete-share", "X", "Most of the namespace the sweep may delete, from 0 to 1 (default 0.10 = 10%; 1 allows all)."),
+                    new OptionSpec("report-missing", null, "Also print the keep ids that are not in the namespace (one a line, or JSON objects with --json)."),
+                    WhatIf, Yes, Force, Throttle, BatchSize, Backup,
+                },
+                new[]
+                {
+                    "vectorops sweep --index demo --namespace docs --keep-from source-ids.txt --what-if",
+                    "vectorops sweep --index demo --namespace docs --keep-from source-ids.txt --backup swept.jsonl --yes --force",
+                    "psql -Atc 'select id from docs' | vectorops sweep --index demo --keep-from - --report-missing --yes --force",
                 }),
             Command(providers, "clear", "Delete every record of one or more namespaces.",
                 "vectorops clear --namespace NS [--namespace NS...] [--remove-namespace] [options]",

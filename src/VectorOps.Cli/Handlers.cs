@@ -5,6 +5,7 @@ using System.Linq;
 using VectorOps.Commands;
 using VectorOps.Connections;
 using VectorOps.Errors;
+using VectorOps.Filtering;
 using VectorOps.Model;
 
 namespace VectorOps.Cli
@@ -21,6 +22,7 @@ namespace VectorOps.Cli
             {
                 case "remove": Remove(c); break;
                 case "clear": Clear(c); break;
+                case "sweep": Sweep(c); break;
                 case "get": Get(c); break;
                 case "namespaces": Namespaces(c); break;
                 case "add": Add(c); break;
@@ -43,16 +45,20 @@ namespace VectorOps.Cli
             var byFilter = o.Has("filter") || o.Has("filter-file");
             var byPrefix = o.Has("prefix");
             var retry = o.Has("retry-from");
-            var modes = (byIds ? 1 : 0) + (byFilter ? 1 : 0) + (byPrefix ? 1 : 0) + (retry ? 1 : 0);
+            var byAge = o.Has("older-than");
+            var modes = (byIds ? 1 : 0) + (byFilter ? 1 : 0) + (byPrefix ? 1 : 0) + (retry ? 1 : 0) + (byAge ? 1 : 0);
             if (modes == 0)
                 throw Input(ErrorIds.InvalidArgument,
-                    "Say what to delete: --id ID, --ids-from FILE, --filter JSON, --prefix P or --retry-from FILE. Run 'vectorops remove --help'.", null);
+                    "Say what to delete: --id ID, --ids-from FILE, --filter JSON, --prefix P, --older-than AGE --date-field F or --retry-from FILE. Run 'vectorops remove --help'.", null);
             if (modes > 1)
                 throw Input(ErrorIds.InvalidArgument,
-                    "Choose one way to select what to delete: --id/--ids-from, --filter, --prefix or --retry-from.", null);
-            if (!(byFilter || byPrefix)) c.SingleNamespace();
+                    "Choose one way to select what to delete: --id/--ids-from, --filter, --prefix, --older-than or --retry-from.", null);
+            if (!byAge && (o.Has("date-field") || o.Has("date-unit")))
+                throw Input(ErrorIds.InvalidArgument, "--date-field and --date-unit go with --older-than.", o.Has("date-field") ? "--date-field" : "--date-unit");
+            if (!(byFilter || byPrefix || byAge)) c.SingleNamespace();
 
             // Checks that need no connection: bad input never even opens the store.
+            var age = byAge ? AgeCleanup(c) : null;
             var filter = byFilter ? c.Filter() : null;
             var prefix = o.Value("prefix");
             if (byPrefix && string.IsNullOrWhiteSpace(prefix))
@@ -73,7 +79,9 @@ namespace VectorOps.Cli
             else
             {
                 using var connection = c.Connect();
-                ScopedDeleteCommand cmd = filter != null
+                ScopedDeleteCommand cmd = age != null
+                    ? new RemoveByFilterCommand(c.Host, connection, age, options)
+                    : filter != null
                     ? new RemoveByFilterCommand(c.Host, connection, filter, options)
                     : new RemoveByPrefixCommand(c.Host, connection, prefix!, options);
                 var namespaces = o.Values("namespace");
@@ -81,6 +89,90 @@ namespace VectorOps.Cli
                 cmd.Complete();
                 Summary(c);
             }
+        }
+
+        /// <summary>--older-than AGE --date-field F [--date-unit s|ms] as the age filter (checked before connecting).</summary>
+        private static AgeFilter AgeCleanup(CommandContext c)
+        {
+            var o = c.Options;
+            var age = AgeFilter.ParseAge(o.Value("older-than"));
+            if (!o.Has("date-field"))
+                throw Input(ErrorIds.InvalidDateField, "--older-than needs --date-field F: the metadata field holding each record's date as a Unix time number.", null);
+            var unitText = o.Value("date-unit") ?? "s";
+            DateUnit unit;
+            switch (unitText.Trim().ToLowerInvariant())
+            {
+                case "s": case "sec": case "seconds": unit = DateUnit.Seconds; break;
+                case "ms": case "milliseconds": unit = DateUnit.Milliseconds; break;
+                default:
+                    throw Input(ErrorIds.InvalidAge, $"--date-unit takes s (Unix seconds) or ms (Unix milliseconds), not '{unitText}'.", unitText);
+            }
+            var filter = AgeFilter.Create(age, o.Value("date-field"), unit, DateTimeOffset.UtcNow);
+            c.Host.WriteVerbose($"Age cleanup: the records with {filter.Description}; filter {filter.Filter.Json}.");
+            return filter;
+        }
+
+        // ---------------------------------------------------------------- sweep
+
+        /// <summary>
+        /// The orphan sweep: the keep ids (--keep-id values, --keep-from FILE or stdin) are read and checked whole
+        /// before anything is listed; one bad keep id and nothing is deleted (exit 2). The guards and the one count
+        /// question are the command's (OrphanSweepCommand).
+        /// </summary>
+        private static void Sweep(CommandContext c)
+        {
+            var o = c.Options;
+            var host = c.Host;
+            if (!o.Has("keep-from") && !o.Has("keep-id"))
+                throw Input(ErrorIds.EmptyKeepList,
+                    "Give the ids to keep: --keep-from FILE (or - for stdin) or --keep-id ID. A sweep deletes every other record of the namespace.", null);
+            var ns = c.SingleNamespace();
+            var share = OrphanSweepCommand.DefaultMaxDeleteShare;
+            if (o.Value("max-delete-share") is string shareText &&
+                (!double.TryParse(shareText, NumberStyles.Float, CultureInfo.InvariantCulture, out share) || double.IsNaN(share) || share < 0 || share > 1))
+                throw Input(ErrorIds.InvalidArgument, $"--max-delete-share takes a number from 0 to 1 (0.10 = 10% of the namespace; 1 allows all), not '{shareText}'.", shareText);
+            var options = new RemoveOptions
+            {
+                Force = o.Has("force"),
+                ThrottleLimit = o.Int("throttle", 1),
+                BatchSize = o.Int("batch-size", 1),
+                BackupPath = o.Value("backup"),
+            };
+            host.ConfirmWrites = true;
+
+            using var source = o.Value("keep-from") is string file ? LineSource.Open(file, c.Console, "keep file", "--keep-from") : null;
+            using var connection = c.Connect();
+            var cmd = new OrphanSweepCommand(host, connection, options, share, o.Has("report-missing"));
+            cmd.CheckNamespace(ns); // blank, the provider's rules, and whether the index has it: before any id is read
+
+            foreach (var id in o.Values("keep-id")) cmd.AddKeep(id, "--keep-id: ");
+            if (source != null)
+            {
+                if (source.IsStandardInput && c.Console.InputIsTerminal) host.WriteInfo("Reading the ids to keep from the terminal, one a line; end with Ctrl+D.");
+                if (!cmd.AddKeepLines(source.Lines().Select(l => l.Text), source.Name))
+                {
+                    host.WriteInfo("Stopped while reading the ids to keep: nothing was deleted.");
+                    return;
+                }
+            }
+            if (cmd.BadKeepIds > 0)
+            {
+                if (cmd.BadKeepIds > CommandContext.ShownInputErrors)
+                    host.WriteInfo($"vectorops: ... and {cmd.BadKeepIds - CommandContext.ShownInputErrors:N0} more invalid keep id(s) not shown.");
+                host.WriteInfo($"vectorops: {cmd.BadKeepIds:N0} invalid keep id(s): nothing was deleted (a sweep needs the whole keep-list).");
+                return;
+            }
+            try
+            {
+                cmd.Sweep(ns);
+            }
+            catch (VectorOpsException ex) when (ex.ErrorId == ErrorIds.OrphanShareExceeded || ex.ErrorId == ErrorIds.KeepIdsNotInNamespace)
+            {
+                // A guard refused the sweep before anything was sent: input to fix (exit 2), like a bad keep id.
+                throw new VectorOpsException(ex.ErrorId, VectorOpsErrorCategory.InvalidArgument, ex.Message, ex.Target, ex);
+            }
+            cmd.Complete();
+            Summary(c);
         }
 
         /// <summary>
@@ -494,7 +586,7 @@ namespace VectorOps.Cli
             if (t.Skipped > 0) parts.Add($"{t.Skipped:N0} skipped");
             if (t.WhatIf > 0) parts.Add($"{t.WhatIf:N0} previewed");
             c.Host.WriteInfo($"{batches:N0} batch(es): {string.Join(", ", parts)}; {t.RequestedSent.ToString("N0", CultureInfo.InvariantCulture)} record(s) requested in the batches sent.");
-            if ((t.Failed > 0 || t.StoppedSkips > 0 || (t.Declined > 0 && t.Sent > 0)) && c.Options.Command == "remove")
+            if ((t.Failed > 0 || t.StoppedSkips > 0 || (t.Declined > 0 && t.Sent > 0)) && (c.Options.Command == "remove" || c.Options.Command == "sweep"))
                 c.Host.WriteInfo("To send the failed and skipped batches again: vectorops remove --retry-from RUN.jsonl --yes (RUN.jsonl: this run's --json output).");
         }
 

@@ -15,14 +15,28 @@ namespace VectorOps.Commands
     {
         private readonly MetadataFilter _filter;
 
+        private readonly string? _scopeNote;
+
         public RemoveByFilterCommand(ICommandHost host, VectorConnection? connection, MetadataFilter filter, RemoveOptions? options = null)
             : base(host, connection, options, "Deleting records by filter")
         {
             _filter = filter ?? throw new ArgumentNullException(nameof(filter));
         }
 
+        /// <summary>
+        /// An age cleanup (Remove-VectorRecord -OlderThan, vectorops remove --older-than): the filter delete of its
+        /// filter, whose messages and -WhatIf text also give the cutoff as a date.
+        /// </summary>
+        public RemoveByFilterCommand(ICommandHost host, VectorConnection? connection, AgeFilter age, RemoveOptions? options = null)
+            : base(host, connection, options, "Deleting records older than an age")
+        {
+            if (age is null) throw new ArgumentNullException(nameof(age));
+            _filter = age.Filter;
+            _scopeNote = age.Description;
+        }
+
         protected override MutationOperation Operation => MutationOperation.DeleteByFilter;
-        protected override string Scope => "matching filter " + _filter.Json;
+        protected override string Scope => "matching filter " + _filter.Json + (_scopeNote is null ? "" : " (" + _scopeNote + ")");
 
         protected override IAsyncEnumerable<IReadOnlyList<string>> Matches(string ns, CancellationToken ct) => Provider.FindIdsAsync(ns, _filter, ct);
 

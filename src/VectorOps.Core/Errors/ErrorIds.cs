@@ -33,6 +33,25 @@ namespace VectorOps.Errors
         /// <summary>An id file (Remove-VectorRecord -IdPath, vectorops remove --ids-from FILE) with bad lines: nothing was deleted.</summary>
         public const string InvalidIdFile = "InvalidIdFile";
 
+        // Orphan sweep (Remove-VectorOrphan, vectorops sweep) and age cleanup (Remove-VectorRecord -OlderThan)
+        /// <summary>The keep-list of an orphan sweep holds no id: refused, never "delete everything" (InvalidArgument).</summary>
+        public const string EmptyKeepList = "EmptyKeepList";
+
+        /// <summary>The keep-list has ids that are blank or against the provider's rules: nothing was deleted (InvalidData; target = the first bad id, or the file).</summary>
+        public const string InvalidKeepList = "InvalidKeepList";
+
+        /// <summary>The sweep would delete a larger share of the namespace than the maximum allowed (default 0.10): nothing was deleted (LimitsExceeded; target = the namespace).</summary>
+        public const string OrphanShareExceeded = "OrphanShareExceeded";
+
+        /// <summary>The namespace has records but none of the keep ids: a wrong namespace or a wrong file; nothing was deleted (InvalidOperation; target = the namespace).</summary>
+        public const string KeepIdsNotInNamespace = "KeepIdsNotInNamespace";
+
+        /// <summary>An age that is zero or negative, or a date unit that is not Seconds or Milliseconds (InvalidArgument; target = the value).</summary>
+        public const string InvalidAge = "InvalidAge";
+
+        /// <summary>The metadata field holding the date of an age cleanup is blank (InvalidArgument).</summary>
+        public const string InvalidDateField = "InvalidDateField";
+
         /// <summary>A mutation sent back with a namespace that is not its own: it is not sent (InvalidArgument).</summary>
         public const string NamespaceMismatch = "NamespaceMismatch";
 

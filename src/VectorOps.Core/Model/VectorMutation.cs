@@ -10,6 +10,8 @@ namespace VectorOps.Model
         DeleteByPrefix,
         ClearNamespace,
         Upsert,
+        /// <summary>An orphan sweep: records of a namespace that were not in the keep-list, deleted by id.</summary>
+        DeleteOrphans,
     }
 
     public enum MutationStatus

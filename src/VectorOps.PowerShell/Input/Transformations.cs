@@ -127,4 +127,43 @@ namespace VectorOps.PowerShell.Input
             return TimeSpan.FromSeconds(seconds);
         }
     }
+
+    /// <summary>
+    /// Lets -OlderThan take the CLI's age forms as well as a TimeSpan: '30d', '12h', '90m', '45s', '2w', or a TimeSpan
+    /// string ('30.00:00:00'). A bare number is refused (PowerShell would read it as ticks; the unit must be said).
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+    public sealed class AgeTransformationAttribute : ArgumentTransformationAttribute
+    {
+        public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData) => Convert(inputData, InputNormalizer.EngineUnwrap);
+
+        public static object? Convert(object? inputData, Func<object, object?> unwrap)
+        {
+            var value = inputData is null ? null : unwrap(inputData);
+            switch (value)
+            {
+                case null: return null;
+                case TimeSpan t: return t;
+                // Typed unquoted, 30d is PowerShell's decimal literal 30 and 45s its short literal 45: the suffix
+                // the user wrote is the unit (no other number is taken; a bare 30 has no unit and is refused).
+                case decimal days when days > 0 && days < (decimal)TimeSpan.MaxValue.TotalDays:
+                    return TimeSpan.FromDays((double)days);
+                case short seconds:
+                    return TimeSpan.FromSeconds(seconds);
+                case string s:
+                    try
+                    {
+                        return VectorOps.Filtering.AgeFilter.ParseAge(s);
+                    }
+                    catch (VectorOps.Errors.VectorOpsException ex)
+                    {
+                        throw new ArgumentTransformationMetadataException(ex.Message, ex);
+                    }
+                default:
+                    throw new ArgumentTransformationMetadataException(
+                        $"'{value}' is not an age: give a TimeSpan (New-TimeSpan -Days 30) or a number with a unit, such as '30d', '12h' or '90m'.",
+                        new PSInvalidCastException($"Cannot convert a {value.GetType().FullName} to an age."));
+            }
+        }
+    }
 }

@@ -37,6 +37,7 @@ namespace VectorOps.PowerShell.Cmdlets
         private const string FilterSet = "Filter";
         private const string PrefixSet = "Prefix";
         private const string IdPathSet = "IdPath";
+        private const string AgeSet = "Age";
 
         private RemoveByIdsCommand? _byIds;
         private ScopedDeleteCommand? _scoped;
@@ -77,6 +78,29 @@ namespace VectorOps.PowerShell.Cmdlets
         public string? Prefix { get; set; }
 
         /// <summary>
+        /// Deletes the records whose date field (-DateField, a Unix time number) is older than this age: sugar over
+        /// -Filter @{ FIELD = @{ '$lt' = now - age } }. A TimeSpan, or the CLI's forms '30d', '12h', '90m'.
+        /// </summary>
+        [Parameter(ParameterSetName = AgeSet, Mandatory = true)]
+        [AgeTransformation]
+        public System.TimeSpan OlderThan { get; set; }
+
+        /// <summary>The metadata field holding each record's date as a Unix time number (seconds, or see -DateUnit).</summary>
+        [Parameter(ParameterSetName = AgeSet, Mandatory = true)]
+        [AllowNull]
+        [AllowEmptyString]
+        public string? DateField { get; set; }
+
+        /// <summary>Whether -DateField holds Unix seconds (the default) or milliseconds.</summary>
+        /// <remarks>
+        /// A string, not the core's DateUnit enum: a field of an enum type from the core makes the runtime load the
+        /// core while laying out this class, before the module's load context is installed, so the import fails.
+        /// </remarks>
+        [Parameter(ParameterSetName = AgeSet)]
+        [ValidateSet("Seconds", "Milliseconds")]
+        public string DateUnit { get; set; } = "Seconds";
+
+        /// <summary>
         /// The namespace (default: the connection's). With -Filter or -Prefix, several run one after the other;
         /// with -Id, one per input (records piped in bring their own). With -InputObject a mutation is retried in its
         /// own namespace: the same one may be given (the original command line run again on its failures), another
@@ -88,6 +112,7 @@ namespace VectorOps.PowerShell.Cmdlets
         [Parameter(ParameterSetName = FilterSet)]
         [Parameter(ParameterSetName = PrefixSet)]
         [Parameter(ParameterSetName = IdPathSet)]
+        [Parameter(ParameterSetName = AgeSet)]
         [StringIdentifierTransformation(NullIsEmpty = true)]
         [ArgumentCompleter(typeof(NamespaceCompleter))]
         public string[]? Namespace { get; set; }
@@ -134,6 +159,14 @@ namespace VectorOps.PowerShell.Cmdlets
             else if (ParameterSetName == PrefixSet)
             {
                 _scoped = Guard(() => new RemoveByPrefixCommand(CommandHost, EffectiveConnection, Prefix!, Options));
+            }
+            else if (ParameterSetName == AgeSet)
+            {
+                var age = Guard(() => AgeFilter.Create(OlderThan, DateField,
+                    string.Equals(DateUnit, "Milliseconds", System.StringComparison.OrdinalIgnoreCase) ? VectorOps.Filtering.DateUnit.Milliseconds : VectorOps.Filtering.DateUnit.Seconds,
+                    System.DateTimeOffset.UtcNow));
+                WriteVerbose($"Deleting the records with {age.Description}: filter {age.Filter.Json}.");
+                _scoped = Guard(() => new RemoveByFilterCommand(CommandHost, EffectiveConnection, age, Options));
             }
         }
 
@@ -216,7 +249,7 @@ namespace VectorOps.PowerShell.Cmdlets
             // left to send, or that cut a -WhatIf preview short, has nothing to report.
             if (failure is null && !StoppedByUser &&
                 (CommandHost.ShouldProcessMode == ShouldProcessMode.WhatIf || StopReport.NothingToReport(summary, CommandHost.NotWritten))) return;
-            var lines = StopReport.RemoveLines(summary, CommandHost.NotWritten, ParameterSetName == FilterSet || ParameterSetName == PrefixSet,
+            var lines = StopReport.RemoveLines(summary, CommandHost.NotWritten, ParameterSetName == FilterSet || ParameterSetName == PrefixSet || ParameterSetName == AgeSet,
                 MyInvocation.ExpectingInput, _inputs, StopReport.DescribeInput(_lastInput), failure, StoppedByUser);
             foreach (var line in lines) WriteStopLine(line);
             var resume = summary is null ? new VectorMutation[0] : System.Linq.Enumerable.ToArray(summary.ToRetry);

@@ -211,6 +211,7 @@ namespace VectorOps.Tests.Cli
             ["profile list"] = "Get-VectorConnection", // -ListAvailable
             ["profile remove"] = "Remove-VectorConnection",
             ["stats"] = "Get-VectorIndex",
+            ["sweep"] = "Remove-VectorOrphan",
         };
 
         [Fact]

@@ -498,7 +498,7 @@ namespace VectorOps.Tests.Conformance
                     ConformanceCase.DeleteByIdsAcrossTheCap, ConformanceCase.DeleteByPrefix, ConformanceCase.ClearNamespace,
                     ConformanceCase.WhatIfSendsNothing, ConformanceCase.DeclinedDeletesNothing, ConformanceCase.BackupRestoreRoundTrip,
                     ConformanceCase.BadInput, ConformanceCase.CancellationMidRun, ConformanceCase.F09_StopMidRun,
-                    ConformanceCase.DeleteByFilter,
+                    ConformanceCase.DeleteByFilter, ConformanceCase.OrphanSweep,
                 })
                     Assert.True(e.Supports(must), $"{e.Name} may not leave {must} out");
             }

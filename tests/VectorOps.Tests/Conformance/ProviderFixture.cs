@@ -29,6 +29,8 @@ namespace VectorOps.Tests.Conformance
         CancellationMidRun,
         /// <summary>The same delete through the CLI as a process: --what-if sends nothing, a bad id exits 2, then ids across the cap go.</summary>
         Cli,
+        /// <summary>The orphan sweep (OrphanSweepTests): exactly the records not kept go; the guards and -WhatIf send nothing; a backup restores.</summary>
+        OrphanSweep,
         // The fault matrix (docs/reliability.md, FaultMatrixTests): faults injected into the deletes.
         F01_TooManyRequests,
         F02_ServerErrors,

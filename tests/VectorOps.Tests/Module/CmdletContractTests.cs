@@ -21,8 +21,8 @@ namespace VectorOps.Tests.Module
         private static readonly string[] ExpectedCmdlets =
         {
             "Add-VectorRecord", "Clear-VectorNamespace", "Connect-VectorIndex", "Disconnect-VectorIndex",
-            "Get-VectorConnection", "Get-VectorIndex", "Get-VectorNamespace", "Get-VectorRecord", "Remove-VectorConnection", "Remove-VectorRecord", "Restore-VectorRecord",
-            "Save-VectorConnection", "Wait-VectorMutation",
+            "Get-VectorConnection", "Get-VectorIndex", "Get-VectorNamespace", "Get-VectorRecord", "Remove-VectorConnection", "Remove-VectorOrphan", "Remove-VectorRecord",
+            "Restore-VectorRecord", "Save-VectorConnection", "Wait-VectorMutation",
         };
 
         private static CmdletMetadata Cmdlet(string name) => CmdletMetadata.All.Single(c => c.Name == name);
@@ -64,6 +64,8 @@ namespace VectorOps.Tests.Module
                 ["Get-VectorRecord"] = new[] { typeof(VectorRecord) },
                 ["Remove-VectorConnection"] = new[] { typeof(void) },
                 ["Remove-VectorRecord"] = new[] { typeof(VectorMutation) },
+                // Its batches, and with -ReportMissing the keep ids the namespace lacks.
+                ["Remove-VectorOrphan"] = new[] { typeof(VectorMutation), typeof(VectorMissingRecord) },
                 ["Restore-VectorRecord"] = new[] { typeof(VectorMutation) },
                 ["Save-VectorConnection"] = new[] { typeof(ConnectionProfile) },
                 ["Wait-VectorMutation"] = new[] { typeof(VectorMutation) },
@@ -74,6 +76,7 @@ namespace VectorOps.Tests.Module
 
         [Theory]
         [InlineData("Remove-VectorRecord", true, ConfirmImpact.Medium)]
+        [InlineData("Remove-VectorOrphan", true, ConfirmImpact.Medium)]
         [InlineData("Clear-VectorNamespace", true, ConfirmImpact.High)]
         [InlineData("Add-VectorRecord", true, ConfirmImpact.Medium)]
         [InlineData("Restore-VectorRecord", true, ConfirmImpact.Medium)]
@@ -113,7 +116,7 @@ namespace VectorOps.Tests.Module
                 .SelectMany(c => c.Parameters.Where(p => p.Name == "Namespace" || (c.Name == "Get-VectorNamespace" && p.Name == "Name"))
                     .Select(p => (Cmdlet: c.Name, Parameter: p)))
                 .ToList();
-            Assert.Equal(6, namespaceParameters.Count); // Add, Clear, Get, Remove, Restore (-Namespace) and Get-VectorNamespace -Name
+            Assert.Equal(7, namespaceParameters.Count); // Add, Clear, Get, Remove, Remove-VectorOrphan, Restore (-Namespace) and Get-VectorNamespace -Name
             foreach (var (cmdlet, parameter) in namespaceParameters)
                 Assert.True(Completer(parameter) == typeof(VectorOps.PowerShell.Input.NamespaceCompleter), $"{cmdlet} -{parameter.Name}");
             Assert.Equal(typeof(VectorOps.PowerShell.Input.ProviderNameCompleter), Completer(Cmdlet("Connect-VectorIndex").Parameter("Provider")));
@@ -141,11 +144,37 @@ namespace VectorOps.Tests.Module
         }
 
         [Fact]
+        public void Remove_VectorOrphan_takes_keep_ids_by_value_and_by_property_name_and_the_age_set_is_Remove_VectorRecords()
+        {
+            var c = Cmdlet("Remove-VectorOrphan");
+            Assert.Equal("KeepId", c.DefaultParameterSetName);
+            Assert.Equal(new[] { "KeepId", "KeepPath" }, c.NamedSets.OrderBy(s => s).ToArray());
+            var keep = c.Parameter("KeepId");
+            Assert.Equal(typeof(string[]), keep.Type);
+            // Strings by value; Import-Csv rows and records by their Id property.
+            Assert.Equal(new ParameterInSet("KeepId", true, 0, true, true), Assert.Single(keep.Sets));
+            Assert.Contains("Id", keep.Aliases);
+            Assert.Contains(typeof(StringIdentifierTransformationAttribute), keep.Attributes);
+            Assert.Equal(new ParameterInSet("KeepPath", true, null, false, false), Assert.Single(c.Parameter("KeepPath").Sets));
+            // The namespace is never taken from piped objects: the keep ids' own namespace is not the one swept.
+            Assert.All(c.Parameter("Namespace").Sets, s => Assert.False(s.ValueFromPipelineByPropertyName));
+            Assert.Equal(typeof(double), c.Parameter("MaxDeleteShare").Type);
+            foreach (var name in new[] { "ReportMissing", "Force", "ThrottleLimit", "BatchSize", "BackupPath", "Connection" })
+                Assert.Contains(c.Parameters, p => p.Name == name);
+
+            var remove = Cmdlet("Remove-VectorRecord");
+            Assert.Equal(new ParameterInSet("Age", true, null, false, false), Assert.Single(remove.Parameter("OlderThan").Sets));
+            Assert.Equal(typeof(System.TimeSpan), remove.Parameter("OlderThan").Type);
+            Assert.Equal(new ParameterInSet("Age", true, null, false, false), Assert.Single(remove.Parameter("DateField").Sets));
+            Assert.Equal(new ParameterInSet("Age", false, null, false, false), Assert.Single(remove.Parameter("DateUnit").Sets));
+        }
+
+        [Fact]
         public void Remove_VectorRecord_parameter_sets_and_pipeline_binding()
         {
             var c = Cmdlet("Remove-VectorRecord");
             Assert.Equal("Id", c.DefaultParameterSetName);
-            Assert.Equal(new[] { "Filter", "Id", "IdPath", "InputObject", "Prefix", "Record" }, c.NamedSets.OrderBy(s => s).ToArray());
+            Assert.Equal(new[] { "Age", "Filter", "Id", "IdPath", "InputObject", "Prefix", "Record" }, c.NamedSets.OrderBy(s => s).ToArray());
 
             var id = c.Parameter("Id");
             Assert.Equal(typeof(string[]), id.Type);
@@ -176,6 +205,7 @@ namespace VectorOps.Tests.Module
             // name: a mutation keeps its own namespace, and -Namespace on the line must be that one).
             Assert.Equal(new[]
             {
+                new ParameterInSet("Age", false, null, false, false),
                 new ParameterInSet("Filter", false, null, false, false), new ParameterInSet("Id", false, null, false, false),
                 new ParameterInSet("IdPath", false, null, false, false),
                 new ParameterInSet("InputObject", false, null, false, false),
@@ -352,7 +382,7 @@ namespace VectorOps.Tests.Module
             var withConnection = new[]
             {
                 "Add-VectorRecord", "Clear-VectorNamespace", "Get-VectorIndex", "Get-VectorNamespace", "Get-VectorRecord", "Remove-VectorRecord",
-                "Restore-VectorRecord", "Wait-VectorMutation",
+                "Remove-VectorOrphan", "Restore-VectorRecord", "Wait-VectorMutation",
             };
             foreach (var c in CmdletMetadata.All)
             {

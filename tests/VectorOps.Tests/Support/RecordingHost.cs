@@ -49,8 +49,12 @@ namespace VectorOps.Tests.Support
         {
             Check(nameof(ShouldProcess));
             ShouldProcessCalls.Add((target, action));
+            OnShouldProcess?.Invoke();
             return Decision;
         }
+
+        /// <summary>Called on each ShouldProcess, before it answers (e.g. to change the data between a listing and a delete).</summary>
+        public Action? OnShouldProcess { get; set; }
 
         public bool ShouldContinue(string query, string caption)
         {
