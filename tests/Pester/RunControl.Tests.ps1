@@ -455,7 +455,8 @@ Describe 'Stopping a run (Ctrl+C) tells what was done and how to resume (item 7)
         $names = 0..9 | ForEach-Object { "n$_" }
         Set-Latency 0
         foreach ($n in $names) { @{ id = "$n-1"; values = 1, 0.5, 0.25, 1 } | Add-VectorRecord -Namespace $n -Confirm:$false | Out-Null }
-        Set-Latency 200
+        # 500 ms a request: the stop (seen after n2 is empty) must land before all ten are cleared, even at load 28.
+        Set-Latency 500
         $isEmpty = { param($n) -not (Get-VectorRecord -Namespace $n -IdOnly) }
         $r = Invoke-Stopped -Script {
             param($Manifest, $Uri, $Key, $Ids)
