@@ -20,7 +20,9 @@ namespace VectorOps.Emulators
                 .ToDictionary(c => c.Name, StringComparer.OrdinalIgnoreCase);
             if (args.Length == 0 || args[0] == "--help" || args[0] == "-h" || !commands.TryGetValue(args[0], out var command))
             {
-                Console.Error.WriteLine("usage: VectorOps.Emulators NAME [--port N] [--option value ...]");
+                Console.Error.WriteLine("usage: VectorOps.Emulators NAME [--port N] [--latency-ms MS] [--max-in-flight N] [--option value ...]");
+                Console.Error.WriteLine("  every emulator: --latency-ms MS (added to every request, as POST /_emulator/configure {latencyMs})");
+                Console.Error.WriteLine("                  --max-in-flight N (requests served at once, the rest wait; 0: no limit; {maxInFlight})");
                 foreach (var c in commands.Values.OrderBy(c => c.Name))
                 {
                     Console.Error.WriteLine($"  {c.Name}");
@@ -44,6 +46,10 @@ namespace VectorOps.Emulators
             var port = options.TryGetValue("port", out var p) ? int.Parse(p, System.Globalization.CultureInfo.InvariantCulture) : 0;
 
             using var host = command.Create(options);
+            if (options.TryGetValue("latency-ms", out var latency))
+                host.Faults.AddedLatency = TimeSpan.FromMilliseconds(double.Parse(latency, System.Globalization.CultureInfo.InvariantCulture));
+            if (options.TryGetValue("max-in-flight", out var slots))
+                host.MaxInFlight = int.Parse(slots, System.Globalization.CultureInfo.InvariantCulture);
             host.Start(port);
             Console.Out.WriteLine(host.BaseUri.ToString());
             Console.Out.Flush();

@@ -46,6 +46,34 @@ namespace VectorOps.Emulators.Infrastructure
         /// <summary>Every request, every mutating call, every deleted id.</summary>
         public RequestJournal Journal { get; } = new RequestJournal();
 
+        private readonly object _slotGate = new object();
+        private SemaphoreSlim? _slots;
+        private int _maxInFlight;
+        private int _inFlight;
+        private int _peakInFlight;
+
+        /// <summary>
+        /// The server's concurrency: at most this many requests of the vendor's API are served at once (the added
+        /// latency included, as a worker is busy for the whole of a request); the others wait for a slot, as they
+        /// would in a server's queue, and are never refused for it. 0: no limit (the default).
+        /// </summary>
+        public int MaxInFlight
+        {
+            get { lock (_slotGate) return _maxInFlight; }
+            set
+            {
+                if (value < 0) throw new ArgumentOutOfRangeException(nameof(value), "The number of requests served at once is 0 (no limit) or more.");
+                lock (_slotGate)
+                {
+                    _maxInFlight = value;
+                    _slots = value == 0 ? null : new SemaphoreSlim(value, value);
+                }
+            }
+        }
+
+        /// <summary>The most requests served at once since the start or the last reset (whatever <see cref="MaxInFlight"/> is).</summary>
+        public int PeakInFlight => Volatile.Read(ref _peakInFlight);
+
         /// <summary>Starts listening on 127.0.0.1 (port 0: any free port) and returns once it accepts requests.</summary>
         public async Task StartAsync(int port = 0, CancellationToken cancellationToken = default)
         {
@@ -141,15 +169,19 @@ namespace VectorOps.Emulators.Infrastructure
             ResetState();
             Journal.Clear();
             Faults.Clear();
+            Interlocked.Exchange(ref _peakInFlight, Volatile.Read(ref _inFlight));
         }
 
         /// <summary>
         /// Applies settings sent to POST /_emulator/configure (a JSON object; absent members are left as they are).
         /// The host handles <c>latencyMs</c> (added to every request) and <c>recordDeletedIds</c> (the journal's
-        /// per-id record, off for million-id benchmarks); emulators add their own (rate limits) and call the base.
+        /// per-id record, off for million-id benchmarks) and <c>maxInFlight</c> (<see cref="MaxInFlight"/>); emulators
+        /// add their own (rate limits) and call the base.
         /// </summary>
         protected virtual void Configure(JsonElement settings)
         {
+            if (settings.TryGetProperty("maxInFlight", out var slots) && slots.ValueKind == JsonValueKind.Number && slots.TryGetInt32(out var n) && n >= 0)
+                MaxInFlight = n;
             if (settings.TryGetProperty("latencyMs", out var latency) && latency.ValueKind == JsonValueKind.Number)
                 Faults.AddedLatency = TimeSpan.FromMilliseconds(latency.GetDouble());
             if (settings.TryGetProperty("recordDeletedIds", out var record) && (record.ValueKind == JsonValueKind.True || record.ValueKind == JsonValueKind.False))
@@ -188,6 +220,7 @@ namespace VectorOps.Emulators.Infrastructure
                     mutatingCalls = entries.Count(e => e.Mutating),
                     deletedRecords = Journal.DeletedCount,
                     faults = entries.Count(e => e.Fault != null),
+                    peakInFlight = PeakInFlight,
                     statuses = entries.GroupBy(e => e.Status).OrderBy(g => g.Key)
                         .ToDictionary(g => g.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), g => g.Count()),
                     idsSent = entries.Where(e => e.Mutating && e.IdCount != null).Sum(e => (long)e.IdCount!.Value),
@@ -294,6 +327,37 @@ namespace VectorOps.Emulators.Infrastructure
             var entry = Journal.Begin(request.Method, request.Path.Value ?? "", request.QueryString.Value ?? "");
             context.Items[EntryKey] = entry;
             Classify(request, entry);
+            SemaphoreSlim? slots;
+            lock (_slotGate) slots = _slots;
+            if (slots != null)
+            {
+                try
+                {
+                    await slots.WaitAsync(context.RequestAborted).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+                {
+                    Journal.End(entry, 0);
+                    return;
+                }
+            }
+            var now = Interlocked.Increment(ref _inFlight);
+            int peak;
+            while (now > (peak = Volatile.Read(ref _peakInFlight)) && Interlocked.CompareExchange(ref _peakInFlight, now, peak) != peak) { }
+            try
+            {
+                await Serve(context, next, entry).ConfigureAwait(false);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inFlight);
+                slots?.Release();
+            }
+        }
+
+        private async Task Serve(HttpContext context, RequestDelegate next, JournalEntry entry)
+        {
+            var request = context.Request;
             try
             {
                 var latency = Faults.AddedLatency;
