@@ -200,7 +200,7 @@ namespace VectorOps.Commands
             return throttle ?? Provider.Capabilities.DefaultConcurrency;
         }
 
-        /// <summary>Requests in flight for deletes: the provider's delete default when it paces them and no backup fetches first.</summary>
+        /// <summary>Requests in flight for deletes: the provider's delete default when it has one and no backup fetches first.</summary>
         protected int DeleteConcurrency(int? throttle, bool backup)
         {
             var n = Concurrency(throttle);

@@ -56,9 +56,10 @@ namespace VectorOps.Providers
         public int DefaultConcurrency { get; set; } = 4;
 
         /// <summary>
-        /// Default number of delete requests in flight when the provider paces deletes itself (null: <see
-        /// cref="DefaultConcurrency"/>). Pacing, not concurrency, then bounds the rate, and enough requests must be
-        /// in flight to fill it: the rate times the round trip, per namespace deleted in parallel. Not used when
+        /// Default number of delete requests in flight (null: <see cref="DefaultConcurrency"/>): when the provider
+        /// paces deletes itself, pacing, not concurrency, then bounds the rate, and enough requests must be in flight
+        /// to fill it (the rate times the round trip, per namespace deleted in parallel); when the store publishes no
+        /// request rate, the round trip bounds it, and enough must be in flight to keep the server busy. Not used when
         /// a backup fetches before each delete (fetches are not paced).
         /// </summary>
         public int? DefaultDeleteConcurrency { get; set; }

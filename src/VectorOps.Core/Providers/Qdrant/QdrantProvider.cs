@@ -51,6 +51,13 @@ namespace VectorOps.Providers.Qdrant
         /// <summary>Points a scroll page (ids only) and ids a retrieve call.</summary>
         public const int PageSize = 1000;
 
+        /// <summary>
+        /// Delete requests in flight (without -ThrottleLimit, without a backup). Qdrant publishes no request rate, so a
+        /// bulk delete is bound by the round trip: 16 requests of 1,000 ids keep a server that serves 8 at once busy
+        /// (measured: `bench hosted`, docs/benchmarks.md), and cost one small operation each in the collection's queue.
+        /// </summary>
+        public const int DeleteConcurrency = 16;
+
         /// <summary>Qdrant's default max_request_size_mb: a larger body is refused whole.</summary>
         public const int MaxRequestBytes = 32 * 1024 * 1024;
 
@@ -98,6 +105,7 @@ namespace VectorOps.Providers.Qdrant
                 AsyncMutations = !wait,
                 DeletesValidatedIds = true,
                 DefaultConcurrency = 4,
+                DefaultDeleteConcurrency = DeleteConcurrency,
             };
         }
 

@@ -54,6 +54,13 @@ namespace VectorOps.Providers.Weaviate
 
         private const int FetchParallelism = 8;
 
+        /// <summary>
+        /// Delete requests in flight (without -ThrottleLimit, without a backup). Weaviate publishes no request rate, so a
+        /// bulk delete is bound by the round trip: 16 batch deletes of 1,000 ids keep a server that serves 8 at once busy
+        /// (measured: `bench hosted`, docs/benchmarks.md).
+        /// </summary>
+        public const int DeleteConcurrency = 16;
+
         private readonly HttpTransport _transport;
         private readonly ConnectionSettings _settings;
         private readonly string _classPath;
@@ -84,6 +91,7 @@ namespace VectorOps.Providers.Weaviate
                 AsyncMutations = false,
                 DeletesValidatedIds = true,
                 DefaultConcurrency = 4,
+                DefaultDeleteConcurrency = DeleteConcurrency,
             };
         }
 
