@@ -24,8 +24,11 @@ namespace VectorOps.Bench
         /// <summary>Requests the Qdrant and Weaviate emulators serve at once in this shape (the rest wait their turn).</summary>
         public const int ServerConcurrency = 8;
 
+        /// <summary>VectorOps' -ThrottleLimit in the (a) runs (--throttle; null: its defaults).</summary>
+        private static int? Throttle;
+
         public const string Usage =
-            "usage: VectorOps.Bench hosted [--n N] [--vectorize-n N] [--providers pinecone,vectorize,qdrant,weaviate] [--latency-ms MS] [--quick]";
+            "usage: VectorOps.Bench hosted [--n N] [--vectorize-n N] [--providers pinecone,vectorize,qdrant,weaviate] [--latency-ms MS] [--throttle T] [--quick]";
 
         /// <summary>The preset's own command line (kept apart from Program's options).</summary>
         public static int Command(string[] args)
@@ -44,6 +47,7 @@ namespace VectorOps.Bench
                     case "--providers": providers = Next().Split(',', StringSplitOptions.RemoveEmptyEntries); break;
                     case "--latency-ms": o.LatencyMs = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--quick": quick = true; break;
+                    case "--throttle": Throttle = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     default:
                         Console.Error.WriteLine(Usage);
                         return 2;
@@ -71,7 +75,12 @@ namespace VectorOps.Bench
             {
                 switch (p)
                 {
-                    case "pinecone": Pinecone(count, latency, clients); break;
+                    case "pinecone":
+                        Pinecone(count, latency, clients);
+                        // A run of 200 requests is half the emulator's burst (the bucket holds one second of the rate):
+                        // 1,000,000 ids show the sustained limit as well.
+                        if (!quick && n is null) Pinecone(1_000_000, latency, clients);
+                        break;
                     case "qdrant": Qdrant(count, latency, clients); break;
                     case "weaviate": Weaviate(count, latency, clients); break;
                     case "vectorize": Vectorize(vCount, latency, clients); break;
@@ -190,20 +199,24 @@ namespace VectorOps.Bench
             using var emu = VectorizeTarget.StartEmulator();
             var t = new VectorizeTarget(emu);
             var w = new Workload(n, 1, t.BatchSize);
-            var shape = t.ServiceShape(latency);
             var ceiling = t.LimitRequestsPerSecond(1) * t.BatchSize;
-            var rows = new List<string[]>();
-            var a = RunVectorOps(t, w, shape);
-            rows.Add(Row("(a) VectorOps", a, ceiling, null));
-            var ids = IdsFile(w);
-            try
+            // The published window (a run of fewer than 1,200 requests never meets it), and the same 4/s over a window
+            // 30 times shorter (40 per 10 s, a 10-second block), where a run of this size meets the limit as a long run would.
+            foreach (var (shape, label) in new[] { (t.ServiceShape(latency), "1,200 requests per 5 minutes, 5-minute block"), (VectorizeTarget.Scaled(latency, 30), "40 requests per 10 s, 10-second block (the same 4/s)") })
             {
-                var b = RunClient(t, w, shape, clients, "vectorize-delete.mjs", emu.BaseUri.ToString().TrimEnd('/'), VectorizeTarget.Account, VectorizeTarget.Index, VectorizeTarget.Token, ids);
-                rows.Add(Row("(b) cloudflare 7.3.0, vectorize.indexes.deleteByIds of 100 ids, each awaited (its own retries)", b, ceiling, a));
+                var rows = new List<string[]>();
+                var a = RunVectorOps(t, w, shape);
+                rows.Add(Row("(a) VectorOps", a, ceiling, null));
+                var ids = IdsFile(w);
+                try
+                {
+                    var b = RunClient(t, w, shape, clients, "vectorize-delete.mjs", emu.BaseUri.ToString().TrimEnd('/'), VectorizeTarget.Account, VectorizeTarget.Index, VectorizeTarget.Token, ids);
+                    rows.Add(Row("(b) cloudflare 7.3.0, vectorize.indexes.deleteByIDs of 100 ids, each awaited (its own retries)", b, ceiling, a));
+                }
+                finally { File.Delete(ids); }
+                rows.Add(CeilingRow(n, ceiling));
+                Report.Table($"Vectorize: {label} per account; {latency:0} ms a request; {n:N0} ids; ceiling = 4 requests/s x 100 ids = {ceiling:N0} ids/s (sustained)", Headers, rows);
             }
-            finally { File.Delete(ids); }
-            rows.Add(CeilingRow(n, ceiling));
-            Report.Table($"Vectorize: {t.LimitText}; {latency:0} ms a request; {n:N0} ids; ceiling = 4 requests/s x 100 ids = {ceiling:N0} ids/s (sustained)", Headers, rows);
         }
 
         // ---- running ----------------------------------------------------------------------------------
@@ -265,7 +278,7 @@ namespace VectorOps.Bench
             warm.Namespaces[0] = w.Namespaces[0];
             for (var r = 0; r < 3; r++) Measure.Run(t, warm, "warm", t.Unlimited(), () => Variants.VectorOps(t, warm, 1e9, null));
             Report.Progress($"{t.Name}: VectorOps, {w.Count:N0} ids");
-            var s = Measure.Run(t, w, "a", shape, () => Variants.VectorOps(t, w, null, null));
+            var s = Measure.Run(t, w, "a", shape, () => Variants.VectorOps(t, w, null, Throttle));
             return s;
         }
 

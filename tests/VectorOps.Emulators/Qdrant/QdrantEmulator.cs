@@ -479,7 +479,8 @@ namespace VectorOps.Emulators.Qdrant
                     entry.Detail = "ids";
                     entry.IdCount = ids.Count;
                 }
-                return Update(context, c, () => Remove(c, ids.Where(c.Points.ContainsKey).Distinct().ToList()));
+                // Remove skips an id that is not there (or no longer, for a repeated one): no lookup beforehand.
+                return Update(context, c, () => Remove(c, ids));
             }
             if (body.TryGetProperty("filter", out var filter) && filter.ValueKind == JsonValueKind.Object)
             {
