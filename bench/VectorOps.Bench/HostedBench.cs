@@ -33,7 +33,7 @@ namespace VectorOps.Bench
         /// <summary>The preset's own command line (kept apart from Program's options).</summary>
         public static int Command(string[] args)
         {
-            var o = new Options();
+            var o = new Options { Preset = "hosted" };
             var quick = false;
             int? n = null, vn = null;
             string[]? providers = null;
