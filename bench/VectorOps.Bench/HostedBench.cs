@@ -145,6 +145,7 @@ namespace VectorOps.Bench
             }
             finally { File.Delete(ids); }
             rows.Add(CeilingRow(n, ceiling));
+            AddSummary("Qdrant", a, ceiling, rows);
             Report.Table($"Qdrant: no published request rate; max_request_size_mb 32; {latency:0} ms a request, {ServerConcurrency} requests served at once; {n:N0} ids; " +
                          $"ceiling for 1,000-id requests = {ServerConcurrency} / {latency / 1000:0.000} s x 1,000 = {ceiling:N0} ids/s", Headers, rows);
         }
@@ -188,6 +189,7 @@ namespace VectorOps.Bench
             }
             finally { File.Delete(ids); }
             rows.Add(CeilingRow(n, ceiling));
+            AddSummary("Weaviate", a, ceiling, rows);
             Report.Table($"Weaviate: no published request rate; results.limit 10,000 a call; {latency:0} ms a request, {ServerConcurrency} requests served at once; {n:N0} ids; " +
                          $"ceiling for 1,000-id requests = {ServerConcurrency} / {latency / 1000:0.000} s x 1,000 = {ceiling:N0} ids/s", Headers, rows);
             Report.Line("weaviate-client's v3 call, collection.data.deleteMany(where), travels over gRPC (weaviate.v1.Weaviate/BatchDelete); the emulator " +
@@ -336,6 +338,19 @@ namespace VectorOps.Bench
                 s.Variant == "b" ? "(node)" : s.ClientCpuSeconds.ToString("0.00", CultureInfo.InvariantCulture),
                 s.EmulatorCpuSeconds.ToString("0.00", CultureInfo.InvariantCulture),
             };
+        }
+
+        /// <summary>The quick preset's summary rows: x ceiling of (a), and each vendor-client row's time over VectorOps' (above 1: VectorOps ahead).</summary>
+        private static void AddSummary(string store, Sample a, double ceiling, List<string[]> rows)
+        {
+            var x = a.IdsPerSecond / ceiling;
+            var clean = a.Problem() is null && a.Count429 == 0;
+            Summary.Add(store, "VectorOps x ceiling (8 served at once, 25 ms, 1,000 ids a request), 0 429s", x, ">= 0.9", x >= 0.9 && clean);
+            foreach (var r in rows.Where(r => r[0].StartsWith("(b", StringComparison.Ordinal)))
+            {
+                var ratio = double.Parse(r[4], CultureInfo.InvariantCulture);
+                Summary.Add(store, "vendor client time / VectorOps time: " + r[0], ratio, "> 1", ratio > 1 && clean);
+            }
         }
 
         private static string Short(string e) => (e.Length > 80 ? e.Substring(0, 80) + "..." : e).Replace("|", "/").Replace("\n", " ");

@@ -51,6 +51,8 @@ namespace VectorOps.Bench
         /// </summary>
         public static readonly List<(string Store, Action<Options> Run)> HostedShapes = new List<(string, Action<Options>)>
         {
+            ("Qdrant", o => HostedBench.Run(o, quick: true, providers: new[] { "qdrant" })),
+            ("Weaviate", o => HostedBench.Run(o, quick: true, providers: new[] { "weaviate" })),
         };
 
         /// <summary>The hosted shapes issue 19 asks for beyond Pinecone and Vectorize (which <c>service</c> runs).</summary>
