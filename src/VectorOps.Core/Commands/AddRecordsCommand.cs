@@ -83,6 +83,23 @@ namespace VectorOps.Commands
 
         public int FailedBatches => _runner.Failed;
 
+        /// <summary>Called on the calling thread with each batch the destination accepted (a copy's resume file).</summary>
+        internal Action<VectorMutation>? BatchDone
+        {
+            get => _runner.Done;
+            set => _runner.Done = value;
+        }
+
+        /// <summary>What the run did so far.</summary>
+        internal RunSummary Summary => _runner.Summary;
+
+        /// <summary>
+        /// Checks a record against the provider's rules without buffering it (a copy checks its first batch before
+        /// the first write): the problem, or null.
+        /// </summary>
+        internal VectorOpsException? Check(VectorRecord record) =>
+            TryCheck(record, null, record.Id, out _, out _, out _, out var problem) ? null : problem;
+
         /// <summary>Namespace for records that name none (null: the connection's); given, it must not be blank (EmptyNamespace).</summary>
         public string? Namespace
         {

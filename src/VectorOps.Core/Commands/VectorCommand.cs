@@ -192,6 +192,59 @@ namespace VectorOps.Commands
             }
         }
 
+        /// <summary>The ids of a namespace's records (null filter: all of them) or of a filter's matches, one provider page at a time (read only).</summary>
+        protected IEnumerable<IReadOnlyList<string>> ScopeIds(string ns, Filtering.MetadataFilter? filter) =>
+            Pages(filter is null ? Provider.ListIdsAsync(ns, null, Stop) : Provider.FindIdsAsync(ns, filter, Stop));
+
+        /// <summary>
+        /// The records of a namespace (or of a filter's matches), streamed: ids page by page, the records fetched in
+        /// the provider's fetch batches and handed out one fetch batch at a time, in the order listed. Memory holds one
+        /// page of ids and one batch of records, whatever the namespace's size. Ids <paramref name="skip"/> says yes to
+        /// are not fetched (counted in <paramref name="skipped"/>); an id listed but gone when fetched is left out.
+        /// Read only; stops between batches when the host stops.
+        /// </summary>
+        protected IEnumerable<IReadOnlyList<VectorRecord>> StreamRecords(string ns, Filtering.MetadataFilter? filter,
+            Func<string, bool>? skip = null, Action<string>? skipped = null)
+        {
+            var cap = Math.Max(1, Provider.Capabilities.MaxIdsPerFetch);
+            var want = new List<string>(cap);
+            foreach (var page in ScopeIds(ns, filter))
+            {
+                foreach (var id in page)
+                {
+                    if (skip != null && skip(id))
+                    {
+                        skipped?.Invoke(id);
+                        continue;
+                    }
+                    want.Add(id);
+                    if (want.Count < cap) continue;
+                    if (Stop.IsCancellationRequested) yield break;
+                    yield return FetchInOrder(ns, want);
+                    want = new List<string>(cap);
+                }
+            }
+            if (want.Count > 0 && !Stop.IsCancellationRequested) yield return FetchInOrder(ns, want);
+        }
+
+        /// <summary>Fetches at most one fetch batch of records, in the order of <paramref name="ids"/>, each with its namespace.</summary>
+        protected IReadOnlyList<VectorRecord> FetchInOrder(string ns, IReadOnlyList<string> ids) => FetchInOrder(Provider, ns, ids);
+
+        private protected IReadOnlyList<VectorRecord> FetchInOrder(IVectorProvider provider, string ns, IReadOnlyList<string> ids)
+        {
+            var found = Wait(() => provider.FetchAsync(ns, ids, Stop));
+            var byId = new Dictionary<string, VectorRecord>(found.Count, StringComparer.Ordinal);
+            foreach (var r in found) byId[r.Id] = r;
+            var ordered = new List<VectorRecord>(byId.Count);
+            foreach (var id in ids)
+            {
+                if (!byId.TryGetValue(id, out var r)) continue;
+                r.Namespace ??= ns;
+                ordered.Add(r);
+            }
+            return ordered;
+        }
+
         protected int Concurrency(int? throttle)
         {
             if (throttle is int t && t < 1)

@@ -154,5 +154,30 @@ namespace VectorOps.Errors
 
         /// <summary>Get-Secret found no secret of that name (in that vault), or could not read it (ObjectNotFound; target = the name).</summary>
         public const string SecretNotFound = "SecretNotFound";
+
+        // Export, copy and move
+        /// <summary>An export's output file exists and -Force / --force was not given: nothing was written (ResourceExists; target = the path).</summary>
+        public const string ExportFileExists = "ExportFileExists";
+
+        /// <summary>An export's output path cannot be written (a folder, a missing folder, no access) (WriteError; target = the path).</summary>
+        public const string ExportPathNotWritable = "ExportPathNotWritable";
+
+        /// <summary>
+        /// The records to copy or move do not fit the destination's rules (dimension, id form, metadata kinds, sparse
+        /// values), found in the first batch before anything was written (InvalidData; target = the record's id).
+        /// </summary>
+        public const string DestinationMismatch = "DestinationMismatch";
+
+        /// <summary>A copy or move onto the namespace it reads from (InvalidArgument; target = the namespace).</summary>
+        public const string SameSourceAndDestination = "SameSourceAndDestination";
+
+        /// <summary>
+        /// A resume file that belongs to another copy or move (other source, destination, namespace or filter), or that
+        /// is not a resume file (InvalidData; target = its path). Nothing was written.
+        /// </summary>
+        public const string ResumeFileMismatch = "ResumeFileMismatch";
+
+        /// <summary>A resume file that cannot be created or appended to (WriteError; target = its path).</summary>
+        public const string ResumePathNotWritable = "ResumePathNotWritable";
     }
 }
