@@ -97,6 +97,28 @@ namespace VectorOps.Cli
         }
 
         /// <summary>
+        /// Connects to the index of a saved profile alone (copy and move's --to-profile): its provider, settings and
+        /// namespace, its credential from where it says (an environment variable; a SecretManagement secret is refused,
+        /// as with --profile), else the provider's variables. None of this command's options apply to it.
+        /// </summary>
+        public VectorConnection ConnectProfile(string name)
+        {
+            var profile = new ProfileStore().Get(name);
+            var s = new ConnectionSettings { Names = CliSettingNames.Instance };
+            profile.ApplyTo(s);
+            s.Profile = profile.Name;
+            if (profile.CredentialFrom is CredentialReference from && ProviderRegistry.Find(s.Provider)?.Credential is CredentialDescriptor credential &&
+                !(from.Kind == CredentialReferenceKind.Secret && credential.AllEnvironmentVariables.Any(v => !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(v)))))
+                ConnectionProfile.ReadCredential(s, from, r => throw new VectorOpsException(ErrorIds.SecretManagementUnavailable, VectorOpsErrorCategory.NotInstalled,
+                    $"The profile '{profile.Name}' reads the {credential.DisplayName} from {r.Describe()}, and only PowerShell can read a SecretManagement secret " +
+                    $"(Move-/Copy-VectorRecord -Destination). Give it to the CLI in " + string.Join(" or ", credential.AllEnvironmentVariables) + ".", r.Name));
+            var connection = ConnectCommand.Connect(s, makeDefault: false, Host);
+            Host.WriteVerbose($"Destination: {connection.Provider} index '{connection.Index}' at {connection.Endpoint} (profile '{profile.Name}')" +
+                              (connection.Credential is null ? "" : $" (credential {connection.Credential}, from {CredentialOrigin(connection.CredentialSource)})") + ".");
+            return connection;
+        }
+
+        /// <summary>
         /// The connection settings from the options: the shared ones by property, every provider setting given (an
         /// option built from the descriptors) by its setting name, read as the chosen provider's setting of that name
         /// declares. The registry (ProviderDescriptor.Prepare) refuses a setting the provider does not take

@@ -54,7 +54,8 @@ namespace VectorOps.Cli
             new[] { "provider", "namespace", "help", "version", "id", "ids-from", "filter", "filter-file", "prefix", "retry-from", "first",
                     "ids-only", "remove-namespace", "from", "timeout", "poll-interval", "what-if", "yes", "force", "throttle", "batch-size", "backup",
                     "name", "api-key-variable", "api-key-secret", "vault",
-                    "keep-id", "keep-from", "max-delete-share", "report-missing", "older-than", "date-field", "date-unit" }
+                    "keep-id", "keep-from", "max-delete-share", "report-missing", "older-than", "date-field", "date-unit",
+                    "output", "to-profile", "to-namespace", "resume" }
                 .Concat(SharedOptions.Select(o => o.Name)), StringComparer.OrdinalIgnoreCase);
 
         /// <summary>
@@ -337,6 +338,77 @@ namespace VectorOps.Cli
                     WhatIf, YesNoOp, Throttle, BatchSize,
                 },
                 new[] { "vectorops restore --store ./vectors.db --index demo --path backup.jsonl" }),
+            Command(providers, "export", "Write a namespace's records (or a filter's matches) to a JSON Lines file.",
+                "vectorops export [--namespace NS] [--filter JSON] --output FILE|- [--force] [options]",
+                "Read only on the index. Streams the records (ids page by page, fetched in the provider's batches) into the\n" +
+                "backup format, one record a line with its namespace: 'vectorops restore --path FILE' or 'add' reads it back.\n" +
+                "The file is written beside the target under a temporary name and renamed when complete, so a failed or\n" +
+                "stopped export leaves no file; an existing file is replaced only with --force (ExportFileExists). --output -\n" +
+                "writes the records to stdout (the summary goes to stderr). An empty filter is refused, never \"everything\".",
+                new[]
+                {
+                    Namespace("Namespace to export (default: the provider's)."),
+                    new OptionSpec("filter", "JSON", "Only the records matching a metadata filter."),
+                    new OptionSpec("filter-file", "FILE", "Read the filter JSON from FILE."),
+                    new OptionSpec("output", "FILE", "The file to write ('-': stdout)."),
+                    new OptionSpec("force", null, "Replace an existing file."),
+                    WhatIf,
+                },
+                new[]
+                {
+                    "vectorops export --store ./vectors.db --index demo --namespace films --output films.jsonl",
+                    "vectorops export --index demo --filter '{\"year\":{\"$lt\":2000}}' --output - | gzip > old.jsonl.gz",
+                }),
+            Command(providers, "copy", "Copy a namespace's records (or a filter's matches) to the index of a saved profile.",
+                "vectorops copy [--namespace NS] [--filter JSON] --to-profile NAME [--to-namespace NS2] [--resume FILE] [options]",
+                "The source is the connection the options name; the destination is a saved profile ('vectorops profile save').\n" +
+                "Counts the records, then streams them in batches of the destination's cap (its pacing and concurrency),\n" +
+                "one upsert mutation per batch. The first batch is checked against the destination's rules (dimension, id\n" +
+                "form, metadata, sparse values) before anything is written (DestinationMismatch: nothing written). With\n" +
+                "--resume FILE, each batch the destination accepted is recorded; a rerun with the same file neither reads nor\n" +
+                "writes those again (upserts by id are idempotent, so a batch written twice after a kill holds no duplicate).\n" +
+                "Verified at the end: both sides fetched, a record missing or different in the destination named by id (exit 1).\n" +
+                "Without --to-namespace the namespace keeps its name (the source's default namespace goes to the destination's).",
+                new[]
+                {
+                    Namespace("Source namespace (default: the provider's)."),
+                    new OptionSpec("filter", "JSON", "Only the records matching a metadata filter."),
+                    new OptionSpec("filter-file", "FILE", "Read the filter JSON from FILE."),
+                    new OptionSpec("to-profile", "NAME", "The saved profile to write to (its credential from where it says)."),
+                    new OptionSpec("to-namespace", "NS", "The destination namespace."),
+                    new OptionSpec("resume", "FILE", "Record the batches written in FILE; a rerun with it skips them."),
+                    WhatIf, YesNoOp, Throttle,
+                    new OptionSpec("batch-size", "N", "Records per upsert (default and maximum: the destination's cap)."),
+                },
+                new[]
+                {
+                    "vectorops copy --store ./vectors.db --index demo --namespace films --to-profile archive --resume films.resume",
+                    $"vectorops copy --provider {remote} --index docs --namespace a --to-profile local-copy --what-if",
+                }),
+            Command(providers, "move", "Copy, verify, then delete from the source what the destination confirmed.",
+                "vectorops move [--namespace NS] [--filter JSON] --to-profile NAME [--to-namespace NS2] [--backup FILE] [--resume FILE] [options]",
+                "'vectorops copy', then a delete from the source of exactly the ids the destination confirmed (equal on both\n" +
+                "sides), by id in batches of the source's cap, each batch's records appended to --backup FILE first. Asks once,\n" +
+                "with the count: the prompt, or without one (--yes) the count question unless --force (without a terminal:\n" +
+                "pass both). --what-if writes nothing anywhere. Records not confirmed stay in the source (exit 1).",
+                new[]
+                {
+                    Namespace("Source namespace (default: the provider's)."),
+                    new OptionSpec("filter", "JSON", "Only the records matching a metadata filter."),
+                    new OptionSpec("filter-file", "FILE", "Read the filter JSON from FILE."),
+                    new OptionSpec("to-profile", "NAME", "The saved profile to write to (its credential from where it says)."),
+                    new OptionSpec("to-namespace", "NS", "The destination namespace."),
+                    new OptionSpec("resume", "FILE", "Record the batches written in FILE; a rerun with it skips them."),
+                    WhatIf, Yes,
+                    new OptionSpec("force", null, "Answer the count question (--yes does not; without a terminal pass both). Never skips --what-if."),
+                    Throttle,
+                    new OptionSpec("batch-size", "N", "Records per upsert (default and maximum: the destination's cap)."),
+                    Backup,
+                },
+                new[]
+                {
+                    "vectorops move --store ./vectors.db --index demo --namespace staging --to-profile prod --backup staging.jsonl --yes --force",
+                }),
             Command(providers, "wait", "Wait until acknowledged mutations are applied.",
                 "vectorops wait [--from FILE | < FILE] [--timeout SECONDS] [options]",
                 "Reads mutations as JSON Lines (the --json output of remove, clear or add), polls the provider, and\n" +

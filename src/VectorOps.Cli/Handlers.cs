@@ -27,6 +27,9 @@ namespace VectorOps.Cli
                 case "namespaces": Namespaces(c); break;
                 case "add": Add(c); break;
                 case "restore": Restore(c); break;
+                case "export": Export(c); break;
+                case "copy": Transfer(c, move: false); break;
+                case "move": Transfer(c, move: true); break;
                 case "wait": Wait(c); break;
                 case "stats": Stats(c); break;
                 case CommandTable.ProfileSave: ProfileHandlers.Save(c); break;
@@ -531,6 +534,74 @@ namespace VectorOps.Cli
                 return pass.Select(l => l.Text);
             }, source.Name);
             Summary(c);
+        }
+
+        // ---------------------------------------------------------------- export, copy, move
+
+        /// <summary>
+        /// Writes the records of a namespace (or a filter's matches) to --output FILE (atomic, never over a file
+        /// without --force) or to stdout (--output -), in the backup format.
+        /// </summary>
+        private static void Export(CommandContext c)
+        {
+            var o = c.Options;
+            var ns = c.SingleNamespace();
+            var filter = c.Filter();
+            var output = o.Value("output") ?? throw Input(ErrorIds.InvalidArgument,
+                "Name the file to write: --output FILE (or --output - for stdout).", "--output");
+            c.Host.ConfirmWrites = false;
+            using var connection = c.Connect();
+            var cmd = new ExportRecordsCommand(c.Host, connection);
+            if (output == "-")
+            {
+                if (o.Has("what-if"))
+                {
+                    c.Host.WriteInfo("What if: the records would be written to stdout; nothing was read.");
+                    return;
+                }
+                var summary = cmd.Export(ns, filter, c.Console.Out);
+                if (summary != null) c.Host.WriteInfo($"{summary.Records:N0} record(s) of namespace '{summary.Namespace}' written to stdout.");
+                return;
+            }
+            cmd.Export(ns, filter, output, o.Has("force")); // writes its summary
+        }
+
+        /// <summary>
+        /// Copies (or moves) to the index of a saved profile: the source from the connection options, the destination
+        /// from --to-profile (its credential from where the profile says, or the provider's variables).
+        /// </summary>
+        private static void Transfer(CommandContext c, bool move)
+        {
+            var o = c.Options;
+            var ns = c.SingleNamespace();
+            var filter = c.Filter();
+            var profile = o.Value("to-profile") ?? throw Input(ErrorIds.InvalidArgument,
+                $"Name the destination: --to-profile NAME (a profile saved with 'vectorops profile save'). Run 'vectorops {o.Command} --help'.", "--to-profile");
+            var toNamespace = o.Value("to-namespace");
+            if (toNamespace != null) VectorCommand.RefuseBlankNamespace(toNamespace, "--to-namespace: ");
+            var options = new TransferOptions
+            {
+                Namespace = ns,
+                Filter = filter,
+                DestinationNamespace = toNamespace,
+                ResumePath = o.Value("resume"),
+                BatchSize = o.Int("batch-size", 1),
+                ThrottleLimit = o.Int("throttle", 1),
+                Move = move,
+                BackupPath = move ? o.Value("backup") : null,
+                Force = o.Has("force"),
+            };
+            c.Host.ConfirmWrites = move;
+            using var source = c.Connect();
+            using var destination = c.ConnectProfile(profile);
+            var cmd = new CopyRecordsCommand(c.Host, source, destination, options);
+            var s = cmd.Execute();
+            if (s.Status == TransferStatus.WhatIf)
+            {
+                c.Host.WriteInfo($"What if: {s.Matched:N0} record(s) would be {(move ? "moved" : "copied")}; nothing was written.");
+                return;
+            }
+            // The summary object (its line, or JSON with --json) says read, written, verified, missing.
         }
 
         // ---------------------------------------------------------------- wait

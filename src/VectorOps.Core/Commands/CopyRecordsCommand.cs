@@ -119,7 +119,8 @@ namespace VectorOps.Commands
         public string? ResumePath { get; internal set; }
 
         public override string ToString() =>
-            $"{Operation} {Status}: {Written:N0} written, {Verified:N0} verified, {Missing:N0} missing" + (Operation == "Move" ? $", {Deleted:N0} deleted" : "");
+            $"{Operation} {Status}: {Matched:N0} in scope, {Read:N0} read, {AlreadyCopied:N0} already copied, {Written:N0} written, " +
+            $"{Verified:N0} verified, {Missing:N0} missing, {Different:N0} different" + (Operation == "Move" ? $", {Deleted:N0} deleted from the source" : "");
     }
 
     /// <summary>
