@@ -214,7 +214,9 @@ namespace VectorOps.Cli
         public static bool IsSettingError(string errorId) =>
             errorId == ErrorIds.MissingCredential || errorId == ErrorIds.MissingAccountId || errorId == ErrorIds.InvalidAccountId ||
             errorId == ErrorIds.InsecureEndpoint || errorId == ErrorIds.InvalidEndpoint || errorId == ErrorIds.UnknownProvider ||
-            errorId == ErrorIds.InvalidIndexName || errorId == ErrorIds.ProfileExists || errorId == ErrorIds.SecretManagementUnavailable;
+            errorId == ErrorIds.InvalidIndexName || errorId == ErrorIds.ProfileExists || errorId == ErrorIds.SecretManagementUnavailable ||
+            // An export's or a copy's own files: refused before anything is written (a later failure counts what was sent).
+            errorId == ErrorIds.ExportFileExists || errorId == ErrorIds.ExportPathNotWritable || errorId == ErrorIds.ResumePathNotWritable;
 
         public static bool IsInputCategory(VectorOpsErrorCategory c) =>
             c == VectorOpsErrorCategory.InvalidArgument || c == VectorOpsErrorCategory.ParserError ||
