@@ -125,7 +125,7 @@ namespace VectorOps.Commands
 
     /// <summary>
     /// Copies (or moves) the records of a namespace, or of a filter's matches, from one connection to another: any
-    /// provider to any provider, the same one included (two Local stores, another namespace of the same index).
+    /// provider to any provider, the same one included (two store files, another namespace of the same index).
     /// <list type="number">
     /// <item>Checks, before anything is read: namespaces (blank refused; a missing source namespace NamespaceNotFound),
     /// batch size against the destination's cap, the resume file (another job's is refused), the backup path of a move,

@@ -16,13 +16,13 @@ namespace VectorOps.Tests.Module
     /// </summary>
     public class CmdletContractTests
     {
-        private static readonly string[] ApprovedVerbs = { "Get", "Remove", "Clear", "Add", "Connect", "Disconnect", "Wait", "Restore", "Save" };
+        private static readonly string[] ApprovedVerbs = { "Get", "Remove", "Clear", "Add", "Connect", "Disconnect", "Wait", "Restore", "Save", "Export", "Copy", "Move" };
 
         private static readonly string[] ExpectedCmdlets =
         {
-            "Add-VectorRecord", "Clear-VectorNamespace", "Connect-VectorIndex", "Disconnect-VectorIndex",
-            "Get-VectorConnection", "Get-VectorIndex", "Get-VectorNamespace", "Get-VectorRecord", "Remove-VectorConnection", "Remove-VectorOrphan", "Remove-VectorRecord",
-            "Restore-VectorRecord", "Save-VectorConnection", "Wait-VectorMutation",
+            "Add-VectorRecord", "Clear-VectorNamespace", "Connect-VectorIndex", "Copy-VectorRecord", "Disconnect-VectorIndex", "Export-VectorRecord",
+            "Get-VectorConnection", "Get-VectorIndex", "Get-VectorNamespace", "Get-VectorRecord", "Move-VectorRecord", "Remove-VectorConnection", "Remove-VectorOrphan",
+            "Remove-VectorRecord", "Restore-VectorRecord", "Save-VectorConnection", "Wait-VectorMutation",
         };
 
         private static CmdletMetadata Cmdlet(string name) => CmdletMetadata.All.Single(c => c.Name == name);
@@ -69,6 +69,10 @@ namespace VectorOps.Tests.Module
                 ["Restore-VectorRecord"] = new[] { typeof(VectorMutation) },
                 ["Save-VectorConnection"] = new[] { typeof(ConnectionProfile) },
                 ["Wait-VectorMutation"] = new[] { typeof(VectorMutation) },
+                ["Export-VectorRecord"] = new[] { typeof(VectorOps.Commands.ExportSummary) },
+                // The upsert (and, for a move, delete) mutations of each batch, then the summary.
+                ["Copy-VectorRecord"] = new[] { typeof(VectorOps.Commands.TransferSummary), typeof(VectorMutation) },
+                ["Move-VectorRecord"] = new[] { typeof(VectorOps.Commands.TransferSummary), typeof(VectorMutation) },
             };
             foreach (var c in CmdletMetadata.All)
                 Assert.Equal(expected[c.Name], c.OutputTypes.ToArray());
@@ -89,6 +93,9 @@ namespace VectorOps.Tests.Module
         [InlineData("Wait-VectorMutation", false, null)]
         [InlineData("Save-VectorConnection", true, ConfirmImpact.Low)]
         [InlineData("Remove-VectorConnection", true, ConfirmImpact.Medium)]
+        [InlineData("Export-VectorRecord", true, ConfirmImpact.Medium)]
+        [InlineData("Copy-VectorRecord", true, ConfirmImpact.Medium)]
+        [InlineData("Move-VectorRecord", true, ConfirmImpact.High)]
         public void ShouldProcess_support_and_impact(string name, bool supports, ConfirmImpact? impact)
         {
             var c = Cmdlet(name);
@@ -116,7 +123,7 @@ namespace VectorOps.Tests.Module
                 .SelectMany(c => c.Parameters.Where(p => p.Name == "Namespace" || (c.Name == "Get-VectorNamespace" && p.Name == "Name"))
                     .Select(p => (Cmdlet: c.Name, Parameter: p)))
                 .ToList();
-            Assert.Equal(7, namespaceParameters.Count); // Add, Clear, Get, Remove, Remove-VectorOrphan, Restore (-Namespace) and Get-VectorNamespace -Name
+            Assert.Equal(10, namespaceParameters.Count); // Add, Clear, Get, Remove, Remove-VectorOrphan, Restore, Export, Copy, Move (-Namespace) and Get-VectorNamespace -Name
             foreach (var (cmdlet, parameter) in namespaceParameters)
                 Assert.True(Completer(parameter) == typeof(VectorOps.PowerShell.Input.NamespaceCompleter), $"{cmdlet} -{parameter.Name}");
             Assert.Equal(typeof(VectorOps.PowerShell.Input.ProviderNameCompleter), Completer(Cmdlet("Connect-VectorIndex").Parameter("Provider")));
@@ -382,7 +389,7 @@ namespace VectorOps.Tests.Module
             var withConnection = new[]
             {
                 "Add-VectorRecord", "Clear-VectorNamespace", "Get-VectorIndex", "Get-VectorNamespace", "Get-VectorRecord", "Remove-VectorRecord",
-                "Remove-VectorOrphan", "Restore-VectorRecord", "Wait-VectorMutation",
+                "Remove-VectorOrphan", "Restore-VectorRecord", "Wait-VectorMutation", "Export-VectorRecord", "Copy-VectorRecord", "Move-VectorRecord",
             };
             foreach (var c in CmdletMetadata.All)
             {

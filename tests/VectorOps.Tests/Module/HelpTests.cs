@@ -43,7 +43,7 @@ namespace VectorOps.Tests.Module
             var commands = doc.Root!.Elements(Command + "command").ToList();
             var manifest = File.ReadAllText(RepoPaths.Manifest);
             var exported = Regex.Matches(Regex.Match(manifest, @"CmdletsToExport\s*=\s*@\(([^)]*)\)").Groups[1].Value, "'([^']*)'").Select(m => m.Groups[1].Value).ToList();
-            Assert.Equal(14, exported.Count);
+            Assert.Equal(17, exported.Count);
             Assert.Equal(exported.OrderBy(x => x, StringComparer.Ordinal), commands.Select(c => c.Element(Command + "details")!.Element(Command + "name")!.Value).OrderBy(x => x, StringComparer.Ordinal));
 
             foreach (var name in exported)
