@@ -601,6 +601,8 @@ namespace VectorOps.Cli
                 c.Host.WriteInfo($"What if: {s.Matched:N0} record(s) would be {(move ? "moved" : "copied")}; nothing was written.");
                 return;
             }
+            // A refused confirmation (no --yes without a terminal, or 'no'): nothing was written, exit 2 as for deletes.
+            if (s.Status == TransferStatus.Declined) c.Host.Tally.Declined++;
             // The summary object (its line, or JSON with --json) says read, written, verified, missing.
         }
 

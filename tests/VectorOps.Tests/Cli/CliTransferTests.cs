@@ -119,6 +119,22 @@ namespace VectorOps.Tests.Cli
         }
 
         [Fact]
+        public void A_move_without_yes_and_without_a_terminal_is_refused_and_moves_nothing()
+        {
+            using var pair = new Pair();
+            var r = pair.Run("move", "--namespace", "default", "--to-profile", "dest");
+            Assert.Equal(2, r.ExitCode);
+            Assert.Contains("DeclinedByUser", r.Stderr);
+            Assert.Equal(6, pair.Source.Ids().Count);
+            Assert.Empty(pair.Destination.Ids());
+
+            var noForce = pair.Run("move", "--namespace", "default", "--to-profile", "dest", "--yes");
+            Assert.Equal(2, noForce.ExitCode);
+            Assert.Contains("--force", noForce.Stderr);
+            Assert.Equal(6, pair.Source.Ids().Count);
+        }
+
+        [Fact]
         public void A_dimension_mismatch_writes_nothing_and_names_it()
         {
             using var pair = new Pair();
