@@ -309,6 +309,8 @@ namespace VectorOps.Commands
                 if (_resume != null && m.Ids != null) _resume.Append(m.Ids);
             };
             var first = true;
+            var documentsDropped = 0L;
+            var keepsDocuments = Target.RecordRules?.Documents ?? false;
             var done = _resume?.Done;
             foreach (var batch in StreamRecords(_sourceNamespace, _options.Filter,
                          done is null || done.Count == 0 ? null : id => done.Contains(id), _ => _summary.AlreadyCopied++))
@@ -327,12 +329,17 @@ namespace VectorOps.Commands
                     first = false;
                 }
                 foreach (var c in copies)
+                {
+                    if (c.Document != null && !keepsDocuments) documentsDropped++;
                     if (!add.Add(c)) _summary.Refused++;
+                }
                 Host.WriteProgress(new ProgressInfo(3, "Reading the source", $"{_summary.Read:N0} of {_summary.Matched:N0} record(s) read"));
             }
             Host.WriteProgress(new ProgressInfo(3, "Reading the source", "Done") { Completed = true });
             add.Complete();
             _summary.FailedBatches = add.FailedBatches;
+            if (documentsDropped > 0)
+                Host.WriteWarning($"{documentsDropped:N0} record(s) carried a document text, which {Describe(Target)} does not keep: their values and metadata were copied without it.");
         }
 
         private VectorRecord Retarget(VectorRecord r) => new VectorRecord(r.Id)
