@@ -212,6 +212,9 @@ namespace VectorOps.Tests.Cli
             ["profile remove"] = "Remove-VectorConnection",
             ["stats"] = "Get-VectorIndex",
             ["sweep"] = "Remove-VectorOrphan",
+            ["export"] = "Export-VectorRecord",
+            ["copy"] = "Copy-VectorRecord",
+            ["move"] = "Move-VectorRecord",
         };
 
         [Fact]
