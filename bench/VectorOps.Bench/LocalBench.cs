@@ -432,27 +432,15 @@ $me.Refresh()
 'RESULT {0} {1} {2} {3} {4}' -f $clock.Elapsed.TotalSeconds.ToString('R', [cultureinfo]::InvariantCulture),
     ($me.TotalProcessorTime - $cpu0).TotalSeconds.ToString('R', [cultureinfo]::InvariantCulture), $me.PeakWorkingSet64, $deleted, $PSVersionTable.PSVersion
 ");
-            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = root };
-            foreach (var a in new[] { "tool", "run", "pwsh", "--", "-NoProfile", "-NonInteractive", "-File", script, "-Manifest", manifest, "-Store", store, "-IdFile", idFile, "-Index", IndexName, "-Mode", mode })
-                psi.ArgumentList.Add(a);
-            using var p = Process.Start(psi)!;
-            var errTask = p.StandardError.ReadToEndAsync();
-            var output = p.StandardOutput.ReadToEnd();
-            p.WaitForExit();
-            var line = output.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("RESULT ", StringComparison.Ordinal));
-            if (line is null)
-            {
-                Report.Progress($"local (c) cmdlet failed (exit {p.ExitCode}): {output} {errTask.Result}");
-                return null;
-            }
-            var v = line.Split(' ');
+            var v = PwshScript.Run(root, "local (c) cmdlet", script, "-Manifest", manifest, "-Store", store, "-IdFile", idFile, "-Index", IndexName, "-Mode", mode);
+            if (v is null) return null;
             return new CmdletResult
             {
-                Seconds = double.Parse(v[1], CultureInfo.InvariantCulture),
-                CpuSeconds = double.Parse(v[2], CultureInfo.InvariantCulture),
-                PeakWorkingSet = long.Parse(v[3], CultureInfo.InvariantCulture),
-                Deleted = long.Parse(v[4], CultureInfo.InvariantCulture),
-                Version = v[5],
+                Seconds = double.Parse(v[0], CultureInfo.InvariantCulture),
+                CpuSeconds = double.Parse(v[1], CultureInfo.InvariantCulture),
+                PeakWorkingSet = long.Parse(v[2], CultureInfo.InvariantCulture),
+                Deleted = long.Parse(v[3], CultureInfo.InvariantCulture),
+                Version = v[4],
             };
         }
     }

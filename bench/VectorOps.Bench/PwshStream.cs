@@ -150,26 +150,14 @@ $me.Refresh()
 
         private static Result? RunPwsh(string root, string script, string manifest, string store, string file, string mode)
         {
-            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = root };
-            foreach (var a in new[] { "tool", "run", "pwsh", "--", "-NoProfile", "-NonInteractive", "-File", script, "-Manifest", manifest, "-Store", store, "-IdFile", file, "-Mode", mode })
-                psi.ArgumentList.Add(a);
-            using var p = Process.Start(psi)!;
-            var err = p.StandardError.ReadToEndAsync();
-            var output = p.StandardOutput.ReadToEnd();
-            p.WaitForExit();
-            var line = output.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("RESULT ", StringComparison.Ordinal));
-            if (line is null)
-            {
-                Report.Progress($"psstream {mode}: pwsh failed (exit {p.ExitCode}): {output} {err.Result}");
-                return null;
-            }
-            var v = line.Split(' ');
-            var count = long.Parse(v[4], CultureInfo.InvariantCulture);
+            var v = PwshScript.Run(root, "psstream " + mode, script, "-Manifest", manifest, "-Store", store, "-IdFile", file, "-Mode", mode);
+            if (v is null) return null;
+            var count = long.Parse(v[3], CultureInfo.InvariantCulture);
             return new Result
             {
-                Peak = long.Parse(v[1], CultureInfo.InvariantCulture),
-                Baseline = long.Parse(v[2], CultureInfo.InvariantCulture),
-                Seconds = double.Parse(v[3], CultureInfo.InvariantCulture),
+                Peak = long.Parse(v[0], CultureInfo.InvariantCulture),
+                Baseline = long.Parse(v[1], CultureInfo.InvariantCulture),
+                Seconds = double.Parse(v[2], CultureInfo.InvariantCulture),
                 Count = count,
             };
         }

@@ -43,6 +43,21 @@ namespace VectorOps.Cli
 
         private static OptionSpec Namespace(string help) => new OptionSpec("namespace", "NS", help, repeatable: true);
 
+        /// <summary>copy's and move's options: the source scope, the destination profile, the resume file, and theirs in between.</summary>
+        private static OptionSpec[] TransferOptions(params OptionSpec[] own) => new[]
+        {
+            Namespace("Source namespace (default: the provider's)."),
+            new OptionSpec("filter", "JSON", "Only the records matching a metadata filter."),
+            new OptionSpec("filter-file", "FILE", "Read the filter JSON from FILE."),
+            new OptionSpec("to-profile", "NAME", "The saved profile to write to (its credential from where it says)."),
+            new OptionSpec("to-namespace", "NS", "The destination namespace."),
+            new OptionSpec("resume", "FILE", "Record the batches written in FILE; a rerun with it skips them."),
+        }.Concat(own).Concat(new[]
+        {
+            Throttle,
+            new OptionSpec("batch-size", "N", "Records per upsert (default and maximum: the destination's cap)."),
+        }).ToArray();
+
         /// <summary>The options of the settings every provider shares, and output; never a provider's own setting.</summary>
         private static readonly OptionSpec[] SharedOptions =
         {
@@ -369,17 +384,7 @@ namespace VectorOps.Cli
                 "writes those again (upserts by id are idempotent, so a batch written twice after a kill holds no duplicate).\n" +
                 "Verified at the end: both sides fetched, a record missing or different in the destination named by id (exit 1).\n" +
                 "Without --to-namespace the namespace keeps its name (the source's default namespace goes to the destination's).",
-                new[]
-                {
-                    Namespace("Source namespace (default: the provider's)."),
-                    new OptionSpec("filter", "JSON", "Only the records matching a metadata filter."),
-                    new OptionSpec("filter-file", "FILE", "Read the filter JSON from FILE."),
-                    new OptionSpec("to-profile", "NAME", "The saved profile to write to (its credential from where it says)."),
-                    new OptionSpec("to-namespace", "NS", "The destination namespace."),
-                    new OptionSpec("resume", "FILE", "Record the batches written in FILE; a rerun with it skips them."),
-                    WhatIf, YesNoOp, Throttle,
-                    new OptionSpec("batch-size", "N", "Records per upsert (default and maximum: the destination's cap)."),
-                },
+                TransferOptions(WhatIf, YesNoOp),
                 new[]
                 {
                     "vectorops copy --store ./vectors.db --index demo --namespace films --to-profile archive --resume films.resume",
@@ -391,20 +396,9 @@ namespace VectorOps.Cli
                 "sides), by id in batches of the source's cap, each batch's records appended to --backup FILE first. Asks once,\n" +
                 "with the count: the prompt, or without one (--yes) the count question unless --force (without a terminal:\n" +
                 "pass both). --what-if writes nothing anywhere. Records not confirmed stay in the source (exit 1).",
-                new[]
-                {
-                    Namespace("Source namespace (default: the provider's)."),
-                    new OptionSpec("filter", "JSON", "Only the records matching a metadata filter."),
-                    new OptionSpec("filter-file", "FILE", "Read the filter JSON from FILE."),
-                    new OptionSpec("to-profile", "NAME", "The saved profile to write to (its credential from where it says)."),
-                    new OptionSpec("to-namespace", "NS", "The destination namespace."),
-                    new OptionSpec("resume", "FILE", "Record the batches written in FILE; a rerun with it skips them."),
-                    WhatIf, Yes,
+                TransferOptions(WhatIf, Yes,
                     new OptionSpec("force", null, "Answer the count question (--yes does not; without a terminal pass both). Never skips --what-if."),
-                    Throttle,
-                    new OptionSpec("batch-size", "N", "Records per upsert (default and maximum: the destination's cap)."),
-                    Backup,
-                },
+                    Backup),
                 new[]
                 {
                     "vectorops move --store ./vectors.db --index demo --namespace staging --to-profile prod --backup staging.jsonl --yes --force",
