@@ -150,6 +150,7 @@ Describe 'Remove-VectorOrphan: the guard, -WhatIf and the questions' {
         $result.ExitCode | Should -Be 3 -Because $result.Text
         $result.ErrorId | Should -BeLike 'ConfirmationRequired,*'
         $result.Text | Should -Match 'add -Force'
+        $result.Text | Should -Match 'The question was: .*\b1\b' -Because 'the refusal says how many records confirming would delete'
         $check = Connect-VectorIndex -Provider Local -Path $store.Path -Index test -PassThru
         (Get-RecordId -Connection $check).Split(',') | Should -HaveCount 20
 

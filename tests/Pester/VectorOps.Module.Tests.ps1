@@ -271,6 +271,7 @@ Describe '-WhatIf, -Confirm and -Force' {
         $result.ExitCode | Should -Be 3 -Because $result.Text
         $result.ErrorId | Should -BeLike 'ConfirmationRequired,*'
         $result.Text | Should -Match 'add -Force'
+        $result.Text | Should -Match 'The question was: .*\b2\b' -Because 'the refusal says how many records confirming would delete'
         Get-RecordId -Connection $store.Connection | Should -BeExactly 'doc-1,doc-2'
     }
 

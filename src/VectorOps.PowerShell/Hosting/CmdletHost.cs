@@ -128,7 +128,7 @@ namespace VectorOps.PowerShell.Hosting
             catch (Exception ex) when (ex is HostException || ex is PSInvalidOperationException)
             {
                 // Asked for deletes whose reach the data decides; -Confirm:$false does not answer it, -Force does.
-                throw ConfirmationImpossible(ex, caption, "add -Force (this question, about how many records will go, is asked even with -Confirm:$false)");
+                throw ConfirmationImpossible(ex, caption, "add -Force (this question, about how many records will go, is asked even with -Confirm:$false)", query);
             }
         }
 
@@ -249,9 +249,12 @@ namespace VectorOps.PowerShell.Hosting
             }
         }
 
-        private static VectorOpsPromptException ConfirmationImpossible(Exception inner, string target, string howToConfirm) =>
+        /// <summary>The refusal names the question that could not be asked (for a count question: how many records), so a
+        /// script's log says what confirming would have done.</summary>
+        private static VectorOpsPromptException ConfirmationImpossible(Exception inner, string target, string howToConfirm, string? question = null) =>
             new VectorOpsPromptException(
                 "Confirmation is required but this host cannot prompt (for example pwsh -NonInteractive). Nothing was changed. " +
+                (question is { Length: > 0 } asked ? "The question was: " + asked.TrimEnd() + " " : "") +
                 "Run it interactively, or confirm in the command: " + howToConfirm + ".",
                 target, inner);
     }
