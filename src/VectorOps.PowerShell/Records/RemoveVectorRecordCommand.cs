@@ -170,7 +170,14 @@ namespace VectorOps.PowerShell.Cmdlets
             }
         }
 
-        protected override void ProcessRecord() => RunStep(Process);
+        /// <summary>
+        /// Called once per pipeline record, so once per id when ids are piped: the per-id path of the cmdlet. It
+        /// allocates nothing of its own for an input of one id (the step's delegate is made once, the id goes to
+        /// the command's one-id overload without a closure around it); the checks are the same for every input.
+        /// </summary>
+        protected override void ProcessRecord() => RunStep(_process ??= Process);
+
+        private System.Action? _process;
 
         private void Process()
         {
@@ -179,12 +186,22 @@ namespace VectorOps.PowerShell.Cmdlets
             {
                 case IdSet:
                 case RecordSet:
-                    _lastInput = Id;
+                    var given = Id;
+                    _lastInput = given;
                     var ns = SingleNamespace();
                     var ids = ById();
                     // An -Id array given as an argument (not piped) is the whole run: progress is a percentage of it.
-                    if (!MyInvocation.ExpectingInput && Id != null) ids.ExpectIds(Id.Length);
-                    Guard(() => ids.Add(Id, ns));
+                    if (given != null && !MyInvocation.ExpectingInput) ids.ExpectIds(given.Length);
+                    try
+                    {
+                        // One piped string binds as an array of one: the one-id overload makes the same checks.
+                        if (given != null && given.Length == 1) ids.Add(given[0], ns);
+                        else ids.Add(given, ns);
+                    }
+                    catch (VectorOpsException ex)
+                    {
+                        Terminate(ex);
+                    }
                     break;
                 case IdPathSet:
                     _lastInput = IdPath;
@@ -195,14 +212,14 @@ namespace VectorOps.PowerShell.Cmdlets
                     break;
                 case InputObjectSet:
                     _lastInput = InputObject;
-                    var given = SingleNamespace();
+                    var retryNamespace = SingleNamespace();
                     var retry = ById();
                     if (!MyInvocation.ExpectingInput && InputObject != null)
                         foreach (var m in InputObject) retry.ExpectIds(m?.Ids?.Count ?? 0);
                     foreach (var mutation in InputObject ?? new VectorMutation[0])
                     {
                         if (mutation is null) continue;
-                        Guard(() => retry.Retry(mutation, given));
+                        Guard(() => retry.Retry(mutation, retryNamespace));
                     }
                     break;
                 default:
