@@ -22,10 +22,11 @@ namespace VectorOps.Bench
     /// its C API with nothing between: one connection, <c>DELETE FROM vo_records WHERE ns_id = ?1 AND id = ?2</c>
     /// prepared once and reused (bind, step, reset), BEGIN IMMEDIATE ... COMMIT around every 1,000 ids, the same
     /// journal (WAL) and the same synchronous level as the provider (SQLite's default, FULL). (c) the cmdlet:
-    /// <c>$ids | Remove-VectorRecord -Force</c> in PowerShell 7.6 (the repository's pwsh tool) with the built module,
-    /// timed inside PowerShell around the pipeline only (ids read into an array first, one untimed warm-up
-    /// pass into an empty index of the same file, the mutations counted by a ForEach-Object).
-    /// Every run is checked: 0 rows left, N reported deleted.
+    /// <c>$ids | Remove-VectorRecord -Force</c> and <c>Remove-VectorRecord -IdPath ids.txt -Force</c> in PowerShell
+    /// 7.6 (the repository's pwsh tool) with the module built in Release by this run (not module/VectorOps), timed
+    /// inside PowerShell around the call only; each pwsh deletes the N ids twice, from two indexes of the same file:
+    /// the first call is the cold figure, the second the warm one that is compared with (b), which runs warm too.
+    /// Every run is checked: 0 rows left, N reported deleted (by both calls of the cmdlet).
     /// </summary>
     internal static class LocalBench
     {
@@ -102,16 +103,22 @@ namespace VectorOps.Bench
             CmdletResult? cmdlet = null;
             var cmdletRuns = new List<CmdletResult>();
             var idPathRuns = new List<CmdletResult>();
-            for (var run = 0; !o.SkipPwsh && run < Math.Min(3, o.LocalRuns); run++)
+            // The module measured is built here, in Release, into this run's folder (not module/VectorOps).
+            var manifest = o.SkipPwsh ? null : PwshScript.BuildReleaseModule(Paths.RepoRoot(), "local (c) cmdlet", Path.Combine(dir, "module"));
+            for (var run = 0; manifest != null && run < Math.Min(3, o.LocalRuns); run++)
             {
                 foreach (var mode in new[] { "pipe", "idpath" })
                 {
+                    // Two indexes of the same file, each holding the N ids: the first call of the pwsh deletes the
+                    // warm-up index's (its cold figure), the timed second call the measured index's.
                     Seed(storeA, w.Ids);
-                    var r = RunCmdlet(dir, storeA, w.Ids, mode);
+                    Seed(storeA, w.Ids, WarmIndexName);
+                    var r = RunCmdlet(dir, manifest, storeA, w.Ids, mode);
                     if (r is null) break;
                     r.Left = Count(storeA);
                     (mode == "pipe" ? cmdletRuns : idPathRuns).Add(r);
-                    Report.Progress($"local (c) cmdlet {mode} run {run + 1}: {r.Seconds:0.000} s in PowerShell, {r.Deleted:N0} reported deleted, {r.Left} rows left");
+                    Report.Progress($"local (c) cmdlet {mode} run {run + 1}: {r.Seconds:0.000} s ({r.CpuSeconds:0.00} CPU s) in PowerShell, {r.Deleted:N0} reported deleted; " +
+                                    $"cold first call {r.ColdSeconds:0.000} s ({r.ColdCpuSeconds:0.00} CPU s), {r.ColdDeleted:N0} reported deleted; {r.Left} rows left in both indexes");
                 }
             }
             CmdletResult? idPath = idPathRuns.Count == 0 ? null : idPathRuns.OrderBy(x => x.Seconds).ElementAt(idPathRuns.Count / 2);
@@ -119,6 +126,7 @@ namespace VectorOps.Bench
             {
                 idPath.Left = idPathRuns.Max(x => x.Left);
                 if (idPathRuns.Any(x => x.Deleted != n)) idPath.Deleted = idPathRuns.First(x => x.Deleted != n).Deleted;
+                if (idPathRuns.Any(x => x.ColdDeleted != n)) idPath.ColdDeleted = idPathRuns.First(x => x.ColdDeleted != n).ColdDeleted;
             }
             if (cmdletRuns.Count > 0)
             {
@@ -126,6 +134,7 @@ namespace VectorOps.Bench
                 cmdlet = cmdletRuns.OrderBy(x => x.Seconds).ElementAt(cmdletRuns.Count / 2);
                 cmdlet.Left = cmdletRuns.Max(x => x.Left);
                 if (cmdletRuns.Any(x => x.Deleted != n)) cmdlet.Deleted = cmdletRuns.First(x => x.Deleted != n).Deleted;
+                if (cmdletRuns.Any(x => x.ColdDeleted != n)) cmdlet.ColdDeleted = cmdletRuns.First(x => x.ColdDeleted != n).ColdDeleted;
             }
 
             string F(double v, string f) => v.ToString(f, CultureInfo.InvariantCulture);
@@ -141,21 +150,28 @@ namespace VectorOps.Bench
             if (cmdlet != null)
                 rows.Add(new[]
                 {
-                    "(c) `$ids | Remove-VectorRecord -Force` in pwsh " + cmdlet.Version + " (timed inside PowerShell; its CPU and memory are the whole pwsh process)",
+                    "(c) `$ids | Remove-VectorRecord -Force` in pwsh " + cmdlet.Version + ", warm: the second call of its session (timed inside PowerShell; its CPU and memory are the whole pwsh process)",
                     F(cmdlet.Seconds, "0.000"), cmdletRuns.Count.ToString(CultureInfo.InvariantCulture), F(n / cmdlet.Seconds, "N0"), F(cmdlet.CpuSeconds, "0.00"), Mb(cmdlet.PeakWorkingSet), "",
                     cmdlet.Deleted == n ? "all deleted" : $"{cmdlet.Deleted:N0} reported", cmdlet.Left.ToString(CultureInfo.InvariantCulture),
                 });
+            if (cmdlet != null)
+                rows.Add(ColdRow("(c0) the same, cold: the first call in a fresh pwsh (module imported and connected before the clock)", cmdletRuns, n));
             if (idPath != null)
                 rows.Add(new[]
                 {
-                    "(c') `Remove-VectorRecord -IdPath ids.txt -Force` in the same pwsh (the file read by the command layer, checked whole first, no object per id)",
+                    "(c') `Remove-VectorRecord -IdPath ids.txt -Force` in pwsh, warm: the second call of its session (the file read by the command layer, checked whole first, no object per id)",
                     F(idPath.Seconds, "0.000"), idPathRuns.Count.ToString(CultureInfo.InvariantCulture), F(n / idPath.Seconds, "N0"), F(idPath.CpuSeconds, "0.00"), Mb(idPath.PeakWorkingSet), "",
                     idPath.Deleted == n ? "all deleted" : $"{idPath.Deleted:N0} reported", idPath.Left.ToString(CultureInfo.InvariantCulture),
                 });
-            Report.Table($"{n:N0} ids, 21 characters each; medians of {o.LocalRuns} run(s) of (a) and (b), alternating; SQLite {raw.sqlite3_libversion().utf8_to_string()} (e_sqlite3, both sides)",
+            if (idPath != null)
+                rows.Add(ColdRow("(c0') the same, cold: the first call in a fresh pwsh", idPathRuns, n));
+            Report.Table($"{n:N0} ids, 21 characters each; medians of {o.LocalRuns} run(s) of (a) and (b), alternating; SQLite {raw.sqlite3_libversion().utf8_to_string()} (e_sqlite3, both sides)" +
+                         (manifest is null ? "" : "; the cmdlet rows: the module built in Release by this run"),
                 new[] { "variant", "seconds (median)", "runs", "ids/s", "CPU s (median)", "peak working set (max)", "allocated (median)", "check", "rows left (max)" }, rows);
             Report.Line($"Ratio (b)/(a) in time, VectorOps against SQLite itself: **{F(tb / ta, "0.00")}** (target >= 0.90)" +
-                        (cmdlet != null ? $"; through the cmdlet (c): {F(tb / cmdlet.Seconds, "0.00")} (runs: {string.Join(", ", cmdletRuns.Select(x => F(x.Seconds, "0.000")))} s)." : ".") +
+                        (cmdlet != null ? $"; through the cmdlet, warm (c): {F(tb / cmdlet.Seconds, "0.00")} (runs: {string.Join(", ", cmdletRuns.Select(x => F(x.Seconds, "0.000")))} s)" : "") +
+                        (idPath != null ? $"; -IdPath, warm (c'): {F(tb / idPath.Seconds, "0.00")} (runs: {string.Join(", ", idPathRuns.Select(x => F(x.Seconds, "0.000")))} s)" : "") +
+                        (cmdlet != null ? $"; cold first calls: piped {string.Join(", ", cmdletRuns.Select(x => F(x.ColdSeconds, "0.000")))} s, -IdPath {string.Join(", ", idPathRuns.Select(x => F(x.ColdSeconds, "0.000")))} s." : ".") +
                         " Runs (a): " + string.Join(", ", a.Select(x => F(x.R.Seconds, "0.000"))) + " s; (b): " + string.Join(", ", b.Select(x => F(x.R.Seconds, "0.000"))) + " s. " +
                         "Peak working set: sampled every 20 ms in this process during the phase (the N-id array of the workload included).");
             var clean = !(a.Any(x => x.O.Failed > 0 || x.O.Ids != n || x.Left != 0) || b.Any(x => x.Deleted != n || x.Left != 0));
@@ -163,12 +179,14 @@ namespace VectorOps.Bench
                 $"command layer + provider, median of {o.LocalRuns}" + (clean ? "" : "; NOT CLEAN"));
             if (cmdlet != null)
                 Summary.Add($"Local through the cmdlet, {n:N0} ids", "SQLite itself / Remove-VectorRecord -IdPath, time", idPath is null ? double.NaN : tb / idPath.Seconds, ">= 0.90",
-                    idPath != null && tb / idPath.Seconds >= 0.9, $"median of {idPathRuns.Count}");
+                    idPath != null && tb / idPath.Seconds >= 0.9, $"median of {idPathRuns.Count}, warm (second call of the session); cold first call " +
+                    (idPath is null ? "" : F(tb / Measure.Median(idPathRuns.Select(x => x.ColdSeconds)), "0.00")));
             if (cmdlet != null)
                 Summary.Add($"Local through the cmdlet, {n:N0} ids", "SQLite itself / Remove-VectorRecord, time", tb / cmdlet.Seconds, ">= 0.90", tb / cmdlet.Seconds >= 0.9,
-                    $"median of {cmdletRuns.Count} in pwsh {cmdlet.Version}, ids piped");
+                    $"median of {cmdletRuns.Count} in pwsh {cmdlet.Version}, ids piped, warm; cold first call {F(tb / Measure.Median(cmdletRuns.Select(x => x.ColdSeconds)), "0.00")}");
             if (a.Any(x => x.O.Failed > 0 || x.O.Ids != n || x.Left != 0) || b.Any(x => x.Deleted != n || x.Left != 0) ||
-                (cmdlet != null && (cmdlet.Deleted != n || cmdlet.Left != 0)))
+                (cmdlet != null && (cmdlet.Deleted != n || cmdlet.ColdDeleted != n || cmdlet.Left != 0)) ||
+                (idPath != null && (idPath.Deleted != n || idPath.ColdDeleted != n || idPath.Left != 0)))
                 Report.Line("WARNING: a run was not clean (see the progress lines).");
         }
 
@@ -181,6 +199,19 @@ namespace VectorOps.Bench
                 name, F(t, "0.000"), r.Count.ToString(CultureInfo.InvariantCulture), F(n / t, "N0"),
                 F(Measure.Median(r.Select(x => x.ClientCpu)), "0.00"), Mb(r.Max(x => x.PeakWorkingSet)),
                 Mb((long)Measure.Median(r.Select(x => (double)x.Allocated))), check, left.ToString(CultureInfo.InvariantCulture),
+            };
+        }
+
+        /// <summary>A cold first call's row: medians of its time and CPU over the runs, the worst check.</summary>
+        private static string[] ColdRow(string name, List<CmdletResult> runs, int n)
+        {
+            string F(double v, string f) => v.ToString(f, CultureInfo.InvariantCulture);
+            var t = Measure.Median(runs.Select(x => x.ColdSeconds));
+            var worst = runs.Select(x => x.ColdDeleted).FirstOrDefault(x => x != n, n);
+            return new[]
+            {
+                name, F(t, "0.000"), runs.Count.ToString(CultureInfo.InvariantCulture), F(n / t, "N0"), F(Measure.Median(runs.Select(x => x.ColdCpuSeconds)), "0.00"), "", "",
+                worst == n ? "all deleted" : $"{worst:N0} reported", runs.Max(x => x.Left).ToString(CultureInfo.InvariantCulture),
             };
         }
 
@@ -232,18 +263,18 @@ CREATE TABLE IF NOT EXISTS vo_records (ns_id INTEGER NOT NULL REFERENCES vo_name
             }
         }
 
-        /// <summary>Fills vo_records of the file's index 'bench', namespace 'default' with the ids (and empties it first).</summary>
-        private static void Seed(string path, string[] ids)
+        /// <summary>Fills vo_records of the file's index (default 'bench'), namespace 'default' with the ids (and empties that namespace first).</summary>
+        private static void Seed(string path, string[] ids, string index = IndexName)
         {
             var db = OpenRaw(path);
             try
             {
                 var now = DateTimeOffset.UtcNow.ToString("o", CultureInfo.InvariantCulture);
                 Exec(db, "BEGIN IMMEDIATE;");
-                Exec(db, $"INSERT OR IGNORE INTO vo_indexes (name, created_at) VALUES ('{IndexName}', '{now}');");
-                Exec(db, $"INSERT OR IGNORE INTO vo_namespaces (index_name, name, created_at) VALUES ('{IndexName}', '{Ns}', '{now}');");
-                Exec(db, "DELETE FROM vo_records;");
-                var nsId = NamespaceId(db);
+                Exec(db, $"INSERT OR IGNORE INTO vo_indexes (name, created_at) VALUES ('{index}', '{now}');");
+                Exec(db, $"INSERT OR IGNORE INTO vo_namespaces (index_name, name, created_at) VALUES ('{index}', '{Ns}', '{now}');");
+                var nsId = NamespaceId(db, index);
+                Exec(db, "DELETE FROM vo_records WHERE ns_id = " + nsId.ToString(CultureInfo.InvariantCulture) + ";");
                 raw.sqlite3_prepare_v2(db, "INSERT INTO vo_records (ns_id, id, dimension, dense, sparse, metadata, updated_at) VALUES (?1, ?2, 8, ?3, NULL, ?4, ?5);", out var stmt);
                 var dense = new byte[32];
                 for (var i = 0; i < 8; i++) BitConverter.GetBytes((float)(i * 0.125 - 0.5)).CopyTo(dense, i * 4);
@@ -275,9 +306,9 @@ CREATE TABLE IF NOT EXISTS vo_records (ns_id INTEGER NOT NULL REFERENCES vo_name
             }
         }
 
-        private static long NamespaceId(sqlite3 db)
+        private static long NamespaceId(sqlite3 db, string index = IndexName)
         {
-            raw.sqlite3_prepare_v2(db, $"SELECT ns_id FROM vo_namespaces WHERE index_name = '{IndexName}' AND name = '{Ns}';", out var stmt);
+            raw.sqlite3_prepare_v2(db, $"SELECT ns_id FROM vo_namespaces WHERE index_name = '{index}' AND name = '{Ns}';", out var stmt);
             try
             {
                 if (raw.sqlite3_step(stmt) != raw.SQLITE_ROW) throw new InvalidOperationException("no namespace row");
@@ -389,50 +420,55 @@ CREATE TABLE IF NOT EXISTS vo_records (ns_id INTEGER NOT NULL REFERENCES vo_name
 
         private sealed class CmdletResult
         {
-            public double Seconds, CpuSeconds;
-            public long PeakWorkingSet, Deleted, Left;
+            public double Seconds, CpuSeconds, ColdSeconds, ColdCpuSeconds;
+            public long PeakWorkingSet, Deleted, ColdDeleted, Left;
             public string Version = "";
         }
 
+        /// <summary>The index of the store's file the cmdlet's first (cold) call deletes from.</summary>
+        private const string WarmIndexName = "warm";
+
         /// <summary>
-        /// (c): pwsh (the repository's tool, `dotnet tool run pwsh`) imports the built module, connects to the store,
-        /// reads the ids into an array (not timed), pipes them once into an empty index of the same file (warm-up, not
-        /// timed), and times <c>$ids | Remove-VectorRecord -Force</c> (the mutations counted by a ForEach-Object).
+        /// (c): pwsh (the repository's tool, `dotnet tool run pwsh`) imports the module built for this run, reads the
+        /// ids into an array (not timed), then makes the same call twice, each timed inside PowerShell around the
+        /// call only (the connection made before the clock): first against the warm-up index (the cold figure: the
+        /// module's and the engine's code compiled as the call goes, as a user's first delete of a session), then
+        /// against the measured index (the warm figure, compared with SQLite, whose side also runs warm). Both
+        /// indexes hold the N ids, so both calls delete for real; the mutations are counted by a ForEach-Object.
         /// </summary>
-        private static CmdletResult? RunCmdlet(string dir, string store, string[] ids, string mode)
+        private static CmdletResult? RunCmdlet(string dir, string manifest, string store, string[] ids, string mode)
         {
             var root = Paths.RepoRoot();
-            var manifest = Path.Combine(root, "module", "VectorOps", "VectorOps.psd1");
-            if (!File.Exists(manifest))
-            {
-                Report.Progress($"local (c) cmdlet skipped: {manifest} not found (build the solution first)");
-                return null;
-            }
             var idFile = Path.Combine(dir, "ids.txt");
             File.WriteAllLines(idFile, ids, new UTF8Encoding(false));
             var script = Path.Combine(dir, "cmdlet.ps1");
             File.WriteAllText(script, @"
-param([string]$Manifest, [string]$Store, [string]$IdFile, [string]$Index, [string]$Mode)
+param([string]$Manifest, [string]$Store, [string]$IdFile, [string]$Index, [string]$WarmIndex, [string]$Mode)
 $ErrorActionPreference = 'Stop'
 Import-Module $Manifest
 $ids = [IO.File]::ReadAllLines($IdFile)
-# Warm-up, not timed: the same ids piped into an empty index of the same file (nothing there, nothing deleted), so
-# that the engine's binding paths and the module are compiled before the clock starts, as in a session's second run.
-$null = Connect-VectorIndex -Provider Local -Path $Store -Index warm -Create
-$null = $ids | Remove-VectorRecord -Force -WarningAction SilentlyContinue
-$null = Connect-VectorIndex -Provider Local -Path $Store -Index $Index
-$deleted = 0
 $me = [Diagnostics.Process]::GetCurrentProcess()
-$cpu0 = $me.TotalProcessorTime
-$clock = [Diagnostics.Stopwatch]::StartNew()
-if ($Mode -eq 'idpath') { Remove-VectorRecord -IdPath $IdFile -Force | ForEach-Object { $deleted += $_.AffectedCount } }
-else { $ids | Remove-VectorRecord -Force | ForEach-Object { $deleted += $_.AffectedCount } }
-$clock.Stop()
-$me.Refresh()
-'RESULT {0} {1} {2} {3} {4}' -f $clock.Elapsed.TotalSeconds.ToString('R', [cultureinfo]::InvariantCulture),
-    ($me.TotalProcessorTime - $cpu0).TotalSeconds.ToString('R', [cultureinfo]::InvariantCulture), $me.PeakWorkingSet64, $deleted, $PSVersionTable.PSVersion
+function Measure-Delete([string]$Name) {
+    $null = Connect-VectorIndex -Provider Local -Path $Store -Index $Name
+    $deleted = 0
+    $me.Refresh()
+    $cpu0 = $me.TotalProcessorTime
+    $clock = [Diagnostics.Stopwatch]::StartNew()
+    if ($Mode -eq 'idpath') { Remove-VectorRecord -IdPath $IdFile -Force | ForEach-Object { $deleted += $_.AffectedCount } }
+    else { $ids | Remove-VectorRecord -Force | ForEach-Object { $deleted += $_.AffectedCount } }
+    $clock.Stop()
+    $me.Refresh()
+    $inv = [cultureinfo]::InvariantCulture
+    '{0} {1} {2}' -f $clock.Elapsed.TotalSeconds.ToString('R', $inv), ($me.TotalProcessorTime - $cpu0).TotalSeconds.ToString('R', $inv), $deleted
+}
+$cold = Measure-Delete $WarmIndex
+$warm = Measure-Delete $Index
+$w = $warm.Split(' ')
+$c = $cold.Split(' ')
+'RESULT {0} {1} {2} {3} {4} {5} {6} {7}' -f $w[0], $w[1], $me.PeakWorkingSet64, $w[2], $PSVersionTable.PSVersion, $c[0], $c[1], $c[2]
 ");
-            var v = PwshScript.Run(root, "local (c) cmdlet", script, "-Manifest", manifest, "-Store", store, "-IdFile", idFile, "-Index", IndexName, "-Mode", mode);
+            var v = PwshScript.Run(root, "local (c) cmdlet", script, "-Manifest", manifest, "-Store", store, "-IdFile", idFile, "-Index", IndexName,
+                "-WarmIndex", WarmIndexName, "-Mode", mode);
             if (v is null) return null;
             return new CmdletResult
             {
@@ -441,6 +477,9 @@ $me.Refresh()
                 PeakWorkingSet = long.Parse(v[2], CultureInfo.InvariantCulture),
                 Deleted = long.Parse(v[3], CultureInfo.InvariantCulture),
                 Version = v[4],
+                ColdSeconds = double.Parse(v[5], CultureInfo.InvariantCulture),
+                ColdCpuSeconds = double.Parse(v[6], CultureInfo.InvariantCulture),
+                ColdDeleted = long.Parse(v[7], CultureInfo.InvariantCulture),
             };
         }
     }
