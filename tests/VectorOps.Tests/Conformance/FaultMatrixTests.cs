@@ -230,7 +230,6 @@ namespace VectorOps.Tests.Conformance
             Requested.AddRange(Target.MakeIds("doc-", 40, from: 60));
             Target.Seed(Requested.Skip(60));
             Target.Faults.AddedLatency = TimeSpan.FromMilliseconds(15);
-            if (Target is Throwaway.ThrowawayProviderFixture mem) mem.Store.DeleteDelay = TimeSpan.FromMilliseconds(15);
             var written = 0;
             var (host, ledger) = Run("F09", ids: 100, batchSize: 2, throttle: 2,
                 prepare: h => h.OnWrite = (x, o) => { if (o is VectorMutation && ++written == 10) x.Cancel(); });

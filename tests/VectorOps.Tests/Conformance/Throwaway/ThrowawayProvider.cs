@@ -96,7 +96,8 @@ namespace VectorOps.Tests.Conformance.Throwaway
                 throw new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument, $"A delete takes 1 to {MaxIds} ids.", ids?.Count);
             cancellationToken.ThrowIfCancellationRequested();
             _store.Mutated("delete", ids.Count);
-            if (_store.DeleteDelay > TimeSpan.Zero) await Task.Delay(_store.DeleteDelay, CancellationToken.None).ConfigureAwait(false);
+            var delay = _store.DeleteDelay();
+            if (delay > TimeSpan.Zero) await Task.Delay(delay, CancellationToken.None).ConfigureAwait(false);
             return new ProviderWriteResult { AffectedCount = _store.Remove(@namespace, ids), Applied = true };
         }
 
@@ -193,8 +194,9 @@ namespace VectorOps.Tests.Conformance.Throwaway
         private int _mutatingCalls;
         private int _deleteCalls;
 
-        /// <summary>How long each id delete takes (so a stop finds batches in flight).</summary>
-        public TimeSpan DeleteDelay { get; set; }
+        /// <summary>How long each id delete takes (so a stop finds batches in flight): the fixture points it at its
+        /// fault switchboard's AddedLatency, as an emulator applies that latency to each request.</summary>
+        public Func<TimeSpan> DeleteDelay { get; set; } = () => TimeSpan.Zero;
 
         public int MutatingCalls => Volatile.Read(ref _mutatingCalls);
         public int DeleteCalls => Volatile.Read(ref _deleteCalls);

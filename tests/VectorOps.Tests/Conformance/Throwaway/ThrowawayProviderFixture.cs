@@ -24,6 +24,8 @@ namespace VectorOps.Tests.Conformance.Throwaway
         public ThrowawayProviderFixture()
         {
             Store = ThrowawayProvider.StoreOf(_space, IndexName);
+            // The suite's latency switch (F09 stops a run with batches in flight) reaches the in-memory deletes.
+            Store.DeleteDelay = () => Faults.AddedLatency;
         }
 
         public ThrowawayStore Store { get; }
