@@ -45,8 +45,8 @@ namespace VectorOps.Tests.Conformance
 
         [Theory]
         [InlineData("if (Target is Throwaway.ThrowawayProviderFixture mem) mem.Store.DeleteDelay = x;", true)]
-        [InlineData("var q = Target as QdrantProviderFixture;", true)]
-        [InlineData("((LocalProviderFixture)Target).Path", true)]
+        [InlineData("var q = Target as OtherProviderFixture;", true)]
+        [InlineData("((SomeProviderFixture)Target).Path", true)]
         [InlineData("protected ProviderFixture Target { get; private set; } = null!;", false)]
         [InlineData("if (Target is ProviderFixture f) f.Seed(ids);", false)]
         public void The_scan_finds_a_fixture_singled_out(string line, bool singled)
