@@ -654,8 +654,10 @@ namespace VectorOps.Emulators.Weaviate
                 // A list of ids is looked up (as Weaviate's index on id does) instead of testing every object; the
                 // same objects match, in the same order, as the scan would give.
                 var listed = IdsListed(where);
+                // The where is that list and nothing else, so an object found by a listed id matches it: the compiled
+                // predicate (the same set again) is not asked a second time.
                 var matched = listed != null
-                    ? listed.Where(id => shard.Objects.TryGetValue(id, out var o) && predicate(o)).Order(StringComparer.Ordinal).Take(limit).ToList()
+                    ? listed.Where(shard.Objects.ContainsKey).Order(StringComparer.Ordinal).Take(limit).ToList()
                     : shard.Objects.Values.Where(predicate).Take(limit).Select(o => o.Id).ToList();
                 foreach (var id in matched)
                 {
