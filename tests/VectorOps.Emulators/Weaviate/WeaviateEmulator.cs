@@ -233,9 +233,10 @@ namespace VectorOps.Emulators.Weaviate
         {
             context.Response.StatusCode = status;
             context.Response.ContentType = "application/json";
-            using var ms = new MemoryStream();
-            using (var w = new Utf8JsonWriter(ms)) write(w);
-            await context.Response.Body.WriteAsync(ms.ToArray()).ConfigureAwait(false);
+            // Written straight into the response's pooled buffers: a batch delete's answer repeats its match (10,000
+            // ids are ~400 KB), which a growing MemoryStream and its copy would allocate several times on the large-object heap.
+            using (var w = new Utf8JsonWriter(context.Response.BodyWriter)) write(w);
+            await context.Response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
         }
 
         private static Task Fail(HttpContext context, int status, string message) => Ok(context, w =>
