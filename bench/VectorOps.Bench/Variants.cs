@@ -83,12 +83,12 @@ namespace VectorOps.Bench
         /// per id (ProcessRecord binds one id at a time), a host that discards the mutations (output not captured),
         /// Complete at the end. <paramref name="requestsPerSecond"/> null: the provider's default pacing.
         /// </summary>
-        public static ClientOutcome VectorOps(Target target, Workload w, double? requestsPerSecond, int? throttle)
+        public static ClientOutcome VectorOps(Target target, Workload w, double? requestsPerSecond, int? throttle, int? batchSize = null)
         {
             var settings = target.Settings(requestsPerSecond);
             using var connection = new VectorConnection(ProviderRegistry.Create(settings), null, null);
             var host = new DiscardHost();
-            var command = new RemoveByIdsCommand(host, connection, new RemoveOptions { ThrottleLimit = throttle });
+            var command = new RemoveByIdsCommand(host, connection, new RemoveOptions { ThrottleLimit = throttle, BatchSize = batchSize });
             var ids = w.Ids;
             var single = w.Namespaces.Length == 1 ? w.Namespaces[0] : null;
             for (var i = 0; i < ids.Length; i++)

@@ -181,7 +181,7 @@ namespace VectorOps.Commands
             }
 
             var what = "all " + count.ToString("N0", CultureInfo.InvariantCulture) + " record(s)";
-            var batch = Provider.Capabilities.MaxIdsPerDelete;
+            var batch = DeleteBatchSize(_backup != null);
             switch (Host.ShouldProcess($"namespace '{ns}' of {Provider.Name} index '{Provider.Index}'", "Delete " + what))
             {
                 case ShouldProcessDecision.WhatIf:

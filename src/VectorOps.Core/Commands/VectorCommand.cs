@@ -253,6 +253,17 @@ namespace VectorOps.Commands
             return throttle ?? Provider.Capabilities.DefaultConcurrency;
         }
 
+        /// <summary>
+        /// Ids a delete batch carries when the user names no -BatchSize: the provider's delete cap, or, when a backup
+        /// fetches each batch's records first, the smaller batch the provider declares for that (never above the cap).
+        /// </summary>
+        protected int DeleteBatchSize(bool backup)
+        {
+            var caps = Provider.Capabilities;
+            var cap = Math.Max(1, caps.MaxIdsPerDelete);
+            return backup && caps.MaxIdsPerBackedUpDelete is int b && b >= 1 && b < cap ? b : cap;
+        }
+
         /// <summary>Requests in flight for deletes: the provider's delete default when it has one and no backup fetches first.</summary>
         protected int DeleteConcurrency(int? throttle, bool backup)
         {

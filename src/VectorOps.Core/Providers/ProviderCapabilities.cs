@@ -7,8 +7,20 @@ namespace VectorOps.Providers
     /// </summary>
     public sealed class ProviderCapabilities
     {
-        /// <summary>Most ids one delete request may carry (typically 100 or 1000).</summary>
+        /// <summary>
+        /// Most ids one delete request may carry (typically 100 or 1000; a store that publishes only a request size or a
+        /// result cap declares what that limit allows). Deletes without a backup are sent in batches of this size, and
+        /// -BatchSize may not exceed it.
+        /// </summary>
         public int MaxIdsPerDelete { get; set; } = 1000;
+
+        /// <summary>
+        /// Ids a delete batch carries when a backup fetches its records first (null: <see cref="MaxIdsPerDelete"/>).
+        /// A backed-up batch holds its records, vectors and all, in memory until they are on disk, so a store whose
+        /// delete cap is far above what a fetch brings back sensibly declares a smaller batch here. -BatchSize, when
+        /// given, still means what it says (up to <see cref="MaxIdsPerDelete"/>).
+        /// </summary>
+        public int? MaxIdsPerBackedUpDelete { get; set; }
 
         /// <summary>Most ids one fetch request may carry.</summary>
         public int MaxIdsPerFetch { get; set; } = 1000;

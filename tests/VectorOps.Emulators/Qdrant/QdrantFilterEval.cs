@@ -58,7 +58,7 @@ namespace VectorOps.Emulators.Qdrant
 
         private static IEnumerable<JsonElement> List(JsonElement e) => e.ValueKind == JsonValueKind.Array ? e.EnumerateArray() : new[] { e };
 
-        private static bool Condition(JsonElement c, string id, JsonElement payload)
+        internal static bool Condition(JsonElement c, string id, JsonElement payload)
         {
             if (c.ValueKind != JsonValueKind.Object) throw new QdrantBadRequest("Format error in JSON body: a condition must be an object");
             if (c.TryGetProperty("key", out var keyElement))
@@ -221,11 +221,29 @@ namespace VectorOps.Emulators.Qdrant
                     throw new QdrantBadRequest($"Format error in JSON body: value {id.GetRawText()} is not a valid point ID, valid values are either an unsigned integer or a UUID");
                 case JsonValueKind.String:
                     var s = id.GetString() ?? "";
+                    // The form Qdrant answers (and VectorOps sends) is kept as it is: no Guid parse, no second string.
+                    if (IsCanonicalUuid(s)) return s;
                     if (TryUuid(s, out var u)) return u;
                     throw new QdrantBadRequest($"Format error in JSON body: value {s} is not a valid point ID, valid values are either an unsigned integer or a UUID");
                 default:
                     throw new QdrantBadRequest("Format error in JSON body: a point ID is an unsigned integer or a UUID string");
             }
+        }
+
+        /// <summary>True for a UUID already hyphenated and lowercase (what <see cref="TryUuid"/> would give back unchanged).</summary>
+        public static bool IsCanonicalUuid(string s)
+        {
+            if (s.Length != 36) return false;
+            for (var i = 0; i < 36; i++)
+            {
+                var c = s[i];
+                if (i == 8 || i == 13 || i == 18 || i == 23)
+                {
+                    if (c != '-') return false;
+                }
+                else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+            }
+            return true;
         }
 
         public static bool TryUuid(string s, out string canonical)

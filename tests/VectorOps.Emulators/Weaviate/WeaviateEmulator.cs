@@ -233,9 +233,10 @@ namespace VectorOps.Emulators.Weaviate
         {
             context.Response.StatusCode = status;
             context.Response.ContentType = "application/json";
-            using var ms = new MemoryStream();
-            using (var w = new Utf8JsonWriter(ms)) write(w);
-            await context.Response.Body.WriteAsync(ms.ToArray()).ConfigureAwait(false);
+            // Written straight into the response's pooled buffers: a batch delete's answer repeats its match (10,000
+            // ids are ~400 KB), which a growing MemoryStream and its copy would allocate several times on the large-object heap.
+            using (var w = new Utf8JsonWriter(context.Response.BodyWriter)) write(w);
+            await context.Response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
         }
 
         private static Task Fail(HttpContext context, int status, string message) => Ok(context, w =>
@@ -654,8 +655,10 @@ namespace VectorOps.Emulators.Weaviate
                 // A list of ids is looked up (as Weaviate's index on id does) instead of testing every object; the
                 // same objects match, in the same order, as the scan would give.
                 var listed = IdsListed(where);
+                // The where is that list and nothing else, so an object found by a listed id matches it: the compiled
+                // predicate (the same set again) is not asked a second time.
                 var matched = listed != null
-                    ? listed.Where(id => shard.Objects.TryGetValue(id, out var o) && predicate(o)).Order(StringComparer.Ordinal).Take(limit).ToList()
+                    ? listed.Where(shard.Objects.ContainsKey).Order(StringComparer.Ordinal).Take(limit).ToList()
                     : shard.Objects.Values.Where(predicate).Take(limit).Select(o => o.Id).ToList();
                 foreach (var id in matched)
                 {

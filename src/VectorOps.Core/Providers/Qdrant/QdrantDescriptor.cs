@@ -15,7 +15,7 @@ namespace VectorOps.Providers.Qdrant
             IndexesCreatedElsewhere = "with Qdrant's own client, its dashboard, or PUT /collections/{name}",
             Limits = new[]
             {
-                FormattableString.Invariant($"Ids are unsigned integers or UUIDs, checked before anything is sent. Up to {QdrantProvider.MaxIdsPerDelete} ids per delete request, and no request over {QdrantProvider.MaxRequestBytes / (1024 * 1024)} MB (the server's limit)."),
+                FormattableString.Invariant($"Ids are unsigned integers or UUIDs, checked before anything is sent. Up to {QdrantProvider.MaxIdsPerDelete:N0} ids per delete request ({QdrantProvider.MaxIdsPerBackedUpDelete:N0} with -BackupPath, which holds a batch's records in memory), and no request over {QdrantProvider.MaxRequestBytes / (1024 * 1024)} MB (the server's limit)."),
                 "Filter deletes count their matches first (points/count, exact), then delete by the same filter; prefix deletes scroll the ids and delete them by id. An empty filter is refused before any request (in Qdrant it would match every point).",
                 "Deletes are sent with wait=false and answer Acknowledged with Qdrant's operation_id; Qdrant has no call that reports an operation's progress, so Wait-VectorMutation confirms by reading (the ids, filter or namespace count 0). -WaitForApply sends wait=true instead.",
                 "Collections with named vectors are refused for writes (restore, add): their vectors are not one dense vector.",

@@ -42,18 +42,26 @@ namespace VectorOps.Providers.Qdrant
         public static readonly Uri DefaultEndpoint = new Uri("http://localhost:6333/");
 
         /// <summary>
-        /// Ids one delete carries. Qdrant sets no count, only max_request_size_mb (32 MB by default): 1,000 ids are
-        /// at most about 40 KB (a UUID is 38 bytes in JSON), far below it, and each is one small operation in the
-        /// collection's write-ahead log, so a failed batch costs little to retry and wait=true answers quickly.
+        /// Ids one delete carries. Qdrant sets no count, only max_request_size_mb (32 MB by default). The longest id in
+        /// JSON is a quoted UUID and its comma, 39 bytes: 10,000 ids are at most about 390 KB (with the namespace
+        /// condition around them, still under 400 KB), a margin of 80 times under the limit, and every body is
+        /// measured against the limit before it is sent. More ids a request would save little (20 requests of
+        /// 10,000 already keep a server busy) and make a failed request costlier to resend.
         /// </summary>
-        public const int MaxIdsPerDelete = 1000;
+        public const int MaxIdsPerDelete = 10000;
 
         /// <summary>Points a scroll page (ids only) and ids a retrieve call.</summary>
         public const int PageSize = 1000;
 
         /// <summary>
+        /// Ids a delete batch carries when -BackupPath fetches its records first: one retrieve call's worth, so a batch
+        /// in memory is 1,000 records (vectors and all), not 10,000.
+        /// </summary>
+        public const int MaxIdsPerBackedUpDelete = PageSize;
+
+        /// <summary>
         /// Delete requests in flight (without -ThrottleLimit, without a backup). Qdrant publishes no request rate, so a
-        /// bulk delete is bound by the round trip: 16 requests of 1,000 ids keep a server that serves 8 at once busy
+        /// bulk delete is bound by the round trip: 16 requests in flight keep a server that serves 8 at once busy
         /// (measured: `bench hosted`, docs/benchmarks.md), and cost one small operation each in the collection's queue.
         /// </summary>
         public const int DeleteConcurrency = 16;
@@ -91,6 +99,7 @@ namespace VectorOps.Providers.Qdrant
             Capabilities = new ProviderCapabilities
             {
                 MaxIdsPerDelete = MaxIdsPerDelete,
+                MaxIdsPerBackedUpDelete = MaxIdsPerBackedUpDelete,
                 MaxIdsPerFetch = PageSize,
                 MaxRecordsPerUpsert = UpsertCap(facts.Dimension),
                 NativeFilterDelete = true,

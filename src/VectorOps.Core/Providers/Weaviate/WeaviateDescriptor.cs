@@ -14,7 +14,7 @@ namespace VectorOps.Providers.Weaviate
             IndexesCreatedElsewhere = "with Weaviate's own client or POST /v1/schema (and its tenants with POST /v1/schema/{class}/tenants)",
             Limits = new[]
             {
-                FormattableString.Invariant($"Ids are UUIDs, checked before anything is sent. Every delete is DELETE /v1/batch/objects: ids as ContainsAny on id, up to {WeaviateProvider.MaxIdsPerDeleteRequest} a request; one call removes at most the server's results.limit (QUERY_MAXIMUM_RESULTS, 10,000 by default), so a delete that may match more is sent again, one mutation a round, until nothing matches."),
+                FormattableString.Invariant($"Ids are UUIDs, checked before anything is sent. Every delete is DELETE /v1/batch/objects: ids as ContainsAny on id, up to {WeaviateProvider.MaxIdsPerDeleteRequest:N0} a request ({WeaviateProvider.MaxIdsPerBackedUpDelete:N0} with -BackupPath, which holds a batch's records in memory); one call removes at most the server's results.limit (QUERY_MAXIMUM_RESULTS, 10,000 by default), so a delete that may match more (a batch over a lower limit, a filter) is sent again, one mutation a round, until nothing matches."),
                 "Filters become a where checked against the class schema; what cannot be translated exactly is refused (FilterNotSupportedByProvider). -WhatIf uses the server's dryRun with verbose output, which mutates nothing.",
                 FormattableString.Invariant($"Objects the server reports as failed make the mutation Failed with exactly their ids, so piping it back retries them. Up to {WeaviateProvider.MaxUpsertObjects} objects per upsert and {WeaviateProvider.MaxFetchIds} ids per fetch."),
             },

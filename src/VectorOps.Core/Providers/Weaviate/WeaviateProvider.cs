@@ -40,8 +40,18 @@ namespace VectorOps.Providers.Weaviate
 
         public static readonly Uri DefaultEndpoint = new Uri("http://localhost:8080/");
 
-        /// <summary>Ids one delete request carries at most (under the default results.limit of 10,000; a smaller limit is looped within the batch).</summary>
-        public const int MaxIdsPerDeleteRequest = 1000;
+        /// <summary>
+        /// Ids one delete request carries at most: the default results.limit (QUERY_MAXIMUM_RESULTS, 10,000), the most
+        /// one batch delete removes. The server says its own limit only in a delete's answer (results.limit); when it is
+        /// set lower, the same request is sent again within the batch until fewer than the limit match.
+        /// </summary>
+        public const int MaxIdsPerDeleteRequest = 10000;
+
+        /// <summary>
+        /// Ids a delete batch carries when -BackupPath fetches its records first (each fetched one GET at a time):
+        /// 1,000 records in memory at once, not 10,000.
+        /// </summary>
+        public const int MaxIdsPerBackedUpDelete = 1000;
 
         /// <summary>Objects one POST /v1/batch/objects carries (the clients' default batch size).</summary>
         public const int MaxUpsertObjects = 100;
@@ -56,7 +66,7 @@ namespace VectorOps.Providers.Weaviate
 
         /// <summary>
         /// Delete requests in flight (without -ThrottleLimit, without a backup). Weaviate publishes no request rate, so a
-        /// bulk delete is bound by the round trip: 16 batch deletes of 1,000 ids keep a server that serves 8 at once busy
+        /// bulk delete is bound by the round trip: 16 batch deletes in flight keep a server that serves 8 at once busy
         /// (measured: `bench hosted`, docs/benchmarks.md).
         /// </summary>
         public const int DeleteConcurrency = 16;
@@ -78,6 +88,7 @@ namespace VectorOps.Providers.Weaviate
             Capabilities = new ProviderCapabilities
             {
                 MaxIdsPerDelete = MaxIdsPerDeleteRequest,
+                MaxIdsPerBackedUpDelete = MaxIdsPerBackedUpDelete,
                 MaxIdsPerFetch = MaxFetchIds,
                 MaxRecordsPerUpsert = MaxUpsertObjects,
                 NativeFilterDelete = true,
@@ -442,7 +453,9 @@ namespace VectorOps.Providers.Weaviate
                     ex.Attempts = attempts;
                     throw ex;
                 }
-                if (r.Limit <= 0 || r.Matches < r.Limit || r.Successful == 0 || round >= ids.Count) break;
+                // Done when the call could match no more than the limit: fewer matched, the batch itself is within
+                // the limit (a batch of exactly results.limit ids needs no second call), or all its ids are gone.
+                if (r.Limit <= 0 || r.Matches < r.Limit || ids.Count <= r.Limit || deleted >= ids.Count || r.Successful == 0 || round >= ids.Count) break;
             }
             return new ProviderWriteResult { Attempts = attempts, Applied = true, AffectedCount = deleted };
         }
