@@ -135,7 +135,8 @@ namespace VectorOps.Transport
                 response = await _pipeline.ExecuteAsync(async ctx =>
                 {
                     attempts++;
-                    if (pacer != null) await pacer.WaitAsync(ctx.CancellationToken).ConfigureAwait(false);
+                    // A pacer by a window's budget counts each request from its answer: released in finally.
+                    var ticket = pacer != null ? await pacer.AcquireAsync(ctx.CancellationToken).ConfigureAwait(false) : -1;
                     var started = Stopwatch.GetTimestamp();
                     using var request = new HttpRequestMessage(method, uri) { Content = content?.Invoke() };
                     _options.Authorize?.Invoke(request);
@@ -154,6 +155,10 @@ namespace VectorOps.Transport
                     {
                         Trace($"{method.Method} {path} -> {Describe(ex)} after {ElapsedMilliseconds(started)} ms (attempt {attempts})");
                         throw;
+                    }
+                    finally
+                    {
+                        pacer?.Release(ticket);
                     }
                 }, context).ConfigureAwait(false);
             }

@@ -6,6 +6,8 @@ using VectorOps.Commands;
 using VectorOps.Emulators.Infrastructure;
 using VectorOps.Errors;
 using VectorOps.Model;
+using VectorOps.Providers;
+using VectorOps.Providers.Vectorize;
 using Xunit;
 
 namespace VectorOps.Tests.Vectorize
@@ -229,6 +231,88 @@ namespace VectorOps.Tests.Vectorize
 
             Assert.True(Emulator.RateLimitedCount > 0);
             Assert.Contains(Host.Mutations, m => m.ErrorId == ErrorIds.ProviderRateLimited);
+        }
+
+        // ---- the default pace: the window's budget ------------------------------------------------------------
+
+        /// <summary>Settings without a RequestsPerSecond: the default, window-budget pacing.</summary>
+        private static void WindowPaced(ConnectionSettings s, int limit, int windowSeconds)
+        {
+            s.RequestsPerSecond = null;
+            s[VectorizeDescriptor.AccountRequestLimit] = limit;
+            s[VectorizeDescriptor.AccountRequestWindowSeconds] = windowSeconds;
+        }
+
+        [Fact]
+        public void By_default_the_pace_is_the_windows_budget_and_a_rate_asked_for_is_an_even_pace()
+        {
+            var index = Fixture.NewIndex();
+            using (var connection = Fixture.Connect(index.Name, s => s.RequestsPerSecond = null))
+            {
+                var p = Assert.IsType<VectorizeProvider>(connection.ProviderInstance);
+                Assert.Equal(1080, p.WindowBudget); // 0.9 of 1,200, leaving 120 a window to the account's other clients
+                Assert.Equal(TimeSpan.FromMinutes(5), p.RequestWindow);
+                Assert.Equal(3.6, p.RequestsPerSecond, 10);
+            }
+            using (var connection = Fixture.Connect(index.Name, s => WindowPaced(s, 40, 2)))
+            {
+                var p = Assert.IsType<VectorizeProvider>(connection.ProviderInstance);
+                Assert.Equal(36, p.WindowBudget);
+                Assert.Equal(TimeSpan.FromSeconds(2), p.RequestWindow);
+            }
+            using (var connection = Fixture.Connect(index.Name, s => s.RequestsPerSecond = 2))
+            {
+                var p = Assert.IsType<VectorizeProvider>(connection.ProviderInstance);
+                Assert.Null(p.WindowBudget);
+                Assert.Equal(2, p.RequestsPerSecond);
+            }
+        }
+
+        [Fact]
+        public void A_job_longer_than_the_windows_budget_stays_within_it_and_meets_no_429()
+        {
+            // The emulator enforces 40 per 2 s (a scaled-down 1,200 per 5 minutes) and blocks for a minute past it;
+            // 80 deletes is twice the window's limit, so the job must wait for the window to slide, more than once.
+            var index = Fixture.NewIndex();
+            index.Seed("doc-", 8000);
+            Emulator.RateLimit = 40;
+            Emulator.RateWindow = TimeSpan.FromSeconds(2);
+            Emulator.RateBlock = TimeSpan.FromMinutes(1);
+            Emulator.ResetRateLimit();
+            using var connection = Fixture.Connect(index.Name, s => WindowPaced(s, 40, 2));
+
+            var remove = new RemoveByIdsCommand(Host, connection, new RemoveOptions { ThrottleLimit = 8 });
+            remove.Add(Ids("doc-", 0, 8000));
+            remove.Complete();
+
+            Assert.Equal(0, Emulator.RateLimitedCount);
+            Assert.Empty(Host.Errors);
+            Assert.Equal(80, Host.Mutations.Count(m => m.Status == MutationStatus.Acknowledged));
+            Assert.Equal(80, Fixture.Calls(index.Name, "delete_by_ids").Count);
+        }
+
+        [Fact]
+        public void With_the_windows_budget_a_long_429_still_blocks_the_account_and_nothing_more_is_sent()
+        {
+            // The account's real limit is lower than the one VectorOps was told (another client used most of it):
+            // the 429 that follows blocks the account as with an even pace.
+            var index = Fixture.NewIndex();
+            index.Seed("doc-", 1000);
+            Emulator.RateLimit = 5;
+            Emulator.RateWindow = TimeSpan.FromMinutes(1);
+            Emulator.RateBlock = TimeSpan.FromMinutes(5);
+            Emulator.ResetRateLimit();
+            using var connection = Fixture.Connect(index.Name, s => WindowPaced(s, 1200, 300));
+
+            var remove = new RemoveByIdsCommand(Host, connection, new RemoveOptions { ThrottleLimit = 1 });
+            remove.Add(Ids("doc-", 0, 1000));
+            remove.Complete();
+
+            Assert.Equal(1, Emulator.RateLimitedCount);
+            Assert.Equal(5, Host.Mutations.Count(m => m.Status == MutationStatus.Acknowledged));
+            Assert.Equal(5, Host.Mutations.Count(m => m.ErrorId == ErrorIds.ProviderRateLimited));
+            Assert.Equal(6, Fixture.Calls(index.Name, "delete_by_ids").Count); // 5 accepted, 1 refused, then nothing
+            Assert.All(Host.Errors.Skip(1), e => Assert.Contains("was not sent", e.Exception.Message, StringComparison.Ordinal));
         }
     }
 }

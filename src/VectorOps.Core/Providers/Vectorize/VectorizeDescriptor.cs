@@ -8,6 +8,8 @@ namespace VectorOps.Providers.Vectorize
         public const string AccountId = "AccountId";
         public const string BaseUri = "BaseUri";
         public const string ListPageSize = "ListPageSize";
+        public const string AccountRequestLimit = "AccountRequestLimit";
+        public const string AccountRequestWindowSeconds = "AccountRequestWindowSeconds";
 
         public static readonly ProviderDescriptor Descriptor = new ProviderDescriptor(VectorizeProvider.ProviderName,
             "Cloudflare Vectorize (v2) indexes of one account.", VectorizeProvider.Open)
@@ -16,7 +18,7 @@ namespace VectorOps.Providers.Vectorize
             IndexesCreatedElsewhere = "with wrangler or the Cloudflare API",
             Limits = new[]
             {
-                FormattableString.Invariant($"Up to {VectorizeProvider.MaxIdsPerCall} ids per delete or fetch and {VectorizeProvider.UpsertBatchSize} records per upsert; requests are paced at {VectorizeProvider.DefaultRequestsPerSecond} per second unless -RequestsPerSecond says otherwise."),
+                FormattableString.Invariant($"Up to {VectorizeProvider.MaxIdsPerCall} ids per delete or fetch and {VectorizeProvider.UpsertBatchSize} records per upsert; requests to one account, from every connection of the process, stay within {VectorizeProvider.WindowShare:0%} of its limit ({VectorizeProvider.AccountRequestLimit:N0} per {VectorizeProvider.AccountRequestWindowSeconds / 60} minutes) in any window: a short job runs at the speed of its round trips, a long one averages {VectorizeProvider.DefaultRequestsPerSecond} per second. -RequestsPerSecond asks for an even pace instead."),
                 "It has no delete by filter: VectorOps reads every record of the index (list and get_by_ids) and deletes the matching ids. Every operator of the filter language works.",
                 "Clearing a namespace lists its ids and deletes them; a namespace itself cannot be removed. Namespaces are not listed cheaply, so a namespace name is not checked before a delete.",
                 "Writes are acknowledged before they are applied (Acknowledged): Wait-VectorMutation waits until they are.",
@@ -40,6 +42,18 @@ namespace VectorOps.Providers.Vectorize
                     Minimum = 1,
                     Maximum = VectorizeProvider.MaxListPageSize,
                     DefaultText = "1000",
+                },
+                new SettingDescriptor(AccountRequestLimit, SettingKind.Integer, FormattableString.Invariant($"The account's API request limit per window, as Cloudflare publishes it; VectorOps sends at most {VectorizeProvider.WindowShare:0%} of it in any window. Change it only if the account's limit differs."))
+                {
+                    Minimum = 1,
+                    Maximum = 1_000_000,
+                    DefaultText = VectorizeProvider.AccountRequestLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                },
+                new SettingDescriptor(AccountRequestWindowSeconds, SettingKind.Integer, "The window of AccountRequestLimit, in seconds.")
+                {
+                    Minimum = 1,
+                    Maximum = 86_400,
+                    DefaultText = VectorizeProvider.AccountRequestWindowSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 },
             },
         };

@@ -40,10 +40,12 @@ namespace VectorOps.Providers.Vectorize
     /// </para>
     /// <para>
     /// Rate: Cloudflare allows 1,200 requests per 5 minutes per account (4/s), shared by every client of the
-    /// account; over it, every call is refused for 5 minutes. Requests are therefore paced by default at
-    /// <see cref="DefaultRequestsPerSecond"/> per account across every connection of this process; a 429 whose
-    /// Retry-After exceeds the transport's MaxRetryDelay is reported at once, and no further request goes to that
-    /// account until the block ends.
+    /// account; over it, every call is refused for 5 minutes. By default requests are paced by that window's budget
+    /// (<see cref="RequestPacer.Window(int, TimeSpan)"/>): at most <see cref="WindowShare"/> of the limit (1,080) in any 5 minutes,
+    /// per account across every connection of this process, so a job of fewer requests runs at the speed of its
+    /// round trips and a longer one averages 3.6/s. A RequestsPerSecond setting asks for an even pace instead. A
+    /// 429 whose Retry-After exceeds the transport's MaxRetryDelay is reported at once, and no further request
+    /// goes to that account until the block ends.
     /// </para>
     /// </summary>
     public sealed class VectorizeProvider : IVectorProvider
@@ -53,12 +55,17 @@ namespace VectorOps.Providers.Vectorize
         public static readonly Uri DefaultBaseUri = new Uri("https://api.cloudflare.com/client/v4");
 
         /// <summary>
-        /// 3.6 requests/s = 1,080 per 5 minutes: 0.9 of the 1,200 account limit, leaving 120 (24 a minute) to the
-        /// account's other API clients. Requests are spaced evenly, so no 5-minute window ever holds more. Going over
-        /// blocks the whole account for 5 minutes, so the margin is kept wider than where a 429 costs only a retry. Measured with 25 ms
-        /// round trips: 3.5 filled 0.88 of the limit; 3.8 fills 0.95 with no 429 when nothing else uses the account.
+        /// The share of the account's window that VectorOps allows itself: 0.9, i.e. 1,080 requests in any 5 minutes
+        /// (3.6/s on average), leaving 120 a window to the account's other API clients. Going over blocks the whole
+        /// account for 5 minutes, so the margin is kept wider than where a 429 costs only a retry.
         /// </summary>
-        public const double DefaultRequestsPerSecond = 3.6;
+        public const double WindowShare = 0.9;
+
+        /// <summary>
+        /// The long-run average of the default pace: <see cref="WindowShare"/> x 1,200 / 300 s = 3.6 requests/s
+        /// (also what an even pace would send; the default is the window's budget, not an even pace).
+        /// </summary>
+        public const double DefaultRequestsPerSecond = WindowShare * AccountRequestLimit / AccountRequestWindowSeconds;
 
         /// <summary>Ids per delete_by_ids / get_by_ids call: the service rejects more (error 40007).</summary>
         public const int MaxIdsPerCall = 100;
@@ -73,8 +80,11 @@ namespace VectorOps.Providers.Vectorize
         /// </summary>
         public const int UpsertBatchSize = 500;
 
-        /// <summary>The account-wide request limit and its window, as Cloudflare publishes them (for messages).</summary>
+        /// <summary>The account-wide request limit and its window, as Cloudflare publishes them.</summary>
         public const int AccountRequestLimit = 1200;
+
+        /// <summary>The window of <see cref="AccountRequestLimit"/>, in seconds (5 minutes).</summary>
+        public const int AccountRequestWindowSeconds = 300;
 
         /// <summary>
         /// Margin added to a server time read from a Date header before comparing it with processedUpToDatetime:
@@ -88,6 +98,8 @@ namespace VectorOps.Providers.Vectorize
         private readonly HttpTransport _transport;
         private readonly TransportOptions _options;
         private readonly RequestPacer _pacer;
+        private readonly int _requestLimit;
+        private readonly int _requestWindowSeconds;
         private readonly string _indexPath;
         private readonly string _accountKey;
         private readonly int _listPageSize;
@@ -98,8 +110,8 @@ namespace VectorOps.Providers.Vectorize
         private long _clockOffsetTicks; // server clock minus local clock, from the last Date header
         private int _idNamespaceNoted;
 
-        private VectorizeProvider(string accountId, string index, Uri baseUri, Secret token, double requestsPerSecond,
-            ConnectionSettings settings, int listPageSize)
+        private VectorizeProvider(string accountId, string index, Uri baseUri, Secret token, double? requestsPerSecond,
+            int requestLimit, int windowSeconds, ConnectionSettings settings, int listPageSize)
         {
             AccountId = accountId;
             Index = index;
@@ -111,8 +123,13 @@ namespace VectorOps.Providers.Vectorize
             _options = ProviderTransport.Options(settings, ProviderName, token, request => request.Headers.Authorization = authorization, MapError);
             _transport = new HttpTransport(baseUri, _options);
             _accountKey = _transport.BaseUri.AbsoluteUri.TrimEnd('/') + "|" + accountId.ToLowerInvariant();
-            // The limit is the account's, shared by every connection of the process: the process-wide pacers.
-            _pacer = Pacers.Process.For(_accountKey, requestsPerSecond);
+            // The limit is the account's, shared by every connection of the process: the process-wide pacers. By
+            // default the window's budget (0.9 of it in any window); an even pace when the user asked for a rate.
+            _requestLimit = requestLimit;
+            _requestWindowSeconds = windowSeconds;
+            _pacer = requestsPerSecond is double rps
+                ? Pacers.Process.For(_accountKey, rps)
+                : Pacers.Process.ForWindow(_accountKey, Math.Max(1, (int)Math.Floor(requestLimit * WindowShare)), TimeSpan.FromSeconds(windowSeconds));
             Endpoint = _transport.BaseUri.AbsoluteUri.TrimEnd('/') + "/" + _indexPath;
             Capabilities = new ProviderCapabilities
             {
@@ -126,15 +143,16 @@ namespace VectorOps.Providers.Vectorize
                 CanRemoveNamespace = false,
                 AsyncMutations = true,
                 DeletesValidatedIds = true,
-                // The pacer, not concurrency, bounds the rate; 3 in flight covers the round trip at 3.6 requests/s.
+                // The pacer bounds the rate over a window; within the window's budget, 3 in flight set the speed.
                 DefaultConcurrency = 3,
             };
         }
 
         /// <summary>
         /// Reads AccountId (or CLOUDFLARE_ACCOUNT_ID), Index, the token (Credential, or CLOUDFLARE_API_TOKEN), BaseUri
-        /// (default https://api.cloudflare.com/client/v4; https unless loopback), RequestsPerSecond (default 3.6),
-        /// RequestTimeout, MaxAttempts and ListPageSize (1-1000, default 1000). Everything is checked
+        /// (default https://api.cloudflare.com/client/v4; https unless loopback), RequestsPerSecond (an even pace;
+        /// default: none, the window's budget), AccountRequestLimit and AccountRequestWindowSeconds (default 1,200 per
+        /// 300), RequestTimeout, MaxAttempts and ListPageSize (1-1000, default 1000). Everything is checked
         /// here, so a bad setting fails before any request.
         /// </summary>
         public static IVectorProvider Create(ConnectionSettings settings)
@@ -171,7 +189,10 @@ namespace VectorOps.Providers.Vectorize
             var token = settings.RequireCredential();
             // What came from the environment is written back, so the connection shows the account and the masked token.
             settings[VectorizeDescriptor.AccountId] = account!.Trim();
-            return new VectorizeProvider(account!.Trim(), settings.Index!, baseUri, token, rps, settings, pageSize);
+            // Range-checked by the registry; Cloudflare's published figures unless the account has others.
+            var limit = settings.Get(VectorizeDescriptor.AccountRequestLimit, AccountRequestLimit);
+            var window = settings.Get(VectorizeDescriptor.AccountRequestWindowSeconds, AccountRequestWindowSeconds);
+            return new VectorizeProvider(account!.Trim(), settings.Index!, baseUri, token, settings.RequestsPerSecond, limit, window, settings, pageSize);
         }
 
         public string Name => ProviderName;
@@ -182,8 +203,17 @@ namespace VectorOps.Providers.Vectorize
         /// <summary>Always <c>__default__</c>: the vectors stored without a namespace (a connection may still name another as its own default).</summary>
         public string DefaultNamespace => DefaultNamespaceName;
 
-        /// <summary>Requests per second this connection allows itself (shared by every connection to the same account).</summary>
+        /// <summary>
+        /// Requests per second this connection allows itself (shared by every connection to the same account): the
+        /// even pace asked for, or the long-run average of the window's budget (3.6 by default).
+        /// </summary>
         public double RequestsPerSecond => _pacer.RequestsPerSecond;
+
+        /// <summary>Requests allowed in any window of <see cref="RequestWindow"/> (0.9 of the account's limit); null for an even pace.</summary>
+        public int? WindowBudget => _pacer.WindowLimit;
+
+        /// <summary>The window of <see cref="WindowBudget"/>; null for an even pace.</summary>
+        public TimeSpan? RequestWindow => _pacer.WindowLength;
 
         public void ValidateId(string id) => VectorizeNames.ValidateId(id);
 
@@ -686,12 +716,16 @@ namespace VectorOps.Providers.Vectorize
             var path = relative.Split('?')[0];
             throw new VectorOpsException(ErrorIds.ProviderRateLimited, VectorOpsErrorCategory.LimitsExceeded,
                 $"Cloudflare is blocking this account's API requests for {VectorizeEnvelope.Seconds(left)} more second(s) (until {until.ToLocalTime():HH:mm:ss}): " +
-                $"it allows {AccountRequestLimit:N0} requests per 5 minutes per account, shared by every client of the account. " +
+                $"it allows {_requestLimit:N0} requests per {WindowText} per account, shared by every client of the account. " +
                 $"{method.Method} {path.TrimStart('/')} was not sent.", path)
             {
                 StatusCode = 429, IsTransient = true, Attempts = 0,
             };
         }
+
+        private string WindowText => _requestWindowSeconds % 60 == 0
+            ? (_requestWindowSeconds == 60 ? "1 minute" : $"{_requestWindowSeconds / 60} minutes")
+            : $"{_requestWindowSeconds} seconds";
 
         private VectorOpsException MapError(TransportResponse r)
         {
@@ -705,7 +739,7 @@ namespace VectorOps.Providers.Vectorize
                     AccountBlocks.AddOrUpdate(_accountKey, until, (_, old) => old > until ? old : until);
                     return new VectorOpsException(ErrorIds.ProviderRateLimited, VectorOpsErrorCategory.LimitsExceeded,
                         $"Cloudflare has blocked this account's API requests for {VectorizeEnvelope.Seconds(w)} seconds (until {until.ToLocalTime():HH:mm:ss}): " +
-                        $"the account went over {AccountRequestLimit:N0} requests in 5 minutes, a limit shared by every client of the account. " +
+                        $"the account went over {_requestLimit:N0} requests in {WindowText}, a limit shared by every client of the account. " +
                         $"Nothing more is sent to this account until then; run the command again after the block (lower {_names.Option(Setting.RequestsPerSecond)} if other jobs share the account)." +
                         VectorizeEnvelope.Describe(code, message, " "), r.Path)
                     {
@@ -713,7 +747,7 @@ namespace VectorOps.Providers.Vectorize
                     };
                 }
                 return new VectorOpsException(ErrorIds.ProviderRateLimited, VectorOpsErrorCategory.LimitsExceeded,
-                    $"Cloudflare refused {r.Method} {r.Path} with 429 (rate limited) after {r.Attempts} attempt(s): the account allows {AccountRequestLimit:N0} requests per 5 minutes." +
+                    $"Cloudflare refused {r.Method} {r.Path} with 429 (rate limited) after {r.Attempts} attempt(s): the account allows {_requestLimit:N0} requests per {WindowText}." +
                     (wait is TimeSpan s ? $" It asked to wait {VectorizeEnvelope.Seconds(s)} s." : "") + VectorizeEnvelope.Describe(code, message, " "), r.Path)
                 {
                     StatusCode = 429, ProviderCode = code, IsTransient = true, Attempts = r.Attempts,
