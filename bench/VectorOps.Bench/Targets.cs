@@ -137,7 +137,14 @@ namespace VectorOps.Bench
             Index = Index,
             Credential = Secret.FromPlainText(Token),
             RequestsPerSecond = requestsPerSecond,
+            ["AccountRequestLimit"] = AccountLimit,
+            ["AccountRequestWindowSeconds"] = AccountWindowSeconds,
         };
+
+        /// <summary>The account's limit and window VectorOps is told (its pacer keeps 0.9 of it in any window): the published 1,200 per 300 s unless a shape scales them.</summary>
+        public int AccountLimit { get; set; } = 1200;
+
+        public int AccountWindowSeconds { get; set; } = 300;
 
         public override object Unlimited() => new { latencyMs = 0, rateLimit = 100_000_000, rateWindowSeconds = 300, rateBlockSeconds = 300, applyDelayMs = 0, recordDeletedIds = false };
 

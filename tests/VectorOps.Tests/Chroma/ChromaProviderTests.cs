@@ -227,7 +227,7 @@ namespace VectorOps.Tests.Chroma
             var done = host.Mutations.ToList();
             Assert.Equal(new long[] { cap, matches.Count - cap }, done.Select(m => m.RequestedCount).OrderByDescending(n => n));
             Assert.All(done, m => Assert.Equal(MutationStatus.Completed, m.Status));
-            // Each batch says what it removed: counted before and after it, for its own ids.
+            // Each batch says what it removed: its own ids, counted just before its delete.
             Assert.Equal(done.Select(m => m.RequestedCount), done.Select(m => m.AffectedCount ?? -1));
             Assert.Equal(matches.OrderBy(x => x, StringComparer.Ordinal), _chroma.Proxy.Journal.DeletedIds("big").OrderBy(x => x, StringComparer.Ordinal));
             Assert.Empty(_chroma.Proxy.Journal.DeletedMoreThanOnce("big"));
@@ -262,6 +262,13 @@ namespace VectorOps.Tests.Chroma
             Assert.Equal(2, m.AffectedCount);
             Assert.Contains(host.Warnings, w => w.Contains("2 of the 4", StringComparison.Ordinal));
             Assert.Equal(4, _chroma.Admin.Count(_database, "partial"));
+            // The count is one read of the batch's ids just before its delete (nothing is read after it), and it
+            // held: the two ids counted are the two the server no longer has.
+            var delete = Assert.Single(_chroma.Proxy.Journal.Of("delete"), e => e.Scope == "partial");
+            var collection = delete.Path.Substring(0, delete.Path.Length - "/delete".Length);
+            var calls = _chroma.Proxy.Journal.Entries.Where(e => e.Path == collection + "/get" || e.Path == delete.Path).Select(e => e.Operation).ToList();
+            Assert.Equal(new[] { "get", "delete" }, calls);
+            Assert.Empty(_chroma.Admin.Present(_database, "partial", new[] { "doc-00000", "doc-00001" }));
         }
 
         [Fact]
