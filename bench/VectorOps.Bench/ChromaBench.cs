@@ -19,7 +19,7 @@ namespace VectorOps.Bench
     /// The "chroma" case: N ids deleted from a collection of a real Chroma server (npm chromadb, started here on a
     /// free loopback port with a temporary data folder, stopped by process id), (a) by VectorOps (RemoveByIdsCommand
     /// as Remove-VectorRecord runs it, default concurrency, batches of the server's max_batch_size, each batch's
-    /// removed count read before and after) and (b) by Chroma's own JavaScript client the way its users do it
+    /// removed count read just before its delete) and (b) by Chroma's own JavaScript client the way its users do it
     /// (bench/chroma/js-delete-loop.mjs: chunks of max_batch_size, each delete awaited). The same ids, the same
     /// records seeded the same way before each, one run each; both timed from creating the client (connecting) to
     /// the last delete's answer; both checked to leave the collection empty.

@@ -12,7 +12,7 @@ namespace VectorOps.Transport
     /// <item>An even rate (<see cref="RequestPacer(double)"/>): requests are spaced 1/rate apart, never bursting.
     /// Right for a limit per second, or when the user asks for an even pace.</item>
     /// <item>A window's budget (<see cref="Window(int, TimeSpan)"/>): at most N requests in any window of length W, as a service
-    /// that counts requests per window publishes it (Cloudflare: 1,200 per 5 minutes). A sliding log of the last N
+    /// that counts requests per window publishes it (e.g. 1,200 per 5 minutes per account). A sliding log of the last N
     /// requests: request k may go once request k-N was answered at least W earlier, so a short job runs at the
     /// speed of its round trips and a long one averages about N/W. Counting from the answer (<see cref="Release"/>),
     /// not from the send, is what makes it hold at the server: the server counted request k-N when it arrived,
