@@ -740,7 +740,7 @@ namespace VectorOps.Providers.Vectorize
                     return new VectorOpsException(ErrorIds.ProviderRateLimited, VectorOpsErrorCategory.LimitsExceeded,
                         $"Cloudflare has blocked this account's API requests for {VectorizeEnvelope.Seconds(w)} seconds (until {until.ToLocalTime():HH:mm:ss}): " +
                         $"the account went over {_requestLimit:N0} requests in {WindowText}, a limit shared by every client of the account. " +
-                        $"Nothing more is sent to this account until then; run the command again after the block (if other clients share the account, tell VectorOps a lower {_names.Option(VectorizeDescriptor.AccountRequestLimit)}, or ask for an even {_names.Option(Setting.RequestsPerSecond)})." +
+                        $"Nothing more is sent to this account until then; run the command again after the block (lower {_names.Option(Setting.RequestsPerSecond)} if other jobs share the account)." +
                         VectorizeEnvelope.Describe(code, message, " "), r.Path)
                     {
                         StatusCode = 429, ProviderCode = code, IsTransient = true, Attempts = r.Attempts,
