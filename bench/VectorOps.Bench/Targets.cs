@@ -137,8 +137,8 @@ namespace VectorOps.Bench
             Index = Index,
             Credential = Secret.FromPlainText(Token),
             RequestsPerSecond = requestsPerSecond,
-            ["AccountRequestLimit"] = AccountLimit,
-            ["AccountRequestWindowSeconds"] = AccountWindowSeconds,
+            ["RateLimit"] = AccountLimit,
+            ["RateWindowSeconds"] = AccountWindowSeconds,
         };
 
         /// <summary>The account's limit and window VectorOps is told (its pacer keeps 0.9 of it in any window): the published 1,200 per 300 s unless a shape scales them.</summary>

@@ -239,8 +239,8 @@ namespace VectorOps.Tests.Vectorize
         private static void WindowPaced(ConnectionSettings s, int limit, int windowSeconds)
         {
             s.RequestsPerSecond = null;
-            s[VectorizeDescriptor.AccountRequestLimit] = limit;
-            s[VectorizeDescriptor.AccountRequestWindowSeconds] = windowSeconds;
+            s[VectorizeDescriptor.RateLimit] = limit;
+            s[VectorizeDescriptor.RateWindowSeconds] = windowSeconds;
         }
 
         [Fact]

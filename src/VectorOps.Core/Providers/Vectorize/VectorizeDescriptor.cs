@@ -8,8 +8,8 @@ namespace VectorOps.Providers.Vectorize
         public const string AccountId = "AccountId";
         public const string BaseUri = "BaseUri";
         public const string ListPageSize = "ListPageSize";
-        public const string AccountRequestLimit = "AccountRequestLimit";
-        public const string AccountRequestWindowSeconds = "AccountRequestWindowSeconds";
+        public const string RateLimit = "RateLimit";
+        public const string RateWindowSeconds = "RateWindowSeconds";
 
         public static readonly ProviderDescriptor Descriptor = new ProviderDescriptor(VectorizeProvider.ProviderName,
             "Cloudflare Vectorize (v2) indexes of one account.", VectorizeProvider.Open)
@@ -43,13 +43,13 @@ namespace VectorOps.Providers.Vectorize
                     Maximum = VectorizeProvider.MaxListPageSize,
                     DefaultText = "1000",
                 },
-                new SettingDescriptor(AccountRequestLimit, SettingKind.Integer, FormattableString.Invariant($"The account's API request limit per window, as Cloudflare publishes it; VectorOps sends at most {VectorizeProvider.WindowShare:0%} of it in any window. Change it only if the account's limit differs."))
+                new SettingDescriptor(RateLimit, SettingKind.Integer, FormattableString.Invariant($"The account's API request limit per window, as Cloudflare publishes it; VectorOps sends at most {VectorizeProvider.WindowShare:0%} of it in any window. Change it only if the account's limit differs."))
                 {
                     Minimum = 1,
                     Maximum = 1_000_000,
                     DefaultText = VectorizeProvider.AccountRequestLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 },
-                new SettingDescriptor(AccountRequestWindowSeconds, SettingKind.Integer, "The window of AccountRequestLimit, in seconds.")
+                new SettingDescriptor(RateWindowSeconds, SettingKind.Integer, "The window of RateLimit, in seconds.")
                 {
                     Minimum = 1,
                     Maximum = 86_400,

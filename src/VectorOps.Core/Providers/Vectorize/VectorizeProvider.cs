@@ -151,7 +151,7 @@ namespace VectorOps.Providers.Vectorize
         /// <summary>
         /// Reads AccountId (or CLOUDFLARE_ACCOUNT_ID), Index, the token (Credential, or CLOUDFLARE_API_TOKEN), BaseUri
         /// (default https://api.cloudflare.com/client/v4; https unless loopback), RequestsPerSecond (an even pace;
-        /// default: none, the window's budget), AccountRequestLimit and AccountRequestWindowSeconds (default 1,200 per
+        /// default: none, the window's budget), RateLimit and RateWindowSeconds (default 1,200 per
         /// 300), RequestTimeout, MaxAttempts and ListPageSize (1-1000, default 1000). Everything is checked
         /// here, so a bad setting fails before any request.
         /// </summary>
@@ -190,8 +190,8 @@ namespace VectorOps.Providers.Vectorize
             // What came from the environment is written back, so the connection shows the account and the masked token.
             settings[VectorizeDescriptor.AccountId] = account!.Trim();
             // Range-checked by the registry; Cloudflare's published figures unless the account has others.
-            var limit = settings.Get(VectorizeDescriptor.AccountRequestLimit, AccountRequestLimit);
-            var window = settings.Get(VectorizeDescriptor.AccountRequestWindowSeconds, AccountRequestWindowSeconds);
+            var limit = settings.Get(VectorizeDescriptor.RateLimit, AccountRequestLimit);
+            var window = settings.Get(VectorizeDescriptor.RateWindowSeconds, AccountRequestWindowSeconds);
             return new VectorizeProvider(account!.Trim(), settings.Index!, baseUri, token, settings.RequestsPerSecond, limit, window, settings, pageSize);
         }
 
