@@ -4,7 +4,7 @@
     # build assembled in the module folder, not a copy. The build writes the module folder's manifest from it: paths
     # relative to that folder and the binary as RootModule; everything else is the same text.
     NestedModules          = @('module/VectorOps/VectorOps.PowerShell.dll')
-    ModuleVersion          = '0.2.0'
+    ModuleVersion          = '0.3.0'
     CompatiblePSEditions   = @('Core', 'Desktop')
     GUID                   = '5d0f3c52-6a43-4b8e-9d2a-7f1e2c9b4a61'
     Author                 = 'VectorOps contributors'
