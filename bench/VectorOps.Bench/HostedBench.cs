@@ -130,6 +130,7 @@ namespace VectorOps.Bench
                 bw.WriteEndArray();
                 bw.WriteEndObject();
             });
+            RunVectorOps(t, w, shape); // unrecorded: the emulator's handlers as warm for (a) as for every later row
             var a = RunVectorOps(t, w, shape);
             var c = RunRaw(t, w, shape, HttpMethod.Post, "?wait=false", QdrantBody);
             var c1k = RunRaw(t, Rebatch(w, 1000), shape, HttpMethod.Post, "?wait=false", QdrantBody);
@@ -181,6 +182,7 @@ namespace VectorOps.Bench
                 bw.WriteString("output", "minimal");
                 bw.WriteEndObject();
             });
+            RunVectorOps(t, w, shape); // unrecorded: the emulator's handlers as warm for (a) as for every later row
             var a = RunVectorOps(t, w, shape);
             var c = RunRaw(t, w, shape, HttpMethod.Delete, "", WeaviateBody);
             var c1k = RunRaw(t, Rebatch(w, 1000), shape, HttpMethod.Delete, "", WeaviateBody);
@@ -328,6 +330,10 @@ namespace VectorOps.Bench
             for (var i = 0; i < warm.Count; i++) warm.Ids[i] = w.Ids[i];
             warm.Namespaces[0] = w.Namespaces[0];
             for (var r = 0; r < 3; r++) Measure.Run(t, warm, "warm", t.Unlimited(), () => Variants.VectorOps(t, warm, 1e9, null));
+            // Also in the workload's smaller requests: with 10,000 ids a request the runs above make only a few calls,
+            // which leaves the emulator's own handlers at their first JIT tier for (a) while every later row meets them
+            // warm (measured: Weaviate's emulator spent 1.53 CPU s on (a) against 0.73 s on the same requests of (c)).
+            for (var r = 0; r < 2; r++) Measure.Run(t, warm, "warm", t.Unlimited(), () => Variants.VectorOps(t, warm, 1e9, null, w.BatchSize));
             Report.Progress($"{t.Name}: VectorOps, {w.Count:N0} ids");
             var s = Measure.Run(t, w, "a", shape, () => Variants.VectorOps(t, w, null, Throttle, batchSize));
             return s;
