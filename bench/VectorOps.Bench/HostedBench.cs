@@ -130,18 +130,7 @@ namespace VectorOps.Bench
                 bw.WriteEndArray();
                 bw.WriteEndObject();
             });
-            RunVectorOps(t, w, shape); // unrecorded: the emulator's handlers as warm for (a) as for every later row
-            var a = RunVectorOps(t, w, shape);
-            var c = RunRaw(t, w, shape, HttpMethod.Post, "?wait=false", QdrantBody);
-            var c1k = RunRaw(t, Rebatch(w, 1000), shape, HttpMethod.Post, "?wait=false", QdrantBody);
-            var a1k = RunVectorOps(t, Rebatch(w, 1000), shape, batchSize: 1000);
-            var rows = new List<string[]>();
-            // A perfect client sends requests of whichever size the limits allow goes faster on this server.
-            var ceiling = Math.Max(c.IdsPerSecond, c1k.IdsPerSecond);
-            rows.Add(Row($"(a) VectorOps ({t.BatchSize:N0} ids a request, its default)", a, ceiling, null));
-            rows.Add(Row($"(c) raw generator: {t.BatchSize:N0}-id bodies (the most the limits allow) prepared before the clock, {RawInFlight} in flight, nothing else", c, ceiling, a));
-            rows.Add(Row($"(c') the raw generator with 1,000-id bodies", c1k, ceiling, a));
-            rows.Add(Row("(a') VectorOps with -BatchSize 1000 (its default before)", a1k, ceiling, a));
+            var (a, ceiling, rows) = AgainstTheLimits(t, w, shape, HttpMethod.Post, "?wait=false", QdrantBody, "the most the limits allow");
             var ids = IdsFile(w);
             try
             {
@@ -182,18 +171,7 @@ namespace VectorOps.Bench
                 bw.WriteString("output", "minimal");
                 bw.WriteEndObject();
             });
-            RunVectorOps(t, w, shape); // unrecorded: the emulator's handlers as warm for (a) as for every later row
-            var a = RunVectorOps(t, w, shape);
-            var c = RunRaw(t, w, shape, HttpMethod.Delete, "", WeaviateBody);
-            var c1k = RunRaw(t, Rebatch(w, 1000), shape, HttpMethod.Delete, "", WeaviateBody);
-            var a1k = RunVectorOps(t, Rebatch(w, 1000), shape, batchSize: 1000);
-            var rows = new List<string[]>();
-            // A perfect client sends requests of whichever size the limits allow goes faster on this server.
-            var ceiling = Math.Max(c.IdsPerSecond, c1k.IdsPerSecond);
-            rows.Add(Row($"(a) VectorOps ({t.BatchSize:N0} ids a request, its default)", a, ceiling, null));
-            rows.Add(Row($"(c) raw generator: {t.BatchSize:N0}-id bodies (results.limit, the most the limits allow) prepared before the clock, {RawInFlight} in flight, nothing else", c, ceiling, a));
-            rows.Add(Row("(c') the raw generator with 1,000-id bodies", c1k, ceiling, a));
-            rows.Add(Row("(a') VectorOps with -BatchSize 1000 (its default before)", a1k, ceiling, a));
+            var (a, ceiling, rows) = AgainstTheLimits(t, w, shape, HttpMethod.Delete, "", WeaviateBody, "results.limit, the most the limits allow");
             var ids = IdsFile(w);
             try
             {
@@ -320,6 +298,31 @@ namespace VectorOps.Bench
                 System.Threading.Tasks.Task.WaitAll(Enumerable.Range(0, RawInFlight).Select(_ => System.Threading.Tasks.Task.Run(Worker)).ToArray());
                 return outcome;
             });
+        }
+
+        /// <summary>
+        /// A store that publishes no request rate, only how big a request may be: VectorOps at its default (after one
+        /// unrecorded full run, so the emulator's handlers are as warm for (a) as for every later row), the raw
+        /// generator with the biggest requests the limits allow (c) and with 1,000-id ones (c'), and VectorOps at
+        /// 1,000 ids (a'). The ceiling is the faster raw row: what a perfect client gets from this server.
+        /// </summary>
+        private static (Sample A, double Ceiling, List<string[]> Rows) AgainstTheLimits(
+            Target t, Workload w, object shape, HttpMethod method, string query, Func<List<string>, byte[]> body, string limitNote)
+        {
+            RunVectorOps(t, w, shape);
+            var a = RunVectorOps(t, w, shape);
+            var c = RunRaw(t, w, shape, method, query, body);
+            var c1k = RunRaw(t, Rebatch(w, 1000), shape, method, query, body);
+            var a1k = RunVectorOps(t, Rebatch(w, 1000), shape, batchSize: 1000);
+            var ceiling = Math.Max(c.IdsPerSecond, c1k.IdsPerSecond);
+            var rows = new List<string[]>
+            {
+                Row($"(a) VectorOps ({t.BatchSize:N0} ids a request, its default)", a, ceiling, null),
+                Row($"(c) raw generator: {t.BatchSize:N0}-id bodies ({limitNote}) prepared before the clock, {RawInFlight} in flight, nothing else", c, ceiling, a),
+                Row("(c') the raw generator with 1,000-id bodies", c1k, ceiling, a),
+                Row("(a') VectorOps with -BatchSize 1000 (its default before)", a1k, ceiling, a),
+            };
+            return (a, ceiling, rows);
         }
 
         private static Sample RunVectorOps(Target t, Workload w, object shape, int? batchSize = null)
