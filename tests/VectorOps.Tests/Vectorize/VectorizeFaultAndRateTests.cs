@@ -19,6 +19,15 @@ namespace VectorOps.Tests.Vectorize
 
         private string DeletePath(string index) => $"/accounts/{Fixture.AccountId}/vectorize/v2/indexes/{index}/delete_by_ids";
 
+        /// <summary>The emulator's account limit: at most <paramref name="requests"/> in any <paramref name="window"/>, then a block of <paramref name="block"/>; the count starts afresh.</summary>
+        private void AccountLimit(int requests, TimeSpan window, TimeSpan block)
+        {
+            Emulator.RateLimit = requests;
+            Emulator.RateWindow = window;
+            Emulator.RateBlock = block;
+            Emulator.ResetRateLimit();
+        }
+
         [Fact]
         public void A_429_with_a_short_Retry_After_is_waited_out_and_retried()
         {
@@ -75,10 +84,7 @@ namespace VectorOps.Tests.Vectorize
         {
             var index = Fixture.NewIndex();
             index.Seed("doc-", 10);
-            Emulator.RateLimit = 5;
-            Emulator.RateWindow = TimeSpan.FromMinutes(1);
-            Emulator.RateBlock = TimeSpan.FromMinutes(5);
-            Emulator.ResetRateLimit();
+            AccountLimit(5, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5));
             using var connection = Fixture.Connect(index.Name);
             var provider = connection.ProviderInstance;
 
@@ -161,10 +167,7 @@ namespace VectorOps.Tests.Vectorize
             // 10 requests per 2 s (a scaled-down 1,200 per 5 minutes); the client paces itself at 3 per second.
             var index = Fixture.NewIndex();
             index.Seed("doc-", 2000);
-            Emulator.RateLimit = 10;
-            Emulator.RateWindow = TimeSpan.FromSeconds(2);
-            Emulator.RateBlock = TimeSpan.FromMinutes(1);
-            Emulator.ResetRateLimit();
+            AccountLimit(10, TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(1));
             using var connection = Fixture.Connect(index.Name, s => s.RequestsPerSecond = 3);
 
             var remove = new RemoveByIdsCommand(Host, connection, new RemoveOptions { ThrottleLimit = 4 });
@@ -185,10 +188,7 @@ namespace VectorOps.Tests.Vectorize
             var b = Fixture.NewIndex();
             a.Seed("doc-", 1000);
             b.Seed("doc-", 1000);
-            Emulator.RateLimit = 10;
-            Emulator.RateWindow = TimeSpan.FromSeconds(2);
-            Emulator.RateBlock = TimeSpan.FromMinutes(1);
-            Emulator.ResetRateLimit();
+            AccountLimit(10, TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(1));
 
             var results = new List<Support.RecordingHost>();
             var threads = new[] { a, b }.Select(index => new Thread(() =>
@@ -215,10 +215,7 @@ namespace VectorOps.Tests.Vectorize
             // The control for the two tests above: the emulator's limit does bite when the client does not pace.
             var index = Fixture.NewIndex();
             index.Seed("doc-", 2000);
-            Emulator.RateLimit = 10;
-            Emulator.RateWindow = TimeSpan.FromSeconds(2);
-            Emulator.RateBlock = TimeSpan.FromSeconds(1);
-            Emulator.ResetRateLimit();
+            AccountLimit(10, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1));
             using var connection = Fixture.Connect(index.Name, s =>
             {
                 s.RequestsPerSecond = 1000;
@@ -275,10 +272,7 @@ namespace VectorOps.Tests.Vectorize
             // 80 deletes is twice the window's limit, so the job must wait for the window to slide, more than once.
             var index = Fixture.NewIndex();
             index.Seed("doc-", 8000);
-            Emulator.RateLimit = 40;
-            Emulator.RateWindow = TimeSpan.FromSeconds(2);
-            Emulator.RateBlock = TimeSpan.FromMinutes(1);
-            Emulator.ResetRateLimit();
+            AccountLimit(40, TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(1));
             using var connection = Fixture.Connect(index.Name, s => WindowPaced(s, 40, 2));
 
             var remove = new RemoveByIdsCommand(Host, connection, new RemoveOptions { ThrottleLimit = 8 });
@@ -298,10 +292,7 @@ namespace VectorOps.Tests.Vectorize
             // the 429 that follows blocks the account as with an even pace.
             var index = Fixture.NewIndex();
             index.Seed("doc-", 1000);
-            Emulator.RateLimit = 5;
-            Emulator.RateWindow = TimeSpan.FromMinutes(1);
-            Emulator.RateBlock = TimeSpan.FromMinutes(5);
-            Emulator.ResetRateLimit();
+            AccountLimit(5, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5));
             using var connection = Fixture.Connect(index.Name, s => WindowPaced(s, 1200, 300));
 
             var remove = new RemoveByIdsCommand(Host, connection, new RemoveOptions { ThrottleLimit = 1 });
