@@ -24,9 +24,11 @@ namespace VectorOps.Bench
     /// journal (WAL) and the same synchronous level as the provider (SQLite's default, FULL). (c) the cmdlet:
     /// <c>$ids | Remove-VectorRecord -Force</c> and <c>Remove-VectorRecord -IdPath ids.txt -Force</c> in PowerShell
     /// 7.6 (the repository's pwsh tool) with the module built in Release by this run (not module/VectorOps), timed
-    /// inside PowerShell around the call only; each pwsh deletes the N ids twice, from two indexes of the same file:
-    /// the first call is the cold figure, the second the warm one that is compared with (b), which runs warm too.
-    /// Every run is checked: 0 rows left, N reported deleted (by both calls of the cmdlet).
+    /// inside PowerShell around the call only; each pwsh deletes the N ids three times, from three indexes of the same
+    /// file: the first call is the cold figure, the second the warm one that is compared with (b), which runs warm
+    /// too, the third the steady state (tiered recompilation done), printed beside it. (f) PowerShell's own floor
+    /// for piped strings, bench-only cmdlets that do nothing (see <see cref="PwshFloor"/>): what of (c) is the
+    /// engine's and what is ours. Every run is checked: 0 rows left, N reported deleted (by every call of the cmdlet).
     /// </summary>
     internal static class LocalBench
     {
@@ -113,13 +115,24 @@ namespace VectorOps.Bench
                     // warm-up index's (its cold figure), the timed second call the measured index's.
                     Seed(storeA, w.Ids);
                     Seed(storeA, w.Ids, WarmIndexName);
+                    Seed(storeA, w.Ids, SteadyIndexName);
                     var r = RunCmdlet(dir, manifest, storeA, w.Ids, mode);
                     if (r is null) break;
                     r.Left = Count(storeA);
                     (mode == "pipe" ? cmdletRuns : idPathRuns).Add(r);
-                    Report.Progress($"local (c) cmdlet {mode} run {run + 1}: {r.Seconds:0.000} s ({r.CpuSeconds:0.00} CPU s) in PowerShell, {r.Deleted:N0} reported deleted; " +
-                                    $"cold first call {r.ColdSeconds:0.000} s ({r.ColdCpuSeconds:0.00} CPU s), {r.ColdDeleted:N0} reported deleted; {r.Left} rows left in both indexes");
+                    Report.Progress($"local (c) cmdlet {mode} run {run + 1}: {r.Seconds:0.000} s ({r.CpuSeconds:0.00} CPU s, {Mb(r.Allocated)}) in PowerShell, {r.Deleted:N0} reported deleted; " +
+                                    $"cold first call {r.ColdSeconds:0.000} s ({r.ColdCpuSeconds:0.00} CPU s, {Mb(r.ColdAllocated)}), {r.ColdDeleted:N0} reported deleted; " +
+                                    $"third call {r.SteadySeconds:0.000} s ({r.SteadyCpuSeconds:0.00} CPU s, {Mb(r.SteadyAllocated)}), {r.SteadyDeleted:N0} reported deleted; {r.Left} rows left in the three indexes");
                 }
+            }
+            // PowerShell's own floor for piped ids: bench-only cmdlets with empty ProcessRecord, in pwsh of their own.
+            var floorRuns = new List<List<PwshFloor.Result>>();
+            for (var run = 0; manifest != null && run < Math.Min(3, o.LocalRuns); run++)
+            {
+                var f = PwshFloor.Run(Paths.RepoRoot(), dir, manifest, IdFile(dir, w.Ids));
+                if (f is null) break;
+                floorRuns.Add(f);
+                Report.Progress($"local (f) PowerShell's floor run {run + 1}: " + string.Join("; ", f.Select(x => $"{x.Name} {x.Seconds:0.000} s ({x.CpuSeconds:0.00} CPU s, {Mb(x.Allocated)})")));
             }
             CmdletResult? idPath = idPathRuns.Count == 0 ? null : idPathRuns.OrderBy(x => x.Seconds).ElementAt(idPathRuns.Count / 2);
             if (idPath != null)
@@ -127,6 +140,7 @@ namespace VectorOps.Bench
                 idPath.Left = idPathRuns.Max(x => x.Left);
                 if (idPathRuns.Any(x => x.Deleted != n)) idPath.Deleted = idPathRuns.First(x => x.Deleted != n).Deleted;
                 if (idPathRuns.Any(x => x.ColdDeleted != n)) idPath.ColdDeleted = idPathRuns.First(x => x.ColdDeleted != n).ColdDeleted;
+                if (idPathRuns.Any(x => x.SteadyDeleted != n)) idPath.SteadyDeleted = idPathRuns.First(x => x.SteadyDeleted != n).SteadyDeleted;
             }
             if (cmdletRuns.Count > 0)
             {
@@ -135,6 +149,7 @@ namespace VectorOps.Bench
                 cmdlet.Left = cmdletRuns.Max(x => x.Left);
                 if (cmdletRuns.Any(x => x.Deleted != n)) cmdlet.Deleted = cmdletRuns.First(x => x.Deleted != n).Deleted;
                 if (cmdletRuns.Any(x => x.ColdDeleted != n)) cmdlet.ColdDeleted = cmdletRuns.First(x => x.ColdDeleted != n).ColdDeleted;
+                if (cmdletRuns.Any(x => x.SteadyDeleted != n)) cmdlet.SteadyDeleted = cmdletRuns.First(x => x.SteadyDeleted != n).SteadyDeleted;
             }
 
             string F(double v, string f) => v.ToString(f, CultureInfo.InvariantCulture);
@@ -151,27 +166,43 @@ namespace VectorOps.Bench
                 rows.Add(new[]
                 {
                     "(c) `$ids | Remove-VectorRecord -Force` in pwsh " + cmdlet.Version + ", warm: the second call of its session (timed inside PowerShell; its CPU and memory are the whole pwsh process)",
-                    F(cmdlet.Seconds, "0.000"), cmdletRuns.Count.ToString(CultureInfo.InvariantCulture), F(n / cmdlet.Seconds, "N0"), F(cmdlet.CpuSeconds, "0.00"), Mb(cmdlet.PeakWorkingSet), "",
+                    F(cmdlet.Seconds, "0.000"), cmdletRuns.Count.ToString(CultureInfo.InvariantCulture), F(n / cmdlet.Seconds, "N0"), F(cmdlet.CpuSeconds, "0.00"), Mb(cmdlet.PeakWorkingSet),
+                    Mb((long)Measure.Median(cmdletRuns.Select(x => (double)x.Allocated))),
                     cmdlet.Deleted == n ? "all deleted" : $"{cmdlet.Deleted:N0} reported", cmdlet.Left.ToString(CultureInfo.InvariantCulture),
                 });
             if (cmdlet != null)
                 rows.Add(ColdRow("(c0) the same, cold: the first call in a fresh pwsh (module imported and connected before the clock)", cmdletRuns, n));
+            if (cmdlet != null)
+                rows.Add(SteadyRow("(c1) the same, steady state: the third call of the session (tiered recompilation done; not what a user's second call meets)", cmdletRuns, n));
             if (idPath != null)
                 rows.Add(new[]
                 {
                     "(c') `Remove-VectorRecord -IdPath ids.txt -Force` in pwsh, warm: the second call of its session (the file read by the command layer, checked whole first, no object per id)",
-                    F(idPath.Seconds, "0.000"), idPathRuns.Count.ToString(CultureInfo.InvariantCulture), F(n / idPath.Seconds, "N0"), F(idPath.CpuSeconds, "0.00"), Mb(idPath.PeakWorkingSet), "",
+                    F(idPath.Seconds, "0.000"), idPathRuns.Count.ToString(CultureInfo.InvariantCulture), F(n / idPath.Seconds, "N0"), F(idPath.CpuSeconds, "0.00"), Mb(idPath.PeakWorkingSet),
+                    Mb((long)Measure.Median(idPathRuns.Select(x => (double)x.Allocated))),
                     idPath.Deleted == n ? "all deleted" : $"{idPath.Deleted:N0} reported", idPath.Left.ToString(CultureInfo.InvariantCulture),
                 });
             if (idPath != null)
                 rows.Add(ColdRow("(c0') the same, cold: the first call in a fresh pwsh", idPathRuns, n));
+            if (idPath != null)
+                rows.Add(SteadyRow("(c1') the same, steady state: the third call of the session", idPathRuns, n));
+            PwshFloor.Result? floorOne = null, floorShape = null;
+            if (floorRuns.Count > 0)
+            {
+                floorOne = PwshFloor.Median(floorRuns, 0);
+                floorShape = PwshFloor.Median(floorRuns, 1);
+                rows.Add(FloorRow("(f1) PowerShell's floor, not VectorOps: `$ids | Test-FloorOneString`, a bench-only binary cmdlet with one [Parameter(ValueFromPipeline)] string and an empty ProcessRecord (third pass of a pwsh)", floorOne, floorRuns.Count, n));
+                rows.Add(FloorRow("(f2) PowerShell's floor for this shape, not VectorOps: `$ids | Test-FloorSameShape -Force`, bench-only, Remove-VectorRecord's parameter sets and attributes, empty ProcessRecord (third pass)", floorShape, floorRuns.Count, n));
+            }
             Report.Table($"{n:N0} ids, 21 characters each; medians of {o.LocalRuns} run(s) of (a) and (b), alternating; SQLite {raw.sqlite3_libversion().utf8_to_string()} (e_sqlite3, both sides)" +
                          (manifest is null ? "" : "; the cmdlet rows: the module built in Release by this run"),
                 new[] { "variant", "seconds (median)", "runs", "ids/s", "CPU s (median)", "peak working set (max)", "allocated (median)", "check", "rows left (max)" }, rows);
             Report.Line($"Ratio (b)/(a) in time, VectorOps against SQLite itself: **{F(tb / ta, "0.00")}** (target >= 0.90)" +
                         (cmdlet != null ? $"; through the cmdlet, warm (c): {F(tb / cmdlet.Seconds, "0.00")} (runs: {string.Join(", ", cmdletRuns.Select(x => F(x.Seconds, "0.000")))} s)" : "") +
                         (idPath != null ? $"; -IdPath, warm (c'): {F(tb / idPath.Seconds, "0.00")} (runs: {string.Join(", ", idPathRuns.Select(x => F(x.Seconds, "0.000")))} s)" : "") +
-                        (cmdlet != null ? $"; cold first calls: piped {string.Join(", ", cmdletRuns.Select(x => F(x.ColdSeconds, "0.000")))} s, -IdPath {string.Join(", ", idPathRuns.Select(x => F(x.ColdSeconds, "0.000")))} s." : ".") +
+                        (cmdlet != null ? $"; cold first calls: piped {string.Join(", ", cmdletRuns.Select(x => F(x.ColdSeconds, "0.000")))} s, -IdPath {string.Join(", ", idPathRuns.Select(x => F(x.ColdSeconds, "0.000")))} s" : "") +
+                        (cmdlet != null && idPath != null ? $"; steady state (third call): piped {F(tb / Measure.Median(cmdletRuns.Select(x => x.SteadySeconds)), "0.00")}, -IdPath {F(tb / Measure.Median(idPathRuns.Select(x => x.SteadySeconds)), "0.00")}" : "") +
+                        (floorOne != null && floorShape != null ? $"; PowerShell's floor for piping {n:N0} strings: {F(floorOne.Seconds, "0.000")} s into one string parameter, {F(floorShape.Seconds, "0.000")} s into this cmdlet's shape, so (a) + (f2) = {F(ta + floorShape.Seconds, "0.000")} s is the least piped ids can take here (ratio {F(tb / (ta + floorShape.Seconds), "0.00")}; with (f1) {F(tb / (ta + floorOne.Seconds), "0.00")})." : ".") +
                         " Runs (a): " + string.Join(", ", a.Select(x => F(x.R.Seconds, "0.000"))) + " s; (b): " + string.Join(", ", b.Select(x => F(x.R.Seconds, "0.000"))) + " s. " +
                         "Peak working set: sampled every 20 ms in this process during the phase (the N-id array of the workload included).");
             var clean = !(a.Any(x => x.O.Failed > 0 || x.O.Ids != n || x.Left != 0) || b.Any(x => x.Deleted != n || x.Left != 0));
@@ -185,8 +216,8 @@ namespace VectorOps.Bench
                 Summary.Add($"Local through the cmdlet, {n:N0} ids", "SQLite itself / Remove-VectorRecord, time", tb / cmdlet.Seconds, ">= 0.90", tb / cmdlet.Seconds >= 0.9,
                     $"median of {cmdletRuns.Count} in pwsh {cmdlet.Version}, ids piped, warm; cold first call {F(tb / Measure.Median(cmdletRuns.Select(x => x.ColdSeconds)), "0.00")}");
             if (a.Any(x => x.O.Failed > 0 || x.O.Ids != n || x.Left != 0) || b.Any(x => x.Deleted != n || x.Left != 0) ||
-                (cmdlet != null && (cmdlet.Deleted != n || cmdlet.ColdDeleted != n || cmdlet.Left != 0)) ||
-                (idPath != null && (idPath.Deleted != n || idPath.ColdDeleted != n || idPath.Left != 0)))
+                (cmdlet != null && (cmdlet.Deleted != n || cmdlet.ColdDeleted != n || cmdlet.SteadyDeleted != n || cmdlet.Left != 0)) ||
+                (idPath != null && (idPath.Deleted != n || idPath.ColdDeleted != n || idPath.SteadyDeleted != n || idPath.Left != 0)))
                 Report.Line("WARNING: a run was not clean (see the progress lines).");
         }
 
@@ -212,6 +243,31 @@ namespace VectorOps.Bench
             {
                 name, F(t, "0.000"), runs.Count.ToString(CultureInfo.InvariantCulture), F(n / t, "N0"), F(Measure.Median(runs.Select(x => x.ColdCpuSeconds)), "0.00"), "", "",
                 worst == n ? "all deleted" : $"{worst:N0} reported", runs.Max(x => x.Left).ToString(CultureInfo.InvariantCulture),
+            };
+        }
+
+        /// <summary>A steady-state (third) call's row: medians of its time, CPU and allocations over the runs, the worst check.</summary>
+        private static string[] SteadyRow(string name, List<CmdletResult> runs, int n)
+        {
+            string F(double v, string f) => v.ToString(f, CultureInfo.InvariantCulture);
+            var t = Measure.Median(runs.Select(x => x.SteadySeconds));
+            var worst = runs.Select(x => x.SteadyDeleted).FirstOrDefault(x => x != n, n);
+            return new[]
+            {
+                name, F(t, "0.000"), runs.Count.ToString(CultureInfo.InvariantCulture), F(n / t, "N0"), F(Measure.Median(runs.Select(x => x.SteadyCpuSeconds)), "0.00"), "",
+                Mb((long)Measure.Median(runs.Select(x => (double)x.SteadyAllocated))),
+                worst == n ? "all deleted" : $"{worst:N0} reported", runs.Max(x => x.Left).ToString(CultureInfo.InvariantCulture),
+            };
+        }
+
+        /// <summary>A floor cmdlet's row: nothing is deleted, so the check columns say so.</summary>
+        private static string[] FloorRow(string name, PwshFloor.Result r, int runs, int n)
+        {
+            string F(double v, string f) => v.ToString(f, CultureInfo.InvariantCulture);
+            return new[]
+            {
+                name, F(r.Seconds, "0.000"), runs.ToString(CultureInfo.InvariantCulture), F(n / r.Seconds, "N0"), F(r.CpuSeconds, "0.00"), "", Mb(r.Allocated),
+                "deletes nothing", "",
             };
         }
 
@@ -420,13 +476,24 @@ CREATE TABLE IF NOT EXISTS vo_records (ns_id INTEGER NOT NULL REFERENCES vo_name
 
         private sealed class CmdletResult
         {
-            public double Seconds, CpuSeconds, ColdSeconds, ColdCpuSeconds;
-            public long PeakWorkingSet, Deleted, ColdDeleted, Left;
+            public double Seconds, CpuSeconds, ColdSeconds, ColdCpuSeconds, SteadySeconds, SteadyCpuSeconds;
+            public long PeakWorkingSet, Deleted, ColdDeleted, SteadyDeleted, Left, Allocated, ColdAllocated, SteadyAllocated;
             public string Version = "";
         }
 
         /// <summary>The index of the store's file the cmdlet's first (cold) call deletes from.</summary>
         private const string WarmIndexName = "warm";
+
+        /// <summary>The index of the store's file the cmdlet's third (steady-state) call deletes from.</summary>
+        private const string SteadyIndexName = "steady";
+
+        /// <summary>The ids, one a line, in the run's folder (what -IdPath reads and the scripts load).</summary>
+        private static string IdFile(string dir, string[] ids)
+        {
+            var idFile = Path.Combine(dir, "ids.txt");
+            if (!File.Exists(idFile)) File.WriteAllLines(idFile, ids, new UTF8Encoding(false));
+            return idFile;
+        }
 
         /// <summary>
         /// (c): pwsh (the repository's tool, `dotnet tool run pwsh`) imports the module built for this run, reads the
@@ -439,11 +506,10 @@ CREATE TABLE IF NOT EXISTS vo_records (ns_id INTEGER NOT NULL REFERENCES vo_name
         private static CmdletResult? RunCmdlet(string dir, string manifest, string store, string[] ids, string mode)
         {
             var root = Paths.RepoRoot();
-            var idFile = Path.Combine(dir, "ids.txt");
-            File.WriteAllLines(idFile, ids, new UTF8Encoding(false));
+            var idFile = IdFile(dir, ids);
             var script = Path.Combine(dir, "cmdlet.ps1");
             File.WriteAllText(script, @"
-param([string]$Manifest, [string]$Store, [string]$IdFile, [string]$Index, [string]$WarmIndex, [string]$Mode)
+param([string]$Manifest, [string]$Store, [string]$IdFile, [string]$Index, [string]$WarmIndex, [string]$SteadyIndex, [string]$Mode)
 $ErrorActionPreference = 'Stop'
 Import-Module $Manifest
 $ids = [IO.File]::ReadAllLines($IdFile)
@@ -453,22 +519,27 @@ function Measure-Delete([string]$Name) {
     $deleted = 0
     $me.Refresh()
     $cpu0 = $me.TotalProcessorTime
+    $a0 = [GC]::GetTotalAllocatedBytes($true)
     $clock = [Diagnostics.Stopwatch]::StartNew()
     if ($Mode -eq 'idpath') { Remove-VectorRecord -IdPath $IdFile -Force | ForEach-Object { $deleted += $_.AffectedCount } }
     else { $ids | Remove-VectorRecord -Force | ForEach-Object { $deleted += $_.AffectedCount } }
     $clock.Stop()
+    $a1 = [GC]::GetTotalAllocatedBytes($true)
     $me.Refresh()
     $inv = [cultureinfo]::InvariantCulture
-    '{0} {1} {2}' -f $clock.Elapsed.TotalSeconds.ToString('R', $inv), ($me.TotalProcessorTime - $cpu0).TotalSeconds.ToString('R', $inv), $deleted
+    '{0} {1} {2} {3}' -f $clock.Elapsed.TotalSeconds.ToString('R', $inv), ($me.TotalProcessorTime - $cpu0).TotalSeconds.ToString('R', $inv), $deleted, ($a1 - $a0)
 }
 $cold = Measure-Delete $WarmIndex
 $warm = Measure-Delete $Index
+$steady = Measure-Delete $SteadyIndex
 $w = $warm.Split(' ')
 $c = $cold.Split(' ')
-'RESULT {0} {1} {2} {3} {4} {5} {6} {7}' -f $w[0], $w[1], $me.PeakWorkingSet64, $w[2], $PSVersionTable.PSVersion, $c[0], $c[1], $c[2]
+$s = $steady.Split(' ')
+'RESULT {0} {1} {2} {3} {4} {5} {6} {7} {8} {9} {10} {11} {12} {13} {14}' -f $w[0], $w[1], $me.PeakWorkingSet64, $w[2], $PSVersionTable.PSVersion, $c[0], $c[1], $c[2],
+    $w[3], $c[3], $s[0], $s[1], $s[2], $s[3], 'end' 
 ");
             var v = PwshScript.Run(root, "local (c) cmdlet", script, "-Manifest", manifest, "-Store", store, "-IdFile", idFile, "-Index", IndexName,
-                "-WarmIndex", WarmIndexName, "-Mode", mode);
+                "-WarmIndex", WarmIndexName, "-SteadyIndex", SteadyIndexName, "-Mode", mode);
             if (v is null) return null;
             return new CmdletResult
             {
@@ -480,6 +551,12 @@ $c = $cold.Split(' ')
                 ColdSeconds = double.Parse(v[5], CultureInfo.InvariantCulture),
                 ColdCpuSeconds = double.Parse(v[6], CultureInfo.InvariantCulture),
                 ColdDeleted = long.Parse(v[7], CultureInfo.InvariantCulture),
+                Allocated = long.Parse(v[8], CultureInfo.InvariantCulture),
+                ColdAllocated = long.Parse(v[9], CultureInfo.InvariantCulture),
+                SteadySeconds = double.Parse(v[10], CultureInfo.InvariantCulture),
+                SteadyCpuSeconds = double.Parse(v[11], CultureInfo.InvariantCulture),
+                SteadyDeleted = long.Parse(v[12], CultureInfo.InvariantCulture),
+                SteadyAllocated = long.Parse(v[13], CultureInfo.InvariantCulture),
             };
         }
     }
