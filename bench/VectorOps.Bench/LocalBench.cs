@@ -111,8 +111,9 @@ namespace VectorOps.Bench
             {
                 foreach (var mode in new[] { "pipe", "idpath" })
                 {
-                    // Two indexes of the same file, each holding the N ids: the first call of the pwsh deletes the
-                    // warm-up index's (its cold figure), the timed second call the measured index's.
+                    // Three indexes of the same file, each holding the N ids: the first call of the pwsh deletes the
+                    // warm-up index's (its cold figure), the timed second call the measured index's, the third the
+                    // steady-state index's.
                     Seed(storeA, w.Ids);
                     Seed(storeA, w.Ids, WarmIndexName);
                     Seed(storeA, w.Ids, SteadyIndexName);
@@ -498,11 +499,13 @@ CREATE TABLE IF NOT EXISTS vo_records (ns_id INTEGER NOT NULL REFERENCES vo_name
 
         /// <summary>
         /// (c): pwsh (the repository's tool, `dotnet tool run pwsh`) imports the module built for this run, reads the
-        /// ids into an array (not timed), then makes the same call twice, each timed inside PowerShell around the
+        /// ids into an array (not timed), then makes the same call three times, each timed inside PowerShell around the
         /// call only (the connection made before the clock): first against the warm-up index (the cold figure: the
         /// module's and the engine's code compiled as the call goes, as a user's first delete of a session), then
-        /// against the measured index (the warm figure, compared with SQLite, whose side also runs warm). Both
-        /// indexes hold the N ids, so both calls delete for real; the mutations are counted by a ForEach-Object.
+        /// against the measured index (the warm figure, compared with SQLite, whose side also runs warm), then against
+        /// the steady-state index (the third call: the session's tiered recompilation mostly done). Every index holds
+        /// the N ids, so every call deletes for real; the mutations are counted by a ForEach-Object, the bytes
+        /// allocated around each call by [GC]::GetTotalAllocatedBytes.
         /// </summary>
         private static CmdletResult? RunCmdlet(string dir, string manifest, string store, string[] ids, string mode)
         {
