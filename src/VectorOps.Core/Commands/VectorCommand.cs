@@ -86,11 +86,18 @@ namespace VectorOps.Commands
         /// <summary>
         /// Throws NamespaceNotFound when the provider lists namespaces cheaply and <paramref name="ns"/> is not among
         /// them. Read only; the list is read once per command run. Where listing is not cheap (a service without a namespace list) nothing is
-        /// checked: the delete's result says when nothing matched.
+        /// checked: the delete's result says when nothing matched. An index that is one namespace
+        /// (<see cref="ProviderCapabilities.OneNamespace"/>) is not listed: its one name is known, and the provider
+        /// refused every other one already.
         /// </summary>
         protected void RequireNamespace(string ns)
         {
             if (!Provider.Capabilities.ListsNamespacesCheaply || _namespacesUnknown) return;
+            if (Provider.Capabilities.OneNamespace)
+            {
+                if (string.Equals(ns, Provider.DefaultNamespace, StringComparison.Ordinal)) return;
+                throw NamespaceNotFound(ns, new[] { Provider.DefaultNamespace });
+            }
             if (_namespaces is null)
             {
                 try

@@ -43,6 +43,14 @@ namespace VectorOps.Providers
         public bool ListsNamespacesCheaply { get; set; }
 
         /// <summary>
+        /// True when the index, as connected, is one namespace, the provider's DefaultNamespace, and ValidateNamespace
+        /// refuses every other name (a collection without a namespace key, a class without tenants): that namespace
+        /// exists whenever the index does, so the command layer checks it without listing (a listing would count the
+        /// whole index only to find the one name it already knows).
+        /// </summary>
+        public bool OneNamespace { get; set; }
+
+        /// <summary>
         /// True when the provider clears a namespace in one request of its own (ClearNamespaceAsync). When false
         /// (a service without such a request), the command lists the namespace's ids and deletes them in id batches, one mutation each.
         /// </summary>

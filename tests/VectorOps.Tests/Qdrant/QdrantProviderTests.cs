@@ -129,6 +129,46 @@ namespace VectorOps.Tests.Qdrant
         }
 
         [Fact]
+        public void A_delete_naming_default_in_a_collection_without_a_namespace_key_checks_it_without_counting_the_collection()
+        {
+            var collection = Fixture.NewCollection();
+            QdrantFixture.Seed(collection, null, new[] { "1", "2", "3" });
+            using var c = Fixture.Connect(collection.Name, namespaced: false);
+            Assert.True(c.ProviderInstance.Capabilities.OneNamespace);
+            var before = Fixture.Calls(collection.Name).Count;
+            var host = new Support.RecordingHost();
+            var remove = new RemoveByIdsCommand(host, c, new RemoveOptions());
+            remove.Add(new[] { "1", "2" }, "default");
+            remove.Complete();
+            Assert.Empty(host.Errors.Select(e => e.ToString()));
+            Assert.Single(host.Mutations);
+            // Only the delete went: 'default' was known from the connection, not counted.
+            Assert.Equal(new[] { "delete" }, Fixture.Calls(collection.Name).Skip(before).Select(e => e.Operation));
+
+            var other = new Support.RecordingHost();
+            var refused = new RemoveByIdsCommand(other, c, new RemoveOptions());
+            refused.Add(new[] { "3" }, "other");
+            refused.Complete();
+            Assert.Equal(ErrorIds.NamespaceNotFound, Assert.Single(other.Errors).ErrorId);
+            Assert.Single(Fixture.Calls(collection.Name).Skip(before));
+        }
+
+        [Fact]
+        public void With_a_namespace_key_a_namespace_the_collection_lacks_is_refused_before_any_delete()
+        {
+            var collection = Fixture.NewCollection();
+            QdrantFixture.Seed(collection, "a", new[] { "1", "2" });
+            using var c = Fixture.Connect(collection.Name);
+            Assert.False(c.ProviderInstance.Capabilities.OneNamespace);
+            var host = new Support.RecordingHost();
+            var remove = new RemoveByIdsCommand(host, c, new RemoveOptions());
+            remove.Add(new[] { "1" }, "b");
+            remove.Complete();
+            Assert.Equal(ErrorIds.NamespaceNotFound, Assert.Single(host.Errors).ErrorId);
+            Assert.Equal(0, Fixture.MutatingCalls(collection.Name));
+        }
+
+        [Fact]
         public void Deletes_go_with_wait_false_answer_the_operation_id_and_are_confirmed_by_reads()
         {
             var collection = Fixture.NewCollection();

@@ -391,6 +391,53 @@ namespace VectorOps.Tests.Weaviate
         }
 
         [Fact]
+        public void A_delete_naming_the_one_namespace_of_a_class_without_tenants_checks_it_without_a_count_and_another_name_sends_nothing()
+        {
+            var cls = _fixture.NewClass(false, true);
+            Seed(cls, null, ProviderFixture.Ids("doc-", 6));
+            var c = Connect(cls);
+            Assert.True(c.ProviderInstance.Capabilities.OneNamespace);
+            var before = Emulator.Journal.Entries.Count;
+            var host = new RecordingHost();
+            var remove = new RemoveByIdsCommand(host, c, new RemoveOptions());
+            remove.Add(new[] { U("doc-00000"), U("doc-00001") }, "default");
+            remove.Complete();
+            Assert.Empty(host.Errors.Select(x => x.ToString()));
+            Assert.Equal(4, Emulator.Count(cls, null));
+            // The namespace 'default' was named, and it was not looked up by counting the class: only the delete went.
+            var calls = Emulator.Journal.Entries.Skip(before).Select(e => e.Operation).ToList();
+            Assert.Equal(new[] { "batch delete" }, calls);
+
+            var other = new RecordingHost();
+            var refused = new RemoveByIdsCommand(other, c, new RemoveOptions());
+            refused.Add(new[] { U("doc-00002") }, "t1");
+            refused.Complete();
+            Assert.Equal(ErrorIds.InvalidNamespace, Assert.Single(other.Errors).ErrorId);
+            Assert.Equal(4, Emulator.Count(cls, null));
+            Assert.Equal(calls.Count, Emulator.Journal.Entries.Count - before);
+            _fixture.AssertNoViolations(_mark);
+        }
+
+        [Fact]
+        public void A_multi_tenant_class_is_not_one_namespace_and_a_missing_tenant_is_still_refused_before_any_delete()
+        {
+            var cls = _fixture.NewClass(true, true, "alpha");
+            Seed(cls, "alpha", ProviderFixture.Ids("doc-", 3));
+            var c = Connect(cls);
+            Assert.False(c.ProviderInstance.Capabilities.OneNamespace);
+            var host = new RecordingHost();
+            var remove = new RemoveByIdsCommand(host, c, new RemoveOptions());
+            remove.Add(new[] { U("doc-00000") }, "alpah");
+            remove.Complete();
+            var error = Assert.Single(host.Errors);
+            Assert.Equal(ErrorIds.NamespaceNotFound, error.ErrorId);
+            Assert.Contains("alpha", error.Exception.Message, StringComparison.Ordinal);
+            Assert.Equal(0, Emulator.Journal.MutatingCalls);
+            Assert.Equal(3, Emulator.Count(cls, "alpha"));
+            _fixture.AssertNoViolations(_mark);
+        }
+
+        [Fact]
         public async Task Tenants_are_the_namespaces_an_unknown_one_is_refused_and_an_inactive_one_is_listed_without_a_count()
         {
             var cls = _fixture.NewClass(true, true, "alpha", "beta");

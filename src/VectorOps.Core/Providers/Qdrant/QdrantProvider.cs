@@ -107,6 +107,7 @@ namespace VectorOps.Providers.Qdrant
                 SupportsNamespaces = namespaceKey != null,
                 // facet lists a keyword-indexed key's values in one call; without the index every payload is scrolled.
                 ListsNamespacesCheaply = namespaceKey is null || _keyIndexed,
+                OneNamespace = namespaceKey is null,
                 // With a key: one delete by filter. Without: the command lists the ids and deletes them (an unscoped
                 // filter would be empty, and an empty filter is never sent).
                 NativeNamespaceClear = namespaceKey != null,

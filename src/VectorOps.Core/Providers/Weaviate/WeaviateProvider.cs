@@ -96,6 +96,7 @@ namespace VectorOps.Providers.Weaviate
                 CountsFilterMatches = false,
                 SupportsNamespaces = true,
                 ListsNamespacesCheaply = true,
+                OneNamespace = !schema.MultiTenant,
                 NativeNamespaceClear = true,
                 // The class and its tenants are never deleted.
                 CanRemoveNamespace = false,
