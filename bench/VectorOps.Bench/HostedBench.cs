@@ -122,14 +122,6 @@ namespace VectorOps.Bench
             var t = new QdrantHosted(emu);
             var w = UuidWorkload(n, t.BatchSize);
             var shape = t.ServiceShape(latency);
-            static byte[] QdrantBody(List<string> ids) => Body(bw =>
-            {
-                bw.WriteStartObject();
-                bw.WriteStartArray("points");
-                foreach (var id in ids) bw.WriteStringValue(id);
-                bw.WriteEndArray();
-                bw.WriteEndObject();
-            });
             var (a, ceiling, rows) = AgainstTheLimits(t, w, shape, HttpMethod.Post, "?wait=false", QdrantBody, "the most the limits allow");
             var ids = IdsFile(w);
             try
@@ -153,24 +145,6 @@ namespace VectorOps.Bench
             var t = new WeaviateHosted(emu);
             var w = UuidWorkload(n, t.BatchSize);
             var shape = t.ServiceShape(latency);
-            static byte[] WeaviateBody(List<string> ids) => Body(bw =>
-            {
-                bw.WriteStartObject();
-                bw.WriteStartObject("match");
-                bw.WriteString("class", WeaviateHosted.ClassName);
-                bw.WriteStartObject("where");
-                bw.WriteStartArray("path");
-                bw.WriteStringValue("id");
-                bw.WriteEndArray();
-                bw.WriteString("operator", "ContainsAny");
-                bw.WriteStartArray("valueTextArray");
-                foreach (var id in ids) bw.WriteStringValue(id);
-                bw.WriteEndArray();
-                bw.WriteEndObject();
-                bw.WriteEndObject();
-                bw.WriteString("output", "minimal");
-                bw.WriteEndObject();
-            });
             var (a, ceiling, rows) = AgainstTheLimits(t, w, shape, HttpMethod.Delete, "", WeaviateBody, "results.limit, the most the limits allow");
             var ids = IdsFile(w);
             try
@@ -189,6 +163,34 @@ namespace VectorOps.Bench
             Report.Line("weaviate-client's v3 call, collection.data.deleteMany(where), travels over gRPC (weaviate.v1.Weaviate/BatchDelete); the emulator " +
                         "serves the REST document, so that call cannot be pointed at it. The rows use the same package's REST batch delete (weaviateV2).");
         }
+
+        public static byte[] QdrantBody(List<string> ids) => Body(bw =>
+        {
+            bw.WriteStartObject();
+            bw.WriteStartArray("points");
+            foreach (var id in ids) bw.WriteStringValue(id);
+            bw.WriteEndArray();
+            bw.WriteEndObject();
+        });
+
+        public static byte[] WeaviateBody(List<string> ids) => Body(bw =>
+        {
+            bw.WriteStartObject();
+            bw.WriteStartObject("match");
+            bw.WriteString("class", WeaviateHosted.ClassName);
+            bw.WriteStartObject("where");
+            bw.WriteStartArray("path");
+            bw.WriteStringValue("id");
+            bw.WriteEndArray();
+            bw.WriteString("operator", "ContainsAny");
+            bw.WriteStartArray("valueTextArray");
+            foreach (var id in ids) bw.WriteStringValue(id);
+            bw.WriteEndArray();
+            bw.WriteEndObject();
+            bw.WriteEndObject();
+            bw.WriteString("output", "minimal");
+            bw.WriteEndObject();
+        });
 
         /// <summary>The same ids cut into batches of another size (the raw generator's 1,000-id comparison).</summary>
         private static Workload Rebatch(Workload w, int batch)
@@ -255,9 +257,9 @@ namespace VectorOps.Bench
         private static readonly string[] Headers = { "variant", "seconds", "ids/s", "x ceiling", "time / (a) time", "requests", "429s", "failed calls", "ids left", "clean", "client CPU s", "emulator CPU s" };
 
         /// <summary>Requests the raw generator keeps in flight (VectorOps' delete default for these stores).</summary>
-        private const int RawInFlight = 16;
+        public const int RawInFlight = 16;
 
-        private static byte[] Body(Action<System.Text.Json.Utf8JsonWriter> write)
+        public static byte[] Body(Action<System.Text.Json.Utf8JsonWriter> write)
         {
             var buffer = new System.Buffers.ArrayBufferWriter<byte>(64 * 1024);
             using (var w = new System.Text.Json.Utf8JsonWriter(buffer)) write(w);
@@ -275,29 +277,32 @@ namespace VectorOps.Bench
             var payloads = w.Batches().Select(b => body(b.Ids)).ToArray();
             var uri = new Uri(t.DeleteUri + query);
             using var client = Variants.RawClient(RawInFlight);
-            return Measure.Run(t, w, "c", shape, () =>
+            return Measure.Run(t, w, "c", shape, () => RawSend(client, payloads, uri, method));
+        }
+
+        /// <summary>The raw generator's sending alone: the prepared bodies, <see cref="RawInFlight"/> at a time, answers read and dropped.</summary>
+        public static ClientOutcome RawSend(HttpClient client, byte[][] payloads, Uri uri, HttpMethod method)
+        {
+            var outcome = new ClientOutcome();
+            var next = -1;
+            async System.Threading.Tasks.Task Worker()
             {
-                var outcome = new ClientOutcome();
-                var next = -1;
-                async System.Threading.Tasks.Task Worker()
+                int i;
+                while ((i = System.Threading.Interlocked.Increment(ref next)) < payloads.Length)
                 {
-                    int i;
-                    while ((i = System.Threading.Interlocked.Increment(ref next)) < payloads.Length)
+                    using var request = new HttpRequestMessage(method, uri) { Content = new ByteArrayContent(payloads[i]) };
+                    request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+                    using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead).ConfigureAwait(false);
+                    System.Threading.Interlocked.Increment(ref outcome.Batches);
+                    if (!response.IsSuccessStatusCode)
                     {
-                        using var request = new HttpRequestMessage(method, uri) { Content = new ByteArrayContent(payloads[i]) };
-                        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-                        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead).ConfigureAwait(false);
-                        System.Threading.Interlocked.Increment(ref outcome.Batches);
-                        if (!response.IsSuccessStatusCode)
-                        {
-                            System.Threading.Interlocked.Increment(ref outcome.Failed);
-                            outcome.FirstError ??= "HTTP " + (int)response.StatusCode;
-                        }
+                        System.Threading.Interlocked.Increment(ref outcome.Failed);
+                        outcome.FirstError ??= "HTTP " + (int)response.StatusCode;
                     }
                 }
-                System.Threading.Tasks.Task.WaitAll(Enumerable.Range(0, RawInFlight).Select(_ => System.Threading.Tasks.Task.Run(Worker)).ToArray());
-                return outcome;
-            });
+            }
+            System.Threading.Tasks.Task.WaitAll(Enumerable.Range(0, RawInFlight).Select(_ => System.Threading.Tasks.Task.Run(Worker)).ToArray());
+            return outcome;
         }
 
         /// <summary>

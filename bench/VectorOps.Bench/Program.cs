@@ -20,6 +20,7 @@ namespace VectorOps.Bench
         {
             if (args.Length > 1 && args[0] == "alloc-trace") { AllocTrace.Run(args[1]); return 0; }
             if (args.Length > 0 && args[0] == "stream-child") return Streaming.Child(args.Skip(1).ToArray());
+            if (args.Length > 0 && args[0] == "hosted-probe") return HostedProbe.Command(args.Skip(1).ToArray());
             if (args.Length > 0 && args[0] == "hosted") return HostedBench.Command(args.Skip(1).ToArray());
             Options o;
             try
