@@ -29,6 +29,7 @@ namespace VectorOps.Bench
             var providers = new[] { "qdrant", "weaviate" };
             var timeline = false;
             int? batch = null;
+            var namespaces = 8;
             for (var i = 0; i < args.Length; i++)
             {
                 string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException(args[i] + " needs a value");
@@ -39,6 +40,7 @@ namespace VectorOps.Bench
                     case "--providers": providers = Next().Split(',', StringSplitOptions.RemoveEmptyEntries); break;
                     case "--timeline": timeline = true; break;
                     case "--batch": batch = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                    case "--namespaces": namespaces = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     default:
                         Console.Error.WriteLine("usage: VectorOps.Bench hosted-probe [--n N] [--runs R] [--providers qdrant,weaviate] [--batch B] [--timeline]");
                         return 2;
@@ -47,6 +49,11 @@ namespace VectorOps.Bench
             using var listener = new HttpTimeline();
             foreach (var p in providers)
             {
+                if (p == "pinecone")
+                {
+                    Pinecone(n, namespaces, runs, listener, timeline);
+                    continue;
+                }
                 using var emu = p == "qdrant"
                     ? EmulatorProcess.Start("qdrant", "--collection", QdrantHosted.Collection, "--dimension", "4")
                     : EmulatorProcess.Start("weaviate", "--class", WeaviateHosted.ClassName);
@@ -76,17 +83,92 @@ namespace VectorOps.Bench
                     double added = 0;
                     var a = Run(t, w, shape, "a", listener, () => VectorOpsTimed(t, w, size, out added));
                     Print(r, "(a) VectorOps", a, added, listener, timeline);
+                    // The same, with the connection opened before the clock, as Connect-VectorIndex opens it before
+                    // Remove-VectorRecord runs (the provider's collection or class read is the connect's, not the delete's).
+                    var open = new VectorConnection(ProviderRegistry.Create(t.Settings(null)), null, null);
+                    var ao = Run(t, w, shape, "a", listener, () => VectorOpsTimed(t, w, size, out added, open));
+                    Print(r, "(a°) VectorOps, connected before the clock", ao, added, listener, timeline);
                     using var client = Variants.RawClient(HostedBench.RawInFlight);
                     var c = Run(t, w, shape, "c", listener, () => HostedBench.RawSend(client, payloads, uri, method));
                     Print(r, "(c) raw generator", c, double.NaN, listener, timeline);
+                    // The raw generator with its bodies built inside the clock, each sent as soon as it is built
+                    // (16 in flight): what serializing the ids costs a client that checks nothing.
+                    using var inClient = Variants.RawClient(HostedBench.RawInFlight);
+                    double built = 0;
+                    var ci = Run(t, w, shape, "c", listener, () => BuildAndSend(inClient, w, body, uri, method, out built));
+                    Print(r, "(c\u2033) raw, bodies built inside the clock", ci, built, listener, timeline);
                 }
             }
             return 0;
         }
 
+        /// <summary>
+        /// Pinecone in its service shape (100 deletes/s per namespace, 25 ms), <paramref name="namespaces"/> namespaces:
+        /// VectorOps only (the ceiling is arithmetic), with the requests started per 100 ms against the pacing's
+        /// 95/s per namespace, the set-up calls, CPU on both sides and the GC's pauses.
+        /// </summary>
+        private static void Pinecone(int n, int namespaces, int runs, HttpTimeline listener, bool timeline)
+        {
+            using var emu = PineconeTarget.StartEmulator();
+            var t = new PineconeTarget(emu);
+            var w = new Workload(n, namespaces, t.BatchSize);
+            var shape = t.ServiceShape(25);
+            var warm = new Workload(Math.Min(n, 20_000), 1, t.BatchSize);
+            for (var i = 0; i < warm.Count; i++) warm.Ids[i] = w.Ids[i];
+            for (var r = 0; r < 3; r++) Measure.Run(t, warm, "warm", t.Unlimited(), () => Variants.VectorOps(t, warm, 1e9, null));
+            var requests = (n + t.BatchSize - 1) / t.BatchSize;
+            var ceiling = requests / (100.0 * namespaces);
+            Console.WriteLine($"## Pinecone: {n:N0} ids, {namespaces} namespaces, 1,000 a request, 25 ms, 100/s per namespace (ceiling {ceiling:0.000} s); load {Load()}");
+            for (var r = 0; r < runs; r++)
+            {
+                double added = 0;
+                var pause0 = GC.GetTotalPauseDuration();
+                var a = Run(t, w, shape, "a", listener, () => PineconeTimed(t, w, out added));
+                var paused = GC.GetTotalPauseDuration() - pause0;
+                var ev = listener.Snapshot().Where(e => e.Ts <= _clockEnd).OrderBy(e => e.Ts).ToList();
+                var deletes = ev.Where(e => e.Start && e.Path.StartsWith("/vectors/delete", StringComparison.Ordinal)).Select(e => Ms(e.Ts)).ToArray();
+                var setup = ev.Where(e => e.Start && !e.Path.StartsWith("/vectors/delete", StringComparison.Ordinal)).Select(e => $"{e.Path} at {Ms(e.Ts):0} ms");
+                int inflight = 0, peak = 0;
+                foreach (var e in ev) { inflight += e.Start ? 1 : -1; peak = Math.Max(peak, inflight); }
+                var stops = ev.Where(e => !e.Start).Select(e => Ms(e.Ts)).ToArray();
+                Console.WriteLine($"run {r + 1}: wall {a.Seconds:0.000} s (x ceiling {ceiling / a.Seconds:0.00}), client CPU {a.ClientCpuSeconds:0.00} s, emulator CPU {a.EmulatorCpuSeconds:0.00} s, " +
+                                  $"429s {a.Count429}, GC {a.Gen0}/{a.Gen1}/{a.Gen2} paused {paused.TotalMilliseconds:0} ms, allocated {a.AllocatedBytes / 1e6:0} MB, peak in flight {peak}");
+                Console.WriteLine($"  set-up calls: {string.Join(", ", setup)}; first delete starts {deletes.FirstOrDefault():0} ms, last id added {added:0} ms, " +
+                                  $"last delete starts {deletes.LastOrDefault():0} ms, last answer {stops.LastOrDefault():0} ms");
+                var buckets = new int[(int)(a.Seconds * 10) + 1];
+                foreach (var d in deletes) buckets[Math.Min(buckets.Length - 1, (int)(d / 100))]++;
+                Console.WriteLine($"  delete requests started per 100 ms (pacing allows {namespaces * 9.5:0.#}): {string.Join(" ", buckets)}");
+                var answered = new int[buckets.Length];
+                foreach (var x in stops) answered[Math.Min(answered.Length - 1, (int)(x / 100))]++;
+                Console.WriteLine($"  answers per 100 ms: {string.Join(" ", answered)}");
+                var open = new int[buckets.Length];
+                var k = 0;
+                for (var b = 0; b < buckets.Length; b++)
+                {
+                    while (k < ev.Count && Ms(ev[k].Ts) < (b + 1) * 100) { inflight += 0; k++; }
+                    open[b] = ev.Take(k).Sum(e => e.Start ? 1 : -1);
+                }
+                Console.WriteLine($"  in flight at the end of each 100 ms: {string.Join(" ", open)}");
+                if (timeline) foreach (var e in ev) Console.WriteLine($"    {(e.Start ? "start" : "stop ")} {Ms(e.Ts),8:0.0} ms {e.Path}");
+            }
+        }
+
+        private static ClientOutcome PineconeTimed(Target t, Workload w, out double lastAddedMs)
+        {
+            using var connection = new VectorConnection(ProviderRegistry.Create(t.Settings(null)), null, null);
+            var host = new DiscardHost();
+            var command = new RemoveByIdsCommand(host, connection, new RemoveOptions());
+            var ids = w.Ids;
+            for (var i = 0; i < ids.Length; i++) command.Add(ids[i], w.NamespaceOf(i));
+            lastAddedMs = Ms(Stopwatch.GetTimestamp());
+            command.Complete();
+            return host.Outcome;
+        }
+
         private static string Load() => System.IO.File.Exists("/proc/loadavg") ? System.IO.File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
 
         private static long _clockStart;
+        private static long _clockEnd;
 
         private static Sample Run(Target t, Workload w, object shape, string variant, HttpTimeline listener, Func<ClientOutcome> run)
         {
@@ -94,14 +176,15 @@ namespace VectorOps.Bench
             {
                 listener.Clear();
                 _clockStart = Stopwatch.GetTimestamp();
-                return run();
+                var outcome = run();
+                _clockEnd = Stopwatch.GetTimestamp();
+                return outcome;
             });
         }
 
-        private static ClientOutcome VectorOpsTimed(Target t, Workload w, int size, out double lastAddedMs)
+        private static ClientOutcome VectorOpsTimed(Target t, Workload w, int size, out double lastAddedMs, VectorConnection? open = null)
         {
-            var settings = t.Settings(null);
-            using var connection = new VectorConnection(ProviderRegistry.Create(settings), null, null);
+            using var connection = open ?? new VectorConnection(ProviderRegistry.Create(t.Settings(null)), null, null);
             var host = new DiscardHost();
             var command = new RemoveByIdsCommand(host, connection, new RemoveOptions { BatchSize = size });
             var ids = w.Ids;
@@ -112,11 +195,39 @@ namespace VectorOps.Bench
             return host.Outcome;
         }
 
+        private static ClientOutcome BuildAndSend(HttpClient client, Workload w, Func<List<string>, byte[]> body, Uri uri, HttpMethod method, out double lastBuiltMs)
+        {
+            var outcome = new ClientOutcome();
+            using var slots = new System.Threading.SemaphoreSlim(HostedBench.RawInFlight);
+            var tasks = new List<System.Threading.Tasks.Task>();
+            foreach (var (_, ids) in w.Batches())
+            {
+                var payload = body(ids);
+                slots.Wait();
+                tasks.Add(System.Threading.Tasks.Task.Run(async () =>
+                {
+                    try
+                    {
+                        using var request = new HttpRequestMessage(method, uri) { Content = new ByteArrayContent(payload) };
+                        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+                        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead).ConfigureAwait(false);
+                        System.Threading.Interlocked.Increment(ref outcome.Batches);
+                        if (!response.IsSuccessStatusCode) System.Threading.Interlocked.Increment(ref outcome.Failed);
+                    }
+                    finally { slots.Release(); }
+                }));
+            }
+            lastBuiltMs = Ms(Stopwatch.GetTimestamp());
+            System.Threading.Tasks.Task.WaitAll(tasks.ToArray());
+            return outcome;
+        }
+
         private static double Ms(long ts) => (ts - _clockStart) * 1000.0 / Stopwatch.Frequency;
 
         private static void Print(int r, string name, Sample s, double added, HttpTimeline l, bool timeline)
         {
-            var ev = l.Snapshot();
+            // The events of the run only (the journal read after the clock stops is the bench's, not the run's).
+            var ev = l.Snapshot().Where(e => e.Ts <= _clockEnd).ToList();
             var starts = ev.Where(e => e.Start).Select(e => Ms(e.Ts)).OrderBy(x => x).ToArray();
             var stops = ev.Where(e => !e.Start).Select(e => Ms(e.Ts)).OrderBy(x => x).ToArray();
             int inflight = 0, peak = 0;
