@@ -76,7 +76,7 @@ namespace VectorOps.Bench
                     Run(t, w, shape, "c", listener, () => HostedBench.RawSend(warmClient, payloads, uri, method));
                 }
                 Console.WriteLine($"## {t.Name}: {n:N0} ids, {size:N0} a request, 25 ms, {HostedBench.ServerConcurrency} served at once; load {Load()}");
-                Console.WriteLine("| run | variant | wall s | client CPU s | emulator CPU s | requests | first request starts ms | last request starts ms | last answer ms | last id added ms | peak in flight | gen0/1/2 | allocated MB |");
+                Console.WriteLine("| run | variant | wall s | client CPU s | emulator CPU s | requests | first delete starts ms (set-up calls before) | last request starts ms | last answer ms | last id added ms | peak in flight | gen0/1/2 | allocated MB |");
                 Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
                 for (var r = 0; r < runs; r++)
                 {
@@ -229,12 +229,15 @@ namespace VectorOps.Bench
             // The events of the run only (the journal read after the clock stops is the bench's, not the run's).
             var ev = l.Snapshot().Where(e => e.Ts <= _clockEnd).ToList();
             var starts = ev.Where(e => e.Start).Select(e => Ms(e.Ts)).OrderBy(x => x).ToArray();
+            static bool IsDelete(string path) => path.Contains("/points/delete", StringComparison.Ordinal) || path.StartsWith("/v1/batch/objects", StringComparison.Ordinal);
+            var setup = ev.Where(e => e.Start && !IsDelete(e.Path)).OrderBy(e => e.Ts).Select(e => e.Path.Split('?')[0]).ToArray();
+            var firstDelete = ev.Where(e => e.Start && IsDelete(e.Path)).Select(e => Ms(e.Ts)).DefaultIfEmpty(double.NaN).Min();
             var stops = ev.Where(e => !e.Start).Select(e => Ms(e.Ts)).OrderBy(x => x).ToArray();
             int inflight = 0, peak = 0;
             foreach (var e in ev.OrderBy(e => e.Ts)) { inflight += e.Start ? 1 : -1; peak = Math.Max(peak, inflight); }
             string F(double x) => double.IsNaN(x) ? "" : x.ToString("0", CultureInfo.InvariantCulture);
             Console.WriteLine($"| {r + 1} | {name} | {s.Seconds:0.000} | {s.ClientCpuSeconds:0.00} | {s.EmulatorCpuSeconds:0.00} | {starts.Length} | " +
-                              $"{F(starts.FirstOrDefault(double.NaN))} | {F(starts.LastOrDefault(double.NaN))} | {F(stops.LastOrDefault(double.NaN))} | {F(added)} | {peak} | {s.Gen0}/{s.Gen1}/{s.Gen2} | {s.AllocatedBytes / 1e6:0} |");
+                              $"{F(firstDelete)} ({(setup.Length == 0 ? "no set-up call" : string.Join(" + ", setup))}) | {F(starts.LastOrDefault(double.NaN))} | {F(stops.LastOrDefault(double.NaN))} | {F(added)} | {peak} | {s.Gen0}/{s.Gen1}/{s.Gen2} | {s.AllocatedBytes / 1e6:0} |");
             if (timeline)
                 foreach (var e in ev.OrderBy(e => e.Ts))
                     Console.WriteLine($"    {(e.Start ? "start" : "stop ")} {Ms(e.Ts),8:0.0} ms {e.Path}");

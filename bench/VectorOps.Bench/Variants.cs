@@ -83,10 +83,10 @@ namespace VectorOps.Bench
         /// per id (ProcessRecord binds one id at a time), a host that discards the mutations (output not captured),
         /// Complete at the end. <paramref name="requestsPerSecond"/> null: the provider's default pacing.
         /// </summary>
-        public static ClientOutcome VectorOps(Target target, Workload w, double? requestsPerSecond, int? throttle, int? batchSize = null)
+        /// <param name="open">A connection opened before the clock (as Connect-VectorIndex opens it before Remove-VectorRecord runs); null: opened here, inside it.</param>
+        public static ClientOutcome VectorOps(Target target, Workload w, double? requestsPerSecond, int? throttle, int? batchSize = null, VectorConnection? open = null)
         {
-            var settings = target.Settings(requestsPerSecond);
-            using var connection = new VectorConnection(ProviderRegistry.Create(settings), null, null);
+            using var connection = open ?? new VectorConnection(ProviderRegistry.Create(target.Settings(requestsPerSecond)), null, null);
             var host = new DiscardHost();
             var command = new RemoveByIdsCommand(host, connection, new RemoveOptions { ThrottleLimit = throttle, BatchSize = batchSize });
             var ids = w.Ids;
