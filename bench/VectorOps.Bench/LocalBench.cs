@@ -24,9 +24,10 @@ namespace VectorOps.Bench
     /// journal (WAL) and the same synchronous level as the provider (SQLite's default, FULL). (c) the cmdlet:
     /// <c>$ids | Remove-VectorRecord -Force</c> and <c>Remove-VectorRecord -IdPath ids.txt -Force</c> in PowerShell
     /// 7.6 (the repository's pwsh tool) with the module built in Release by this run (not module/VectorOps), timed
-    /// inside PowerShell around the call only; each pwsh deletes the N ids three times, from three indexes of the same
+    /// inside PowerShell around the call only; each pwsh deletes the N ids five times, from five indexes of the same
     /// file: the first call is the cold figure, the second the warm one that is compared with (b), which runs warm
-    /// too, the third the steady state (tiered recompilation done), printed beside it. (f) PowerShell's own floor
+    /// too, the fifth the steady state (the runtime's tiered recompilation, which goes on through the first
+    /// four calls of a session, done), printed beside it. (f) PowerShell's own floor
     /// for piped strings, bench-only cmdlets that do nothing (see <see cref="PwshFloor"/>): what of (c) is the
     /// engine's and what is ours. Every run is checked: 0 rows left, N reported deleted (by every call of the cmdlet).
     /// </summary>
@@ -105,25 +106,42 @@ namespace VectorOps.Bench
             CmdletResult? cmdlet = null;
             var cmdletRuns = new List<CmdletResult>();
             var idPathRuns = new List<CmdletResult>();
+            var cmdletNoTierRuns = new List<CmdletResult>();
+            var idPathNoTierRuns = new List<CmdletResult>();
             // The module measured is built here, in Release, into this run's folder (not module/VectorOps).
             var manifest = o.SkipPwsh ? null : PwshScript.BuildReleaseModule(Paths.RepoRoot(), "local (c) cmdlet", Path.Combine(dir, "module"));
             for (var run = 0; manifest != null && run < Math.Min(3, o.LocalRuns); run++)
             {
                 foreach (var mode in new[] { "pipe", "idpath" })
                 {
-                    // Three indexes of the same file, each holding the N ids: the first call of the pwsh deletes the
-                    // warm-up index's (its cold figure), the timed second call the measured index's, the third the
-                    // steady-state index's.
+                    // Five indexes of the same file, each holding the N ids: the first call of the pwsh deletes the
+                    // warm-up index's (its cold figure), the timed second call the measured index's, the third and
+                    // fourth the settling indexes' (checked, not printed), the fifth the steady-state index's.
                     Seed(storeA, w.Ids);
                     Seed(storeA, w.Ids, WarmIndexName);
+                    foreach (var settle in SettleIndexNames) Seed(storeA, w.Ids, settle);
                     Seed(storeA, w.Ids, SteadyIndexName);
                     var r = RunCmdlet(dir, manifest, storeA, w.Ids, mode);
                     if (r is null) break;
                     r.Left = Count(storeA);
                     (mode == "pipe" ? cmdletRuns : idPathRuns).Add(r);
+                    // The same calls in a pwsh whose runtime does not recompile (tiered compilation off): shows what the
+                    // second call costs once the runtime's recompilation is out of the way. A setting of the process, made
+                    // by whoever starts pwsh; VectorOps makes none.
+                    Seed(storeA, w.Ids);
+                    Seed(storeA, w.Ids, WarmIndexName);
+                    foreach (var settle in SettleIndexNames) Seed(storeA, w.Ids, settle);
+                    Seed(storeA, w.Ids, SteadyIndexName);
+                    var noTier = RunCmdlet(dir, manifest, storeA, w.Ids, mode, NoTieredCompilation);
+                    if (noTier != null)
+                    {
+                        noTier.Left = Count(storeA);
+                        (mode == "pipe" ? cmdletNoTierRuns : idPathNoTierRuns).Add(noTier);
+                        Report.Progress($"local (c2) cmdlet {mode} run {run + 1}, DOTNET_TieredCompilation=0: second call {noTier.Seconds:0.000} s ({noTier.CpuSeconds:0.00} CPU s), {noTier.Deleted:N0} reported deleted; {noTier.Left} rows left");
+                    }
                     Report.Progress($"local (c) cmdlet {mode} run {run + 1}: {r.Seconds:0.000} s ({r.CpuSeconds:0.00} CPU s, {Mb(r.Allocated)}) in PowerShell, {r.Deleted:N0} reported deleted; " +
                                     $"cold first call {r.ColdSeconds:0.000} s ({r.ColdCpuSeconds:0.00} CPU s, {Mb(r.ColdAllocated)}), {r.ColdDeleted:N0} reported deleted; " +
-                                    $"third call {r.SteadySeconds:0.000} s ({r.SteadyCpuSeconds:0.00} CPU s, {Mb(r.SteadyAllocated)}), {r.SteadyDeleted:N0} reported deleted; {r.Left} rows left in the three indexes");
+                                    $"fifth call {r.SteadySeconds:0.000} s ({r.SteadyCpuSeconds:0.00} CPU s, {Mb(r.SteadyAllocated)}), {r.SteadyDeleted:N0} reported deleted; {r.Left} rows left in the five indexes");
                 }
             }
             // PowerShell's own floor for piped ids: bench-only cmdlets with empty ProcessRecord, in pwsh of their own.
@@ -174,7 +192,7 @@ namespace VectorOps.Bench
             if (cmdlet != null)
                 rows.Add(ColdRow("(c0) the same, cold: the first call in a fresh pwsh (module imported and connected before the clock)", cmdletRuns, n));
             if (cmdlet != null)
-                rows.Add(SteadyRow("(c1) the same, steady state: the third call of the session (tiered recompilation done; not what a user's second call meets)", cmdletRuns, n));
+                rows.Add(SteadyRow("(c1) the same, steady state: the fifth call of the session (tiered recompilation done: measured, it goes on through the first four calls; not what a user's second call meets)", cmdletRuns, n));
             if (idPath != null)
                 rows.Add(new[]
                 {
@@ -186,7 +204,11 @@ namespace VectorOps.Bench
             if (idPath != null)
                 rows.Add(ColdRow("(c0') the same, cold: the first call in a fresh pwsh", idPathRuns, n));
             if (idPath != null)
-                rows.Add(SteadyRow("(c1') the same, steady state: the third call of the session", idPathRuns, n));
+                rows.Add(SteadyRow("(c1') the same, steady state: the fifth call of the session", idPathRuns, n));
+            if (cmdletNoTierRuns.Count > 0)
+                rows.Add(NoTierRow("(c2) piped ids, the second call in a pwsh started with DOTNET_TieredCompilation=0 (no recompilation by the runtime; a process setting, not one VectorOps makes)", cmdletNoTierRuns, n));
+            if (idPathNoTierRuns.Count > 0)
+                rows.Add(NoTierRow("(c2') -IdPath, the same", idPathNoTierRuns, n));
             PwshFloor.Result? floorOne = null, floorShape = null;
             if (floorRuns.Count > 0)
             {
@@ -202,7 +224,8 @@ namespace VectorOps.Bench
                         (cmdlet != null ? $"; through the cmdlet, warm (c): {F(tb / cmdlet.Seconds, "0.00")} (runs: {string.Join(", ", cmdletRuns.Select(x => F(x.Seconds, "0.000")))} s)" : "") +
                         (idPath != null ? $"; -IdPath, warm (c'): {F(tb / idPath.Seconds, "0.00")} (runs: {string.Join(", ", idPathRuns.Select(x => F(x.Seconds, "0.000")))} s)" : "") +
                         (cmdlet != null ? $"; cold first calls: piped {string.Join(", ", cmdletRuns.Select(x => F(x.ColdSeconds, "0.000")))} s, -IdPath {string.Join(", ", idPathRuns.Select(x => F(x.ColdSeconds, "0.000")))} s" : "") +
-                        (cmdlet != null && idPath != null ? $"; steady state (third call): piped {F(tb / Measure.Median(cmdletRuns.Select(x => x.SteadySeconds)), "0.00")}, -IdPath {F(tb / Measure.Median(idPathRuns.Select(x => x.SteadySeconds)), "0.00")}" : "") +
+                        (cmdlet != null && idPath != null ? $"; steady state (fifth call): piped {F(tb / Measure.Median(cmdletRuns.Select(x => x.SteadySeconds)), "0.00")}, -IdPath {F(tb / Measure.Median(idPathRuns.Select(x => x.SteadySeconds)), "0.00")}" : "") +
+                        (cmdletNoTierRuns.Count > 0 && idPathNoTierRuns.Count > 0 ? $"; second call with tiered compilation off (c2, c2'): piped {F(tb / Measure.Median(cmdletNoTierRuns.Select(x => x.Seconds)), "0.00")}, -IdPath {F(tb / Measure.Median(idPathNoTierRuns.Select(x => x.Seconds)), "0.00")}" : "") +
                         (floorOne != null && floorShape != null ? $"; PowerShell's own binding of {n:N0} piped strings: {F(floorOne.Seconds, "0.000")} s into one string parameter (f1), {F(floorShape.Seconds, "0.000")} s into this cmdlet's parameter sets (f2), " +
                             "on the pipeline thread, beside the batches' SQLite work on another (so it adds to (c) only where the two do not overlap: a busy machine, GC, JIT)." : ".") +
                         " Runs (a): " + string.Join(", ", a.Select(x => F(x.R.Seconds, "0.000"))) + " s; (b): " + string.Join(", ", b.Select(x => F(x.R.Seconds, "0.000"))) + " s. " +
@@ -248,7 +271,21 @@ namespace VectorOps.Bench
             };
         }
 
-        /// <summary>A steady-state (third) call's row: medians of its time, CPU and allocations over the runs, the worst check.</summary>
+        /// <summary>A second call's row from pwsh processes started without tiered compilation: medians of time, CPU and allocations, the worst check.</summary>
+        private static string[] NoTierRow(string name, List<CmdletResult> runs, int n)
+        {
+            static string F(double v, string f) => v.ToString(f, CultureInfo.InvariantCulture);
+            var t = Measure.Median(runs.Select(x => x.Seconds));
+            var worst = runs.Select(x => x.Deleted).FirstOrDefault(x => x != n, n);
+            return new[]
+            {
+                name, F(t, "0.000"), runs.Count.ToString(CultureInfo.InvariantCulture), F(n / t, "N0"), F(Measure.Median(runs.Select(x => x.CpuSeconds)), "0.00"), "",
+                Mb((long)Measure.Median(runs.Select(x => (double)x.Allocated))),
+                worst == n ? "all deleted" : $"{worst:N0} reported", runs.Max(x => x.Left).ToString(CultureInfo.InvariantCulture),
+            };
+        }
+
+        /// <summary>A steady-state (fifth) call's row: medians of its time, CPU and allocations over the runs, the worst check.</summary>
         private static string[] SteadyRow(string name, List<CmdletResult> runs, int n)
         {
             string F(double v, string f) => v.ToString(f, CultureInfo.InvariantCulture);
@@ -486,8 +523,11 @@ CREATE TABLE IF NOT EXISTS vo_records (ns_id INTEGER NOT NULL REFERENCES vo_name
         /// <summary>The index of the store's file the cmdlet's first (cold) call deletes from.</summary>
         private const string WarmIndexName = "warm";
 
-        /// <summary>The index of the store's file the cmdlet's third (steady-state) call deletes from.</summary>
+        /// <summary>The index of the store's file the cmdlet's fifth (steady-state) call deletes from.</summary>
         private const string SteadyIndexName = "steady";
+
+        /// <summary>The indexes the cmdlet's third and fourth calls delete from, between the warm and the steady-state call.</summary>
+        private static readonly string[] SettleIndexNames = { "settle1", "settle2" };
 
         /// <summary>The ids, one a line, in the run's folder (what -IdPath reads and the scripts load).</summary>
         private static string IdFile(string dir, string[] ids)
@@ -503,17 +543,21 @@ CREATE TABLE IF NOT EXISTS vo_records (ns_id INTEGER NOT NULL REFERENCES vo_name
         /// call only (the connection made before the clock): first against the warm-up index (the cold figure: the
         /// module's and the engine's code compiled as the call goes, as a user's first delete of a session), then
         /// against the measured index (the warm figure, compared with SQLite, whose side also runs warm), then against
-        /// the steady-state index (the third call: the session's tiered recompilation mostly done). Every index holds
+        /// two settling indexes (calls three and four, checked: each must delete the N ids), then the steady-state
+        /// index (the fifth call: the session's tiered recompilation done; measured with JIT counts, a session
+        /// recompiles hundreds of methods a call through its fourth). Every index holds
         /// the N ids, so every call deletes for real; the mutations are counted by a ForEach-Object, the bytes
         /// allocated around each call by [GC]::GetTotalAllocatedBytes.
         /// </summary>
-        private static CmdletResult? RunCmdlet(string dir, string manifest, string store, string[] ids, string mode)
+        private static readonly IReadOnlyDictionary<string, string> NoTieredCompilation = new Dictionary<string, string> { ["DOTNET_TieredCompilation"] = "0" };
+
+        private static CmdletResult? RunCmdlet(string dir, string manifest, string store, string[] ids, string mode, IReadOnlyDictionary<string, string>? environment = null)
         {
             var root = Paths.RepoRoot();
             var idFile = IdFile(dir, ids);
             var script = Path.Combine(dir, "cmdlet.ps1");
             File.WriteAllText(script, @"
-param([string]$Manifest, [string]$Store, [string]$IdFile, [string]$Index, [string]$WarmIndex, [string]$SteadyIndex, [string]$Mode)
+param([string]$Manifest, [string]$Store, [string]$IdFile, [string]$Index, [string]$WarmIndex, [string]$SteadyIndex, [string]$SettleIndex, [string]$Mode)
 $ErrorActionPreference = 'Stop'
 Import-Module $Manifest
 $ids = [IO.File]::ReadAllLines($IdFile)
@@ -535,6 +579,10 @@ function Measure-Delete([string]$Name) {
 }
 $cold = Measure-Delete $WarmIndex
 $warm = Measure-Delete $Index
+foreach ($settle in $SettleIndex.Split(',')) {
+    $sd = (Measure-Delete $settle).Split(' ')[2]
+    if ($sd -ne $ids.Count) { throw ('settling call on {0} reported {1} deleted, not {2}' -f $settle, $sd, $ids.Count) }
+}
 $steady = Measure-Delete $SteadyIndex
 $w = $warm.Split(' ')
 $c = $cold.Split(' ')
@@ -542,8 +590,8 @@ $s = $steady.Split(' ')
 'RESULT {0} {1} {2} {3} {4} {5} {6} {7} {8} {9} {10} {11} {12} {13} {14}' -f $w[0], $w[1], $me.PeakWorkingSet64, $w[2], $PSVersionTable.PSVersion, $c[0], $c[1], $c[2],
     $w[3], $c[3], $s[0], $s[1], $s[2], $s[3], 'end' 
 ");
-            var v = PwshScript.Run(root, "local (c) cmdlet", script, "-Manifest", manifest, "-Store", store, "-IdFile", idFile, "-Index", IndexName,
-                "-WarmIndex", WarmIndexName, "-SteadyIndex", SteadyIndexName, "-Mode", mode);
+            var v = PwshScript.Run(root, "local (c) cmdlet", script, environment, "-Manifest", manifest, "-Store", store, "-IdFile", idFile, "-Index", IndexName,
+                "-WarmIndex", WarmIndexName, "-SteadyIndex", SteadyIndexName, "-SettleIndex", string.Join(",", SettleIndexNames), "-Mode", mode);
             if (v is null) return null;
             return new CmdletResult
             {

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
@@ -35,9 +36,14 @@ namespace VectorOps.Bench
             return null;
         }
 
-        public static string[]? Run(string root, string label, string script, params string[] arguments)
+        public static string[]? Run(string root, string label, string script, params string[] arguments) => Run(root, label, script, null, arguments);
+
+        /// <summary>As <see cref="Run(string, string, string, string[])"/>, with environment variables set for the pwsh process (e.g. a runtime setting).</summary>
+        public static string[]? Run(string root, string label, string script, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
         {
             var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = root };
+            if (environment != null)
+                foreach (var pair in environment) psi.Environment[pair.Key] = pair.Value;
             foreach (var a in new[] { "tool", "run", "pwsh", "--", "-NoProfile", "-NonInteractive", "-File", script }.Concat(arguments))
                 psi.ArgumentList.Add(a);
             using var p = Process.Start(psi)!;
