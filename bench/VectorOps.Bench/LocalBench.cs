@@ -272,29 +272,23 @@ namespace VectorOps.Bench
         }
 
         /// <summary>A second call's row from pwsh processes started without tiered compilation: medians of time, CPU and allocations, the worst check.</summary>
-        private static string[] NoTierRow(string name, List<CmdletResult> runs, int n)
-        {
-            static string F(double v, string f) => v.ToString(f, CultureInfo.InvariantCulture);
-            var t = Measure.Median(runs.Select(x => x.Seconds));
-            var worst = runs.Select(x => x.Deleted).FirstOrDefault(x => x != n, n);
-            return new[]
-            {
-                name, F(t, "0.000"), runs.Count.ToString(CultureInfo.InvariantCulture), F(n / t, "N0"), F(Measure.Median(runs.Select(x => x.CpuSeconds)), "0.00"), "",
-                Mb((long)Measure.Median(runs.Select(x => (double)x.Allocated))),
-                worst == n ? "all deleted" : $"{worst:N0} reported", runs.Max(x => x.Left).ToString(CultureInfo.InvariantCulture),
-            };
-        }
+        private static string[] NoTierRow(string name, List<CmdletResult> runs, int n) =>
+            CallRow(name, runs, n, x => (x.Seconds, x.CpuSeconds, x.Allocated, x.Deleted));
 
         /// <summary>A steady-state (fifth) call's row: medians of its time, CPU and allocations over the runs, the worst check.</summary>
-        private static string[] SteadyRow(string name, List<CmdletResult> runs, int n)
+        private static string[] SteadyRow(string name, List<CmdletResult> runs, int n) =>
+            CallRow(name, runs, n, x => (x.SteadySeconds, x.SteadyCpuSeconds, x.SteadyAllocated, x.SteadyDeleted));
+
+        private static string[] CallRow(string name, List<CmdletResult> runs, int n, Func<CmdletResult, (double Seconds, double Cpu, long Allocated, long Deleted)> call)
         {
-            string F(double v, string f) => v.ToString(f, CultureInfo.InvariantCulture);
-            var t = Measure.Median(runs.Select(x => x.SteadySeconds));
-            var worst = runs.Select(x => x.SteadyDeleted).FirstOrDefault(x => x != n, n);
+            static string F(double v, string f) => v.ToString(f, CultureInfo.InvariantCulture);
+            var calls = runs.Select(call).ToList();
+            var t = Measure.Median(calls.Select(x => x.Seconds));
+            var worst = calls.Select(x => x.Deleted).FirstOrDefault(x => x != n, n);
             return new[]
             {
-                name, F(t, "0.000"), runs.Count.ToString(CultureInfo.InvariantCulture), F(n / t, "N0"), F(Measure.Median(runs.Select(x => x.SteadyCpuSeconds)), "0.00"), "",
-                Mb((long)Measure.Median(runs.Select(x => (double)x.SteadyAllocated))),
+                name, F(t, "0.000"), runs.Count.ToString(CultureInfo.InvariantCulture), F(n / t, "N0"), F(Measure.Median(calls.Select(x => x.Cpu)), "0.00"), "",
+                Mb((long)Measure.Median(calls.Select(x => (double)x.Allocated))),
                 worst == n ? "all deleted" : $"{worst:N0} reported", runs.Max(x => x.Left).ToString(CultureInfo.InvariantCulture),
             };
         }
