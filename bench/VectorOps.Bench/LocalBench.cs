@@ -114,28 +114,28 @@ namespace VectorOps.Bench
             {
                 foreach (var mode in new[] { "pipe", "idpath" })
                 {
-                    // Five indexes of the same file, each holding the N ids: the first call of the pwsh deletes the
-                    // warm-up index's (its cold figure), the timed second call the measured index's, the third and
-                    // fourth the settling indexes' (checked, not printed), the fifth the steady-state index's.
-                    Seed(storeA, w.Ids);
-                    Seed(storeA, w.Ids, WarmIndexName);
-                    foreach (var settle in SettleIndexNames) Seed(storeA, w.Ids, settle);
-                    Seed(storeA, w.Ids, SteadyIndexName);
-                    var r = RunCmdlet(dir, manifest, storeA, w.Ids, mode);
+                    // Five indexes of one new file, each holding the N ids, seeded one after the other (each index's
+                    // rows on pages of their own, as (a)'s and (b)'s files have them; a file reused across runs would
+                    // leave each index's rows scattered over the pages freed by earlier deletes): the first call of
+                    // the pwsh deletes the warm-up index's (its cold figure), the timed second call the measured
+                    // index's, the third and fourth the settling indexes' (checked, not printed), the fifth the
+                    // steady-state index's.
+                    var pwshStore = FreshStore(dir, $"pwsh-{mode}-{run}", w.Ids);
+                    var r = RunCmdlet(dir, manifest, pwshStore, w.Ids, mode);
                     if (r is null) break;
-                    r.Left = Count(storeA);
+                    r.Left = Count(pwshStore);
+                    DropStore(pwshStore);
                     (mode == "pipe" ? cmdletRuns : idPathRuns).Add(r);
                     // The same calls in a pwsh whose runtime does not recompile (tiered compilation off): shows what the
                     // second call costs once the runtime's recompilation is out of the way. A setting of the process, made
                     // by whoever starts pwsh; VectorOps makes none.
-                    Seed(storeA, w.Ids);
-                    Seed(storeA, w.Ids, WarmIndexName);
-                    foreach (var settle in SettleIndexNames) Seed(storeA, w.Ids, settle);
-                    Seed(storeA, w.Ids, SteadyIndexName);
-                    var noTier = RunCmdlet(dir, manifest, storeA, w.Ids, mode, NoTieredCompilation);
+                    var noTierStore = FreshStore(dir, $"pwsh-notier-{mode}-{run}", w.Ids);
+                    var noTier = RunCmdlet(dir, manifest, noTierStore, w.Ids, mode, NoTieredCompilation);
+                    var noTierLeft = Count(noTierStore);
+                    DropStore(noTierStore);
                     if (noTier != null)
                     {
-                        noTier.Left = Count(storeA);
+                        noTier.Left = noTierLeft;
                         (mode == "pipe" ? cmdletNoTierRuns : idPathNoTierRuns).Add(noTier);
                         Report.Progress($"local (c2) cmdlet {mode} run {run + 1}, DOTNET_TieredCompilation=0: second call {noTier.Seconds:0.000} s ({noTier.CpuSeconds:0.00} CPU s), {noTier.Deleted:N0} reported deleted; {noTier.Left} rows left");
                     }
@@ -543,6 +543,30 @@ CREATE TABLE IF NOT EXISTS vo_records (ns_id INTEGER NOT NULL REFERENCES vo_name
         /// the N ids, so every call deletes for real; the mutations are counted by a ForEach-Object, the bytes
         /// allocated around each call by [GC]::GetTotalAllocatedBytes.
         /// </summary>
+        /// <summary>
+        /// A new store file for one pwsh: created as Connect-VectorIndex -Create creates it, then the five indexes the
+        /// pwsh deletes from seeded one after the other, each with the N ids.
+        /// </summary>
+        private static string FreshStore(string dir, string name, string[] ids)
+        {
+            var path = Path.Combine(dir, name + ".db");
+            var settings = new ConnectionSettings { Provider = "Local", Index = IndexName, CreateIfMissing = true };
+            settings["Path"] = path;
+            using (ProviderRegistry.Create(settings)) { }
+            Seed(path, ids, WarmIndexName);
+            Seed(path, ids);
+            foreach (var settle in SettleIndexNames) Seed(path, ids, settle);
+            Seed(path, ids, SteadyIndexName);
+            return path;
+        }
+
+        /// <summary>Deletes a store file made by <see cref="FreshStore"/> and its WAL and shared-memory files (hundreds of MB each at the default N).</summary>
+        private static void DropStore(string path)
+        {
+            foreach (var f in new[] { path, path + "-wal", path + "-shm" })
+                if (File.Exists(f)) File.Delete(f);
+        }
+
         private static readonly IReadOnlyDictionary<string, string> NoTieredCompilation = new Dictionary<string, string> { ["DOTNET_TieredCompilation"] = "0" };
 
         private static CmdletResult? RunCmdlet(string dir, string manifest, string store, string[] ids, string mode, IReadOnlyDictionary<string, string>? environment = null)
