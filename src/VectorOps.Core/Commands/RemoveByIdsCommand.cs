@@ -86,11 +86,10 @@ namespace VectorOps.Commands
         private int BatchSize(int? requested)
         {
             var cap = Provider.Capabilities.MaxIdsPerDelete;
-            if (requested is null) return DeleteBatchSize(_options.BackupPath != null);
             if (requested < 1 || requested > cap)
                 throw new VectorOpsException(ErrorIds.InvalidArgument, VectorOpsErrorCategory.InvalidArgument,
                     $"BatchSize must be between 1 and {cap} (the most {Provider.Name} accepts in one delete), not {requested}.", requested);
-            return requested.Value;
+            return DeleteBatchSize(_options.BackupPath != null, requested);
         }
 
         /// <summary>

@@ -101,8 +101,7 @@ namespace VectorOps.Commands
 
         private void ExecuteOne(string ns)
         {
-            var batch = DeleteBatchSize(_backup != null);
-            if (Options.BatchSize is int b && b >= 1 && b <= Provider.Capabilities.MaxIdsPerDelete) batch = b;
+            var batch = DeleteBatchSize(_backup != null, Options.BatchSize);
 
             // One question per delete: when ShouldProcess will prompt, its question carries the count and is the
             // only one; under -WhatIf (even with -Force) the text counts what the WhatIf mutations list. So the

@@ -261,13 +261,16 @@ namespace VectorOps.Commands
         }
 
         /// <summary>
-        /// Ids a delete batch carries when the user names no -BatchSize: the provider's delete cap, or, when a backup
-        /// fetches each batch's records first, the smaller batch the provider declares for that (never above the cap).
+        /// Ids a delete batch carries: <paramref name="requested"/> (-BatchSize) when it is within 1 and the provider's
+        /// delete cap; otherwise the provider's delete cap, or, when a backup fetches each batch's records first, the
+        /// smaller batch the provider declares for that (never above the cap). A command that refuses an out-of-range
+        /// -BatchSize checks it before calling this.
         /// </summary>
-        protected int DeleteBatchSize(bool backup)
+        protected int DeleteBatchSize(bool backup, int? requested = null)
         {
             var caps = Provider.Capabilities;
             var cap = Math.Max(1, caps.MaxIdsPerDelete);
+            if (requested is int r && r >= 1 && r <= cap) return r;
             return backup && caps.MaxIdsPerBackedUpDelete is int b && b >= 1 && b < cap ? b : cap;
         }
 
